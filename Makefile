@@ -1,0 +1,117 @@
+# hvscope top-level Makefile.  `make help` lists targets and variables.
+#
+# Everything builds out of tree into $(O) (default build/).  Sub-directories
+# contribute through their own Makefile.inc fragments included below; each
+# fragment only appends to the variables declared here.
+
+O            ?= build
+V            ?= 0
+CONFIG       ?= default
+GUEST        ?= hello
+QEMU         ?= qemu-system-riscv64
+QEMU_CPU     ?= rv64
+QEMU_SMP     ?= 2
+QEMU_MEM     ?= 1G
+QEMU_OLD     ?= $(O)/cache/qemu-old/usr/bin/qemu-system-riscv64
+# OpenSBI's generic fw_dynamic from Debian's opensbi package, found from the
+# package's file list so that nothing here names an absolute path.
+OPENSBI      ?= $(shell dpkg -L opensbi 2>/dev/null | grep 'riscv64.*generic/fw_dynamic.bin$$' | head -n1)
+PYTEST       ?= pytest-3
+PYTHON       ?= python3
+GDB          ?= gdb-multiarch
+HOSTCC       ?= cc
+
+# Cross toolchain prefix: first one found on PATH unless given.
+ifeq ($(origin CROSS_COMPILE),undefined)
+CROSS_COMPILE := $(firstword $(foreach p,riscv64-unknown-elf- riscv64-linux-gnu-,\
+                   $(if $(shell command -v $(p)gcc 2>/dev/null),$(p))))
+ifeq ($(CROSS_COMPILE),)
+CROSS_COMPILE := riscv64-unknown-elf-
+endif
+endif
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+OBJDUMP := $(CROSS_COMPILE)objdump
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+# Flags for freestanding RISC-V code (hypervisor and test guests).  The
+# compiler never emits FP code; FP state is switched in assembly.  GCC 12
+# rejects "h" in -march, so H instructions are enabled inside the assembly
+# sources and inline asm with `.option arch, +h` (see hypervisor/arch/asm.h).
+RV_ARCH   := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+RV_CFLAGS := $(RV_ARCH) -std=c11 -ffreestanding -fno-builtin -nostdlib -fno-common \
+             -fno-pie -fno-stack-protector -fno-omit-frame-pointer -O2 -g \
+             -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MD
+RV_ASFLAGS := $(RV_ARCH) -g -MD
+RV_LDFLAGS := -nostdlib -static -no-pie
+
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+               -Wmissing-prototypes -fsanitize=address,undefined -fno-omit-frame-pointer -MD
+
+.DEFAULT_GOAL := all
+ALL_TARGETS   :=
+UNIT_TESTS    :=
+CLEAN_EXTRA   :=
+
+.PHONY: all help deps run run-native debug gdb test test-unit test-gdb test-system \
+        bench soak clean clean-disks check-tools
+.SUFFIXES:
+
+include hypervisor/Makefile.inc
+-include console/Makefile.inc
+-include guests/tests/Makefile.inc
+-include guests/xv6/Makefile.inc
+-include tests/unit/Makefile.inc
+include configs/Makefile.inc
+include tests/Makefile.inc
+
+all: $(ALL_TARGETS)
+
+help:
+	@echo "hvscope: a RISC-V H-extension hypervisor you can see into"
+	@echo
+	@echo "Targets:"
+	@echo "  all            build the hypervisor, test guests and VM bundles (default)"
+	@echo "  run            boot CONFIG's VMs under hvscope on QEMU (Ctrl-T ? for keys)"
+	@echo "  run-native     boot test guest GUEST directly on QEMU+OpenSBI (no hypervisor)"
+	@echo "  debug / gdb    start QEMU halted with a gdbstub / attach gdb-multiarch to it"
+	@echo "  test           host unit tests, gdb tests, system tests; ends 'N passed, N failed'"
+	@echo "  test-unit      host unit tests only; test-system: QEMU system tests only"
+	@echo "  bench          performance measurements (never part of test)"
+	@echo "  soak           long runs (repeated boots, native usertests)"
+	@echo "  deps           install missing Debian packages (run by run/test when needed)"
+	@echo "  clean          remove \$$(O); clean-disks: reset VM disk images"
+	@echo
+	@echo "Variables (current value):"
+	@echo "  O=$(O)  build directory"
+	@echo "  CONFIG=$(CONFIG)  VM set from configs/<CONFIG>.cfg"
+	@echo "  GUEST=$(GUEST)  test guest for run-native"
+	@echo "  CROSS_COMPILE=$(CROSS_COMPILE)  toolchain prefix (auto: riscv64-unknown-elf-, riscv64-linux-gnu-)"
+	@echo "  QEMU=$(QEMU)  QEMU_CPU=$(QEMU_CPU)  QEMU_SMP=$(QEMU_SMP)  QEMU_MEM=$(QEMU_MEM)"
+	@echo "  QEMU_OLD=$(QEMU_OLD)  (QEMU 7.2 for the version matrix)"
+	@echo "  OPENSBI=$(OPENSBI)"
+	@echo "  PYTEST=$(PYTEST)  GDB=$(GDB)  V=1 shows full command lines"
+
+# `make deps` installs what is missing; run/test call it only when a tool is
+# absent, so a machine that has everything never touches apt.
+NEED_TOOLS := $(CC) $(QEMU) $(GDB) dtc $(PYTEST)
+deps:
+	$(Q)sh scripts/deps.sh $(O)/cache
+
+check-tools:
+	$(Q)missing=; for t in $(NEED_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	 [ -x "$(QEMU_OLD)" ] || [ ! -e /etc/debian_version ] || ! grep -q bookworm /etc/os-release || missing="$$missing qemu-7.2"; \
+	 if [ -n "$$missing" ]; then echo "missing:$$missing -> make deps"; sh scripts/deps.sh $(O)/cache; fi
+
+clean:
+	rm -rf $(O)/hypervisor $(O)/guests $(O)/tests $(O)/configs $(O)/console $(O)/*.log $(CLEAN_EXTRA)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,34 @@
+/*
+ * Decoding of the guest loads and stores that hit emulated MMIO.
+ *
+ * Sources: RISC-V Unprivileged ISA, RV64I "Load and Store Instructions" and
+ * the "C" extension's load/store formats (CL, CS, CI, CSS); RISC-V
+ * Privileged ISA, H extension, "Transformed Instruction or Pseudoinstruction
+ * for mtinst or htinst".  Only integer loads and stores are accepted:
+ * FP loads/stores, atomics and everything else decode to -1, and the caller
+ * treats them as a guest fault it does not emulate.
+ */
+#ifndef HV_ARCH_INSN_H
+#define HV_ARCH_INSN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mmio_insn {
+	bool is_store;
+	uint8_t width;		/* bytes: 1, 2, 4 or 8 */
+	bool sign_extend;	/* loads narrower than 8 bytes: LB, LH, LW (and C.LW, C.LWSP) */
+	uint8_t reg;		/* rd for loads, rs2 for stores, 0..31 */
+	uint8_t len;		/* bytes to advance sepc: 2 or 4 */
+};
+
+/* insn as fetched; only the low 16 bits matter for a compressed one.
+ * 0 on success, -1 if it is not an integer load/store we emulate. */
+int insn_decode_mmio(uint32_t insn, struct mmio_insn *out);
+/* htinst after a guest-page fault.  0, a pseudoinstruction or anything
+ * unrecognised gives -1: the caller then fetches the instruction itself. */
+int insn_decode_htinst(uint64_t htinst, struct mmio_insn *out);
+/* Length of the instruction that starts with this halfword: 2 or 4. */
+int insn_length(uint16_t first_halfword);
+
+#endif

@@ -1,0 +1,212 @@
+#include <stdarg.h>
+#include <stdbool.h>
+#include "core/cons.h"
+#include "core/vm.h"
+#include "drivers/uart8250.h"
+#include "drivers/semihost.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "console/console.h"
+
+static spinlock_t cons_lock = SPINLOCK_INIT;
+static int focus = 1;			/* VM 1 has focus at boot */
+static bool prefix_pending;
+static bool at_line_start = true;
+static int line_owner;			/* who wrote the current partial line: 0 = hv */
+static char logdir[96];
+
+static void out_raw(char c)
+{
+	uart_putc(c);
+	at_line_start = c == '\n';
+}
+
+/* Write a string to the terminal; callers hold cons_lock. */
+static void out_str(const char *s)
+{
+	while (*s)
+		out_raw(*s++);
+}
+
+static void hv_out(void *ctx, char c)
+{
+	(void)ctx;
+	if (c == '\n')
+		out_raw('\r');
+	out_raw(c);
+}
+
+void hv_vprintf(const char *fmt, va_list ap)
+{
+	spin_lock(&cons_lock);
+	if (!at_line_start && line_owner != 0)
+		out_str("\r\n");
+	line_owner = 0;
+	vcbprintf(hv_out, 0, fmt, ap);
+	spin_unlock(&cons_lock);
+}
+
+void hv_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void cons_write_raw(const char *s)
+{
+	spin_lock(&cons_lock);
+	while (*s) {
+		if (*s == '\n')
+			out_raw('\r');
+		out_raw(*s++);
+	}
+	spin_unlock(&cons_lock);
+}
+
+void cons_init(const char *dir)
+{
+	if (dir)
+		strncpy_safe(logdir, dir, sizeof(logdir));
+}
+
+void cons_vm_attach(struct vm *vm)
+{
+	struct cons_ring *r = &vm->cons;
+	char path[160];
+
+	r->log_fd = -1;
+	if (!logdir[0])
+		return;
+	snprintf(path, sizeof(path), "%s/vm%d-%s.log", logdir, vm->id, vm->name);
+	r->log_fd = semihost_open(path, 4);
+	if (r->log_fd < 0)
+		hv_printf("hvscope: cannot open log %s\n", path);
+}
+
+static void log_flush(struct cons_ring *r)
+{
+	if (r->log_fd >= 0 && r->line_len)
+		semihost_write(r->log_fd, r->line, r->line_len);
+	r->line_len = 0;
+}
+
+void cons_vm_output(struct vm *vm, char c)
+{
+	struct cons_ring *r = &vm->cons;
+
+	spin_lock(&cons_lock);
+	r->buf[r->written % CONS_RING_SIZE] = c;
+	r->written++;
+	if (focus == vm->id) {
+		line_owner = vm->id;
+		out_raw(c);
+		r->shown = r->written;
+	}
+	if (r->log_fd >= 0) {
+		r->line[r->line_len++] = c;
+		if (c == '\n' || r->line_len == sizeof(r->line))
+			log_flush(r);
+	}
+	spin_unlock(&cons_lock);
+}
+
+/* Replay what a VM printed while it did not have focus; cons_lock held. */
+static void replay(struct vm *vm)
+{
+	struct cons_ring *r = &vm->cons;
+	uint64_t from = r->shown;
+
+	if (r->written - from > CONS_RING_SIZE) {
+		out_str("[... older output dropped ...]\r\n");
+		from = r->written - CONS_RING_SIZE;
+	}
+	for (; from < r->written; from++)
+		out_raw(r->buf[from % CONS_RING_SIZE]);
+	r->shown = r->written;
+}
+
+void cons_focus(int id)
+{
+	struct vm *vm = id == CONS_FOCUS_HV ? 0 : vm_get(id);
+
+	if (id != CONS_FOCUS_HV && !vm) {
+		hv_printf("hvscope: no VM %d\n", id);
+		return;
+	}
+	spin_lock(&cons_lock);
+	focus = id;
+	if (!at_line_start)
+		out_str("\r\n");
+	if (vm) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "[hvscope: console -> vm%d (%s)]\r\n", vm->id, vm->name);
+		out_str(msg);
+		replay(vm);
+	} else {
+		out_str("[hvscope: console -> hypervisor; Ctrl-T 1..8 returns to a VM]\r\n");
+	}
+	spin_unlock(&cons_lock);
+	if (!vm)
+		console_prompt();
+}
+
+int cons_focused(void)
+{
+	return focus;
+}
+
+static void key_help(void)
+{
+	hv_printf("hvscope keys: Ctrl-T then\n"
+		  "  1..8   focus VM 1..8\n"
+		  "  0 / h  focus the hv> console\n"
+		  "  Ctrl-T send a literal Ctrl-T to the focused VM\n"
+		  "  ?      this help\n"
+		  "QEMU: Ctrl-A x quits QEMU; hv> quit shuts the machine down.\n");
+}
+
+static void deliver(char c)
+{
+	struct vm *vm;
+
+	if (focus == CONS_FOCUS_HV) {
+		console_input(c);
+		return;
+	}
+	vm = vm_get(focus);
+	if (vm)
+		vm_console_input(vm, c);
+}
+
+void cons_input(char c)
+{
+	if (prefix_pending) {
+		prefix_pending = false;
+		if (c >= '1' && c <= '0' + VM_MAX)
+			cons_focus(c - '0');
+		else if (c == '0' || c == 'h')
+			cons_focus(CONS_FOCUS_HV);
+		else if (c == CONS_PREFIX_KEY)
+			deliver(c);
+		else
+			key_help();
+		return;
+	}
+	if (c == CONS_PREFIX_KEY) {
+		prefix_pending = true;
+		return;
+	}
+	deliver(c);
+}
+
+void cons_poll_input(void)
+{
+	int c;
+
+	while ((c = uart_getc()) >= 0)
+		cons_input((char)c);
+}

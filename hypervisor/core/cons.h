@@ -1,0 +1,43 @@
+/*
+ * The terminal: one physical UART shared by the hypervisor and every VM.
+ *
+ * Output: hypervisor messages (hv_printf) always reach the terminal, starting
+ * on a fresh line.  A VM's output passes through raw while it has focus and is
+ * kept in its 16 KiB ring otherwise, replayed when it gets focus.  Every VM's
+ * full output also goes to its log file when a log directory was given.
+ *
+ * Input: Ctrl-T (0x14) is the prefix key: then 1..8 focuses that VM, 0 or h
+ * the hv> console, Ctrl-T sends a literal Ctrl-T, ? prints the key help.
+ */
+#ifndef CORE_CONS_H
+#define CORE_CONS_H
+
+#include <stdint.h>
+
+#define CONS_PREFIX_KEY 0x14
+#define CONS_RING_SIZE  (16 * 1024)
+#define CONS_FOCUS_HV   0
+
+struct vm;
+
+struct cons_ring {
+	char buf[CONS_RING_SIZE];
+	uint64_t written;	/* total bytes ever written */
+	uint64_t shown;		/* `written` when the VM last had focus */
+	char line[160];		/* pending log line */
+	unsigned line_len;
+	long log_fd;		/* semihosting handle, -1 = no log */
+};
+
+void cons_init(const char *logdir);
+void cons_vm_attach(struct vm *vm);
+void cons_vm_output(struct vm *vm, char c);
+void cons_input(char c);
+void cons_poll_input(void);
+void cons_focus(int vm_id);
+int cons_focused(void);
+void cons_write_raw(const char *s);
+void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_vprintf(const char *fmt, __builtin_va_list ap);
+
+#endif

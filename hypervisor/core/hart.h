@@ -1,0 +1,47 @@
+/* Per physical hart state; tp points at this hart's entry in hypervisor code. */
+#ifndef CORE_HART_H
+#define CORE_HART_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "board.h"
+
+struct vcpu;
+
+/* The last trap taken from a guest on this hart (for `csr scause` and reports). */
+struct guest_trap {
+	uint64_t scause, sepc, stval, htval, htinst;
+	int vm, vcpu;
+};
+
+struct hart {
+	/* Read and written by arch/entry.S (offsets in asm_offsets.h). */
+	uint64_t fixup_pc;	/* where an expected HS fault resumes, 0 = none */
+	uint64_t fault_cause;
+	uint64_t fault_tval;
+
+	unsigned hartid;
+	bool online;
+	struct vcpu *current;	/* vCPU loaded on this hart, or NULL */
+	struct vcpu *last;	/* last vCPU whose VS state this hart's TLB may hold */
+	uint64_t slice_end;	/* time at which the current vCPU is preempted */
+	struct guest_trap last_trap;
+	uint64_t idle_ticks;
+};
+
+extern struct hart harts[HV_MAX_HARTS];
+extern uint8_t hv_stacks[HV_MAX_HARTS][HV_STACK_SIZE];
+
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+
+	__asm__ volatile("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+void hv_main(unsigned long hartid, unsigned long fdt);
+void hv_secondary_main(unsigned long hartid);
+void hv_fatal_trap(uint64_t *regs);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * Boot: OpenSBI enters _start (arch/entry.S) on one hart in HS-mode with
+ * a0 = hartid, a1 = device tree.  hv_main discovers the machine from the
+ * device tree, probes henvcfg, builds the VMs from the bundle, starts the
+ * other harts with SBI HSM, and every hart then enters the scheduler.
+ */
+#include "core/hart.h"
+#include "core/vm.h"
+#include "core/cons.h"
+#include "core/sched.h"
+#include "core/vmfdt.h"
+#include "core/bundle.h"
+#include "arch/csr.h"
+#include "arch/asm.h"
+#include "arch/sbi_call.h"
+#include "drivers/uart8250.h"
+#include "drivers/plic.h"
+#include "lib/fdt.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mem/page.h"
+#include "console/console.h"
+
+#define HVSCOPE_VERSION "0.1"
+
+uint8_t hv_stacks[HV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
+struct hart harts[HV_MAX_HARTS];
+extern char _start[], _end[];
+extern bool hv_has_sstc;
+extern void _secondary_start(void);
+
+static struct fdt hostfdt;
+static uint64_t bundle_addr;
+static char logdir[96];
+
+static const char *strchr_(const char *s, char c)
+{
+	for (; *s; s++)
+		if (*s == c)
+			return s;
+	return 0;
+}
+
+static uint64_t parse_u64(const char *s)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16, s += 2;
+	for (;; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return v;
+		v = v * base + d;
+	}
+}
+
+/* 'h' among the single-letter extensions (after "rv64", before the first '_'). */
+static bool isa_letter_h(void)
+{
+	for (const char *s = host.isa + 4; *s && *s != '_' && host.isa[0]; s++)
+		if (*s == 'h')
+			return true;
+	return false;
+}
+
+static bool isa_has(const char *ext)
+{
+	size_t n = strlen(ext);
+	const char *s = host.isa;
+
+	while ((s = strchr_(s, '_')) != 0) {
+		s++;
+		if (!strncmp(s, ext, n) && (s[n] == '_' || s[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static void discover_uart(void)
+{
+	int node = fdt_next_compatible(&hostfdt, -1, "ns16550a");
+	uint64_t base, size;
+	uint32_t shift = 0;
+
+	if (node < 0 || !fdt_reg(&hostfdt, node, 0, &base, &size))
+		return;	/* no console: we still run, silently */
+	fdt_prop_u32(&hostfdt, node, "reg-shift", &shift);
+	fdt_prop_u32(&hostfdt, node, "interrupts", &host.uart_irq);
+	host.uart_base = base;
+	uart_init(base, shift);
+}
+
+static void discover_cpus(void)
+{
+	int cpus = fdt_path(&hostfdt, "/cpus");
+	uint32_t tb = 0;
+
+	if (cpus < 0)
+		return;
+	if (fdt_prop_u32(&hostfdt, cpus, "timebase-frequency", &tb))
+		host.timebase = tb;
+	for (int n = fdt_first_child(&hostfdt, cpus); n >= 0; n = fdt_next_sibling(&hostfdt, n)) {
+		uint32_t len, id;
+		const char *type = fdt_prop(&hostfdt, n, "device_type", &len);
+		const char *status = fdt_prop(&hostfdt, n, "status", &len);
+		if (!type || strcmp(type, "cpu") || !fdt_prop_u32(&hostfdt, n, "reg", &id))
+			continue;
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue;
+		if (host.hart_count < 8)
+			host.hartids[host.hart_count++] = id;
+		if (!host.isa[0]) {
+			const char *isa = fdt_prop(&hostfdt, n, "riscv,isa", &len);
+			const char *mmu = fdt_prop(&hostfdt, n, "mmu-type", &len);
+			if (isa)
+				strncpy_safe(host.isa, isa, sizeof(host.isa));
+			if (mmu)
+				strncpy_safe(host.mmu_type, mmu, sizeof(host.mmu_type));
+		}
+	}
+}
+
+static void discover_devices(void)
+{
+	int node = fdt_next_compatible(&hostfdt, -1, "riscv,plic0");
+	uint64_t base, size;
+
+	if (node < 0)
+		node = fdt_next_compatible(&hostfdt, -1, "sifive,plic-1.0.0");
+	if (node >= 0 && fdt_reg(&hostfdt, node, 0, &base, &size)) {
+		host.plic_base = base;
+		plic_init(base);
+	}
+	node = fdt_path(&hostfdt, "/memory");
+	if (node >= 0 && fdt_reg(&hostfdt, node, 0, &base, &size))
+		host.ram_base = base, host.ram_size = size;
+	/* virtio-mmio slots, lowest address first as QEMU lists them last-to-first */
+	for (node = -1; (node = fdt_next_compatible(&hostfdt, node, "virtio,mmio")) >= 0;) {
+		uint32_t irq = 0;
+		if (host.virtio_count >= 8 || !fdt_reg(&hostfdt, node, 0, &base, &size))
+			continue;
+		fdt_prop_u32(&hostfdt, node, "interrupts", &irq);
+		unsigned i = host.virtio_count++;
+		while (i > 0 && host.virtio_base[i - 1] > base) {
+			host.virtio_base[i] = host.virtio_base[i - 1];
+			host.virtio_irq[i] = host.virtio_irq[i - 1];
+			i--;
+		}
+		host.virtio_base[i] = base;
+		host.virtio_irq[i] = irq;
+	}
+	for (unsigned i = 0; i < host.virtio_count; i++)
+		host.virtio_devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio_base[i] + 8);
+}
+
+/* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR */
+static void parse_bootargs(void)
+{
+	int chosen = fdt_path(&hostfdt, "/chosen");
+	uint32_t len;
+	const char *args = chosen >= 0 ? fdt_prop(&hostfdt, chosen, "bootargs", &len) : 0;
+
+	for (const char *p = args; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		if (!strncmp(p, "hvscope.bundle=", 15))
+			bundle_addr = parse_u64(p + 15);
+		else if (!strncmp(p, "hvscope.logdir=", 15) && (size_t)(end - p - 15) < sizeof(logdir)) {
+			memcpy(logdir, p + 15, end - p - 15);
+			logdir[end - p - 15] = '\0';
+		}
+		p = end;
+	}
+}
+
+/* henvcfg is WARL: bits that stick after writing them are the ones the hart has. */
+static void probe_henvcfg(void)
+{
+	uint64_t want = ENVCFG_STCE | ENVCFG_PBMTE | ENVCFG_ADUE | ENVCFG_CBZE |
+			ENVCFG_CBCFE | ENVCFG_CBIE_INV | ENVCFG_FIOM;
+
+	csr_write(CSR_HENVCFG, want);
+	hv_henvcfg_caps = csr_read(CSR_HENVCFG);
+	csr_write(CSR_HENVCFG, 0);
+	/* CBIE: use "flush" (01) for guest cbo.inval, the safe encoding. */
+	if ((hv_henvcfg_caps & ENVCFG_CBIE) == ENVCFG_CBIE_INV)
+		hv_henvcfg_caps = (hv_henvcfg_caps & ~ENVCFG_CBIE) | ENVCFG_CBIE_FLUSH;
+	if (!hv_has_sstc)
+		hv_henvcfg_caps &= ~ENVCFG_STCE;
+}
+
+static void banner(void)
+{
+	hv_printf("\nhvscope %s: RISC-V H-extension hypervisor\n", HVSCOPE_VERSION);
+	hv_printf("  harts: %u (", host.hart_count);
+	for (unsigned i = 0; i < host.hart_count; i++)
+		hv_printf("%s%u", i ? " " : "", host.hartids[i]);
+	hv_printf(")  timebase %lu Hz\n", host.timebase);
+	hv_printf("  RAM: 0x%lx + %lu MiB\n", host.ram_base, host.ram_size >> 20);
+	hv_printf("  UART: ns16550a at 0x%lx irq %u\n", host.uart_base, host.uart_irq);
+	hv_printf("  PLIC: 0x%lx\n", host.plic_base);
+	hv_printf("  virtio-mmio: %u slots", host.virtio_count);
+	for (unsigned i = 0; i < host.virtio_count; i++)
+		if (host.virtio_devid[i])
+			hv_printf(", 0x%lx device %u", host.virtio_base[i], host.virtio_devid[i]);
+	hv_printf("\n  ISA: %s\n", host.isa);
+	hv_printf("  extensions: h=%s sstc=%s svadu=%s svade=%s\n", isa_letter_h() ? "yes" : "no",
+		  isa_has("sstc") ? "yes" : "no", isa_has("svadu") ? "yes" : "no", isa_has("svade") ? "yes" : "no");
+	hv_printf("  henvcfg can enable: STCE=%d PBMTE=%d ADUE=%d CBZE=%d CBCFE=%d CBIE=%d FIOM=%d\n",
+		  !!(hv_henvcfg_caps & ENVCFG_STCE), !!(hv_henvcfg_caps & ENVCFG_PBMTE),
+		  !!(hv_henvcfg_caps & ENVCFG_ADUE), !!(hv_henvcfg_caps & ENVCFG_CBZE),
+		  !!(hv_henvcfg_caps & ENVCFG_CBCFE), (int)((hv_henvcfg_caps & ENVCFG_CBIE) >> 4),
+		  !!(hv_henvcfg_caps & ENVCFG_FIOM));
+}
+
+static void setup_memory(unsigned long fdt_addr)
+{
+	page_init(host.ram_base, host.ram_size);
+	/* Firmware (OpenSBI) and this image sit at the start of RAM. */
+	page_reserve(host.ram_base, (uint64_t)(uintptr_t)_end - host.ram_base);
+	page_reserve(fdt_addr, hostfdt.totalsize);
+	if (bundle_addr)
+		page_reserve(bundle_addr, ((const struct bundle_header *)(uintptr_t)bundle_addr)->total_size);
+}
+
+static void enable_host_interrupts(unsigned hartid)
+{
+	csr_write(CSR_SIE, MIP_SSIP | MIP_STIP | MIP_SEIP);
+	if (host.uart_irq)
+		plic_enable(host.uart_irq, plic_s_context(hartid));
+}
+
+void hv_main(unsigned long hartid, unsigned long fdt_addr)
+{
+	struct hart *self = &harts[hartid];
+
+	self->hartid = hartid;
+	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
+		return;		/* nothing to print with: no UART known */
+	discover_uart();
+	discover_cpus();
+	discover_devices();
+	parse_bootargs();
+	hv_has_sstc = isa_has("sstc");
+	hv_timebase = host.timebase ? host.timebase : 10000000;
+	if (!isa_letter_h()) {
+		hv_printf("hvscope: this hart has no H extension (riscv,isa = %s); QEMU needs -cpu rv64 (h=on)\n", host.isa);
+		return;
+	}
+	probe_henvcfg();
+	banner();
+	setup_memory(fdt_addr);
+	cons_init(logdir[0] ? logdir : 0);
+	console_init();
+	if (!bundle_addr)
+		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");
+	else if (bundle_load(bundle_addr) == 0)
+		for (unsigned i = 0; i < vm_count; i++)
+			vm_start(&vms[i]);
+	if (vm_count == 0)
+		hv_printf("hvscope: no VM could be started; the hv> console still works (Ctrl-T h)\n");
+	self->online = true;
+	enable_host_interrupts(hartid);
+	uart_enable_rx_irq();
+	for (unsigned i = 0; i < host.hart_count; i++)
+		if (host.hartids[i] != hartid && host.hartids[i] < HV_MAX_HARTS)
+			sbi_hart_start(host.hartids[i], (unsigned long)_secondary_start, 0);
+	sched_loop();
+}
+
+void hv_secondary_main(unsigned long hartid)
+{
+	harts[hartid].hartid = hartid;
+	harts[hartid].online = true;
+	enable_host_interrupts(hartid);
+	sched_loop();
+}
+
+/* An exception in the hypervisor itself: a bug.  Say everything, stop this hart. */
+void hv_fatal_trap(uint64_t *regs)
+{
+	struct hart *h = this_hart();
+
+	hv_printf("hvscope: FATAL exception in the hypervisor on hart %u\n", h->hartid);
+	hv_printf("  scause 0x%lx stval 0x%lx sepc 0x%lx ra 0x%lx sp 0x%lx\n",
+		  h->fault_cause, h->fault_tval, csr_read(CSR_SEPC), regs[1], regs[2]);
+	for (;;)
+		arch_wfi();
+}

@@ -1,0 +1,153 @@
+#include "core/sched.h"
+#include "core/vm.h"
+#include "core/hart.h"
+#include "core/trap.h"
+#include "arch/asm.h"
+#include "arch/csr.h"
+#include "arch/sbi_call.h"
+#include "drivers/uart8250.h"
+
+static struct vcpu *run_list[VM_MAX * VM_MAX_VCPUS];
+static unsigned run_count, run_cursor;
+static spinlock_t sched_lock = SPINLOCK_INIT;
+uint64_t hv_timebase = 10000000;
+bool hv_has_sstc;
+
+void sched_add(struct vcpu *v)
+{
+	spin_lock(&sched_lock);
+	if (run_count < sizeof(run_list) / sizeof(run_list[0]))
+		run_list[run_count++] = v;
+	spin_unlock(&sched_lock);
+}
+
+void sched_set_state(struct vcpu *v, int state)
+{
+	spin_lock(&sched_lock);
+	v->state = state;
+	spin_unlock(&sched_lock);
+}
+
+/* Next runnable vCPU not loaded elsewhere; blocked ones with an interrupt wake up. */
+struct vcpu *sched_pick(void)
+{
+	struct vcpu *found = 0;
+
+	spin_lock(&sched_lock);
+	for (unsigned n = 0; n < run_count && !found; n++) {
+		struct vcpu *v = run_list[(run_cursor + n) % run_count];
+		if (v->running || v->vm->state != VM_RUNNING)
+			continue;
+		if (v->state == VCPU_BLOCKED && vcpu_has_interrupt(v))
+			v->state = VCPU_RUNNABLE;
+		if (v->state != VCPU_RUNNABLE)
+			continue;
+		found = v;
+		run_cursor = (run_cursor + n + 1) % run_count;
+	}
+	if (found) {
+		found->running = true;
+		found->hart = this_hart()->hartid;
+	}
+	spin_unlock(&sched_lock);
+	return found;
+}
+
+void sched_release(struct vcpu *v)
+{
+	spin_lock(&sched_lock);
+	v->running = false;
+	spin_unlock(&sched_lock);
+}
+
+/* Returns the hart the vCPU runs on (to interrupt it), or -1. */
+int sched_wake(struct vcpu *v)
+{
+	int hart = -1;
+
+	spin_lock(&sched_lock);
+	if (v->state == VCPU_BLOCKED)
+		v->state = VCPU_RUNNABLE;
+	if (v->running)
+		hart = v->hart;
+	v->kick = 1;
+	spin_unlock(&sched_lock);
+	/* An idle hart may be asleep in WFI: wake one so it can pick v up. */
+	if (hart < 0)
+		for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+			if (harts[i].online && !harts[i].current && i != this_hart()->hartid) {
+				sbi_send_ipi_hart(i);
+				break;
+			}
+	return hart;
+}
+
+/* Earliest vstimecmp among blocked vCPUs: the idle hart must wake up for it. */
+uint64_t sched_next_deadline(void)
+{
+	uint64_t next = UINT64_MAX;
+
+	spin_lock(&sched_lock);
+	for (unsigned i = 0; i < run_count; i++) {
+		struct vcpu *v = run_list[i];
+		if (v->state == VCPU_BLOCKED && !v->running && v->vm->state == VM_RUNNING) {
+			uint64_t t = v->vstimecmp - v->htimedelta;
+			if (t < next)
+				next = t;
+		}
+	}
+	spin_unlock(&sched_lock);
+	return next;
+}
+
+void timer_program(uint64_t when)
+{
+	if (hv_has_sstc)
+		csr_write(CSR_STIMECMP, when);
+	else
+		sbi_set_timer_fw(when);
+}
+
+/* Run v on this hart until it blocks, its slice ends, or its VM stops. */
+static void run_vcpu(struct vcpu *v)
+{
+	struct hart *h = this_hart();
+	uint64_t slice = hv_timebase / 1000 * SCHED_SLICE_MS;
+	enum trap_action act = TRAP_RESUME;
+
+	vcpu_load(v);
+	h->slice_end = arch_time() + slice;
+	while (act == TRAP_RESUME && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNABLE) {
+		uint64_t deadline = sched_next_deadline();
+		v->kick = 0;
+		vcpu_update_hvip(v);
+		timer_program(deadline < h->slice_end ? deadline : h->slice_end);
+		arch_vcpu_run(&v->regs);
+		act = trap_handle(v);
+	}
+	vcpu_put(v);
+	sched_release(v);
+}
+
+/* Nothing to run: sleep until an interrupt (SIE stays 0; WFI wakes on sie bits). */
+static void idle(void)
+{
+	uint64_t deadline = sched_next_deadline();
+
+	timer_program(deadline);
+	if (!(csr_read(CSR_SIP) & (MIP_SSIP | MIP_SEIP | MIP_STIP)))
+		arch_wfi();
+	trap_handle_host_interrupts();
+	this_hart()->idle_ticks++;
+}
+
+void sched_loop(void)
+{
+	for (;;) {
+		struct vcpu *v = sched_pick();
+		if (v)
+			run_vcpu(v);
+		else
+			idle();
+	}
+}

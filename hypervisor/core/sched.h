@@ -1,0 +1,25 @@
+/*
+ * A simple fair scheduler: one global run list of all vCPUs, round robin, a
+ * time slice per turn.  Any hart runs any vCPU; a vCPU in WFI gives up its
+ * hart until it has an interrupt.
+ */
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+#define SCHED_SLICE_MS 10
+
+void sched_add(struct vcpu *v);
+struct vcpu *sched_pick(void);
+void sched_release(struct vcpu *v);
+int sched_wake(struct vcpu *v);
+void sched_set_state(struct vcpu *v, int state);
+uint64_t sched_next_deadline(void);
+void sched_loop(void);
+void timer_program(uint64_t when);
+extern uint64_t hv_timebase;
+
+#endif

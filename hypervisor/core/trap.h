@@ -1,0 +1,30 @@
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+enum trap_action {
+	TRAP_RESUME,	/* re-enter the guest */
+	TRAP_YIELD,	/* give the hart back to the scheduler */
+};
+
+/* What a handler learns about the exit and tells the dispatcher. */
+struct exit_info {
+	uint64_t scause, sepc, stval, htval, htinst;
+	unsigned advance;	/* bytes to skip past the trapping instruction */
+	enum trap_action action;
+	char why[96];		/* set when the VM must stop */
+};
+
+enum trap_action trap_handle(struct vcpu *v);
+void trap_handle_host_interrupts(void);
+void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
+const char *trap_cause_name(uint64_t scause);
+
+/* Handlers in other files. */
+int sbi_handle_ecall(struct vcpu *v, struct exit_info *e);
+int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * vCPU context switch.  Several vCPUs share a hart, so everything a guest can
+ * observe is saved on vcpu_put() and restored on vcpu_load(): the VS CSRs,
+ * vstimecmp, senvcfg and scounteren (VS-mode accesses reach the real ones),
+ * hvip, htimedelta, the per-VM H CSRs, and the FP registers (saved lazily:
+ * only when the guest dirtied them, sstatus.FS = Dirty).
+ */
+#include "core/vm.h"
+#include "core/hart.h"
+#include "core/sched.h"
+#include "arch/asm.h"
+#include "arch/csr.h"
+#include "arch/sbi_call.h"
+#include "lib/string.h"
+
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->fp, 0, sizeof(v->fp));
+	v->regs.sepc = pc;
+	v->regs.x[REG_A0] = v->id;
+	v->regs.x[REG_A1] = a1;
+	/* Enter VS-mode (SPP=1 + SPV=1), FP usable but clean, 64-bit VS. */
+	v->regs.sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL | SSTATUS_UXL_64;
+	v->regs.hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
+	v->vsstatus = SSTATUS_UXL_64 | SSTATUS_FS_INITIAL;
+	v->vsie = v->vstvec = v->vsscratch = v->vsepc = v->vscause = v->vstval = v->vsatp = 0;
+	v->vstimecmp = UINT64_MAX;
+	v->senvcfg = 0;
+	v->scounteren = 0;
+	v->hvip = 0;
+	v->htimedelta = 0;
+	v->fp_live = true;
+	v->ssip_pending = 0;
+	v->fault_repeat = 0;
+}
+
+void vcpu_load(struct vcpu *v)
+{
+	struct hart *h = this_hart();
+	struct vm *vm = v->vm;
+
+	csr_write(CSR_HGATP, gstage_hgatp(&vm->gstage, vm->vmid));
+	/*
+	 * VS-stage TLB entries are tagged by VMID and ASID only: another vCPU of
+	 * the same VM, or this one after running elsewhere, may have left stale
+	 * ones here.  Flush them for this VMID.
+	 */
+	if (h->last != v)
+		hfence_vvma_all();
+	h->last = v;
+	csr_write(CSR_HENVCFG, vm->henvcfg);
+	csr_write(CSR_HEDELEG, vm->hedeleg);
+	csr_write(CSR_HIDELEG, vm->hideleg);
+	csr_write(CSR_HCOUNTEREN, vm->hcounteren);
+	csr_write(CSR_HTIMEDELTA, v->htimedelta);
+	csr_write(CSR_VSSTATUS, v->vsstatus);
+	csr_write(CSR_VSIE, v->vsie);
+	csr_write(CSR_VSTVEC, v->vstvec);
+	csr_write(CSR_VSSCRATCH, v->vsscratch);
+	csr_write(CSR_VSEPC, v->vsepc);
+	csr_write(CSR_VSCAUSE, v->vscause);
+	csr_write(CSR_VSTVAL, v->vstval);
+	csr_write(CSR_VSATP, v->vsatp);
+	csr_write(CSR_SENVCFG, v->senvcfg);
+	csr_write(CSR_SCOUNTEREN, v->scounteren);
+	csr_write(CSR_HVIP, v->hvip);
+	if (vm->henvcfg & ENVCFG_STCE)
+		csr_write(CSR_VSTIMECMP, v->vstimecmp);
+	if (v->fp_live) {
+		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+		arch_fp_restore(&v->fp);
+		v->fp_live = false;
+		v->regs.sstatus = (v->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	}
+	h->current = v;
+}
+
+void vcpu_put(struct vcpu *v)
+{
+	struct hart *h = this_hart();
+
+	v->vsstatus = csr_read(CSR_VSSTATUS);
+	v->vsie = csr_read(CSR_VSIE);
+	v->vstvec = csr_read(CSR_VSTVEC);
+	v->vsscratch = csr_read(CSR_VSSCRATCH);
+	v->vsepc = csr_read(CSR_VSEPC);
+	v->vscause = csr_read(CSR_VSCAUSE);
+	v->vstval = csr_read(CSR_VSTVAL);
+	v->vsatp = csr_read(CSR_VSATP);
+	v->senvcfg = csr_read(CSR_SENVCFG);
+	v->scounteren = csr_read(CSR_SCOUNTEREN);
+	v->hvip = csr_read(CSR_HVIP) & ~MIP_VSEIP;	/* VSEIP is recomputed from the vPLIC */
+	if (v->vm->henvcfg & ENVCFG_STCE)
+		v->vstimecmp = csr_read(CSR_VSTIMECMP);
+	if ((v->regs.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		arch_fp_save(&v->fp);
+		v->regs.sstatus = (v->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	}
+	/* Whatever is in the FP registers now must be restored next time. */
+	v->fp_live = true;
+	csr_write(CSR_HVIP, 0);
+	h->current = 0;
+}
+
+/* Fold asynchronous requests (IPIs, vPLIC) into hvip before entering the guest. */
+void vcpu_update_hvip(struct vcpu *v)
+{
+	uint64_t hvip = csr_read(CSR_HVIP);
+
+	if (__atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
+		hfence_vvma_all();
+		__asm__ volatile("fence.i" ::: "memory");
+	}
+
+	if (__atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
+		hvip |= MIP_VSSIP;
+	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
+		hvip |= MIP_VSEIP;
+	else
+		hvip &= ~MIP_VSEIP;
+	csr_write(CSR_HVIP, hvip);
+}
+
+/* Would WFI end for this (not loaded) vCPU?  Pending & enabled in vsie, as the spec's WFI rule. */
+bool vcpu_has_interrupt(struct vcpu *v)
+{
+	uint64_t pending = 0;
+
+	if (v->ssip_pending || (v->hvip & MIP_VSSIP))
+		pending |= 1UL << IRQ_S_SOFT;
+	if (arch_time() + v->htimedelta >= v->vstimecmp)
+		pending |= 1UL << IRQ_S_TIMER;
+	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
+		pending |= 1UL << IRQ_S_EXT;
+	return (pending & v->vsie) != 0;
+}
+
+/* Make the vCPU notice new state: wake it from WFI, or interrupt the hart running it. */
+void vcpu_kick(struct vcpu *v)
+{
+	int hart = sched_wake(v);
+
+	if (hart >= 0 && (unsigned)hart != this_hart()->hartid)
+		sbi_send_ipi_hart(hart);
+}
+
+/* The same question for the vCPU loaded on this hart (its state is in the CSRs). */
+bool vcpu_has_interrupt_loaded(struct vcpu *v)
+{
+	uint64_t pending = csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSEIP);
+	uint64_t vsie = csr_read(CSR_VSIE);
+	uint64_t s_pending = 0;
+
+	if (v->ssip_pending || (pending & MIP_VSSIP))
+		s_pending |= 1UL << IRQ_S_SOFT;
+	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
+		s_pending |= 1UL << IRQ_S_EXT;
+	if ((v->vm->henvcfg & ENVCFG_STCE) &&
+	    arch_time() + v->htimedelta >= csr_read(CSR_VSTIMECMP))
+		s_pending |= 1UL << IRQ_S_TIMER;
+	return (s_pending & vsie) != 0;
+}

@@ -1,0 +1,121 @@
+/* VMs and their vCPUs. */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "board.h"
+#include "arch/csr.h"
+#include "arch/vcpu_regs.h"
+#include "core/cons.h"
+#include "lib/spinlock.h"
+#include "mem/gstage.h"
+#include "vdev/vplic.h"
+#include "vdev/vuart.h"
+
+enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD };
+
+enum vcpu_state {
+	VCPU_OFF,	/* HSM stopped: not started yet or hart_stop'ed */
+	VCPU_RUNNABLE,	/* wants a hart */
+	VCPU_BLOCKED,	/* in WFI, waiting for an interrupt or its vstimecmp */
+};
+
+/* Exit statistics: counters are only ever incremented by the hart running the vCPU. */
+struct vcpu_stats {
+	uint64_t exits;
+	uint64_t by_cause[CAUSE_COUNT];
+	uint64_t by_irq[16];
+	uint64_t sbi_calls;
+	uint64_t mmio;
+};
+
+struct vcpu {
+	struct vcpu_regs regs;		/* must stay first: asm uses it */
+	struct vcpu_fp fp;
+	struct vm *vm;
+	unsigned id;
+
+	/* Scheduling: guarded by sched_lock. */
+	enum vcpu_state state;
+	bool running;			/* loaded on a hart right now */
+	int hart;			/* hart it runs or last ran on, -1 never */
+
+	/* Saved VS-level and per-vCPU H CSRs (valid while not loaded). */
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	uint64_t vstimecmp, senvcfg, scounteren, hvip, htimedelta;
+	bool fp_live;			/* fp holds state that must be restored */
+
+	/* Set from other harts (atomics): IPI/interrupt requests. */
+	volatile uint32_t ssip_pending;	/* SBI IPI or legacy IPI: raise VSSIP */
+	volatile uint32_t kick;		/* state changed: re-evaluate before entry */
+	volatile uint32_t flush_pending;	/* RFENCE: flush VS TLB + fence.i before entry */
+
+	/* HSM start request (guarded by sched_lock). */
+	uint64_t start_addr, start_opaque;
+
+	struct vcpu_stats stats;
+	unsigned fault_repeat;		/* identical consecutive faults (loop detector) */
+};
+
+struct vm_image {
+	uint64_t load, entry, size;
+	const uint8_t *data;		/* in the bundle */
+	char bootargs[128];
+};
+
+struct vm {
+	int id;				/* 1-based, as on the console */
+	char name[32];
+	enum vm_state state;
+	spinlock_t lock;
+
+	uint64_t ram_size;
+	hpa_t ram;			/* host-physical base of guest RAM */
+	struct gstage gstage;
+	unsigned vmid;
+	uint64_t fdt_gpa;
+	struct vm_image image;
+
+	unsigned vcpu_count;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+
+	/* Per-VM H CSR values loaded with each of its vCPUs. */
+	uint64_t henvcfg, hedeleg, hideleg, hcounteren;
+	bool adue;
+
+	struct vuart uart;
+	struct vplic plic;
+	struct cons_ring cons;
+	uint64_t started_at;
+	unsigned restarts;
+	char stop_reason[96];
+};
+
+extern struct vm vms[VM_MAX];
+extern unsigned vm_count;
+
+struct vm *vm_get(int id);
+int vm_setup(struct vm *vm);
+void vm_start(struct vm *vm);
+void vm_stop(struct vm *vm, enum vm_state state, const char *why);
+void vm_reset(struct vm *vm);
+void vm_console_input(struct vm *vm, char c);
+void vm_irq_update(struct vm *vm);
+const char *vm_state_name(enum vm_state s);
+bool vm_gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);
+void *vm_gpa_ptr(const struct vm *vm, uint64_t gpa);
+
+/* vcpu.c */
+void vcpu_load(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1);
+bool vcpu_has_interrupt(struct vcpu *v);
+bool vcpu_has_interrupt_loaded(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+void vcpu_update_hvip(struct vcpu *v);
+
+/* henvcfg bits the hart implements (probed at boot). */
+extern uint64_t hv_henvcfg_caps;
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * G-stage (guest-physical -> host-physical) tables in Sv39x4: a 16 KiB root
+ * of 2048 entries indexed by GPA[40:30], then two 4 KiB levels (GPA[29:21],
+ * GPA[20:12]).  Privileged spec, "Two-Stage Address Translation".
+ *
+ * Leaves are built with A=D=1 and U=1: every G-stage access counts as a
+ * U-mode access, and a hart without Svadu would raise guest-page faults to
+ * set A/D on first use.
+ */
+#ifndef MEM_GSTAGE_H
+#define MEM_GSTAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mem/types.h"
+
+#define GSTAGE_LEVELS 3
+#define GSTAGE_ROOT_SIZE (16 * 1024)
+#define GSTAGE_GPA_BITS 41
+
+struct gstage {
+	hpa_t root;
+	hpa_t (*alloc)(size_t count, size_t align);	/* zeroed pages */
+};
+
+struct pt_level {
+	uint64_t table;   /* address of the table read at this level */
+	unsigned index;
+	uint64_t pte;
+	int level;        /* 2 = root for Sv39x4 */
+};
+
+struct gstage_walk {
+	struct pt_level step[GSTAGE_LEVELS];
+	int steps;
+	hpa_t hpa;        /* valid when ok */
+	int ok;
+	const char *why;  /* reason the walk stopped when !ok */
+};
+
+int gstage_init(struct gstage *g);
+int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64_t perms);
+void gstage_walk(hpa_t root, gpa_t addr, struct gstage_walk *w);
+uint64_t gstage_hgatp(const struct gstage *g, unsigned vmid);
+
+#endif

@@ -1,0 +1,59 @@
+#include "sbi/sbi.h"
+#include "core/vm.h"
+
+static const struct sbi_ext *const sbi_exts[] = {
+	&sbi_ext_base, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
+	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
+};
+
+const struct sbi_ext *sbi_find_ext(unsigned long eid)
+{
+	for (unsigned i = 0; i < sizeof(sbi_exts) / sizeof(sbi_exts[0]); i++)
+		if (eid >= sbi_exts[i]->eid_first && eid <= sbi_exts[i]->eid_last)
+			return sbi_exts[i];
+	return 0;
+}
+
+/* hart_mask_base == -1 means "all harts"; otherwise every set bit must name a vCPU. */
+bool sbi_hart_mask_valid(struct vcpu *v, unsigned long mask, unsigned long base)
+{
+	unsigned count = v->vm->vcpu_count;
+
+	if (base == (unsigned long)-1)
+		return true;
+	for (unsigned bit = 0; bit < 64; bit++)
+		if ((mask >> bit) & 1)
+			if (base >= count || bit >= count - base)
+				return false;
+	return true;
+}
+
+bool sbi_hart_in_mask(unsigned long hart, unsigned long mask, unsigned long base)
+{
+	if (base == (unsigned long)-1)
+		return true;
+	return hart >= base && hart - base < 64 && ((mask >> (hart - base)) & 1);
+}
+
+int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
+{
+	struct sbi_call_ctx c = { .vcpu = v, .exit = e };
+	unsigned long eid = v->regs.x[REG_A7];
+	const struct sbi_ext *ext = sbi_find_ext(eid);
+
+	c.fid = v->regs.x[REG_A6];
+	for (int i = 0; i < 6; i++)
+		c.arg[i] = v->regs.x[REG_A0 + i];
+	c.error = SBI_ERR_NOT_SUPPORTED;
+	v->stats.sbi_calls++;
+	if (ext)
+		ext->handle(&c);
+	if (e->why[0])
+		return -1;
+	if (c.no_return)
+		return 0;
+	v->regs.x[REG_A0] = c.error;
+	if (!c.legacy)
+		v->regs.x[REG_A1] = c.value;
+	return 0;
+}

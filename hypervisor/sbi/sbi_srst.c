@@ -1,0 +1,37 @@
+#include "sbi/sbi.h"
+#include "core/vm.h"
+
+enum { SRST_SHUTDOWN = 0, SRST_COLD_REBOOT = 1, SRST_WARM_REBOOT = 2 };
+#define SRST_REASON_SYSFAIL 1
+#define SRST_VENDOR_FIRST 0xf0000000UL
+#define SRST_REASON_SBI_FIRST 0xe0000000UL
+
+/* A guest resets only its own VM. */
+static void srst_handle(struct sbi_call_ctx *c)
+{
+	unsigned long type = c->arg[0], reason = c->arg[1];
+	struct vm *vm = c->vcpu->vm;
+
+	if (c->fid != 0)
+		return;
+	if (type > SRST_WARM_REBOOT) {
+		c->error = type >= SRST_VENDOR_FIRST ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	if (reason > SRST_REASON_SYSFAIL && reason < SRST_REASON_SBI_FIRST) {
+		c->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	c->exit->action = TRAP_YIELD;
+	c->error = SBI_SUCCESS;
+	if (type == SRST_SHUTDOWN)
+		vm_stop(vm, VM_STOPPED, reason == SRST_REASON_SYSFAIL ?
+			"guest shut down (SBI SRST, system failure)" : "guest shut down (SBI SRST)");
+	else {
+		vm_reset(vm);
+		c->no_return = true;
+		c->exit->advance = 0;	/* sepc is the image entry now */
+	}
+}
+
+const struct sbi_ext sbi_ext_srst = { "SRST", SBI_EXT_SRST, SBI_EXT_SRST, srst_handle };

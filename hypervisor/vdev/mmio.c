@@ -1,0 +1,134 @@
+/*
+ * Guest-page faults: the G-stage maps only a VM's RAM, so every access to a
+ * device page lands here.  The access is decoded (from htinst when it holds a
+ * transformed instruction, else by reading the instruction through both
+ * stages with HLVX) and emulated; an access that hits neither RAM nor a
+ * device stops the VM.
+ */
+#include "core/trap.h"
+#include "core/vm.h"
+#include "core/hart.h"
+#include "arch/csr.h"
+#include "arch/insn.h"
+#include "lib/printf.h"
+
+struct vdev_ops {
+	const char *name;
+	uint64_t base, size;
+	int (*read)(struct vm *vm, uint64_t off, unsigned width, uint64_t *val);
+	int (*write)(struct vm *vm, uint64_t off, unsigned width, uint64_t val);
+};
+
+static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
+{
+	int tx;
+	bool level;
+
+	if (width > 4)
+		return -1;
+	level = vuart_read(&vm->uart, off, val, &tx);
+	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
+	return 0;
+}
+
+static int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
+{
+	int tx;
+	bool level;
+
+	if (width > 4)
+		return -1;
+	level = vuart_write(&vm->uart, off, val, &tx);
+	if (tx >= 0)
+		cons_vm_output(vm, (char)tx);
+	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
+	vm_irq_update(vm);
+	return 0;
+}
+
+static int plic_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
+{
+	return vplic_read(&vm->plic, off, width, val);
+}
+
+static int plic_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
+{
+	int r = vplic_write(&vm->plic, off, width, val);
+
+	vm_irq_update(vm);
+	return r;
+}
+
+static const struct vdev_ops vdevs[] = {
+	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write },
+	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write },
+};
+
+static const struct vdev_ops *vdev_find(uint64_t gpa)
+{
+	for (unsigned i = 0; i < sizeof(vdevs) / sizeof(vdevs[0]); i++)
+		if (gpa >= vdevs[i].base && gpa - vdevs[i].base < vdevs[i].size)
+			return &vdevs[i];
+	return 0;
+}
+
+static int decode_access(struct vcpu *v, struct exit_info *e, struct mmio_insn *mi)
+{
+	uint16_t lo, hi;
+
+	(void)v;
+	if (insn_decode_htinst(e->htinst, mi) == 0)
+		return 0;
+	if (arch_hlvx_hu(e->sepc, &lo))
+		return -1;
+	if (insn_length(lo) == 2)
+		return insn_decode_mmio(lo, mi);
+	if (arch_hlvx_hu(e->sepc + 2, &hi))
+		return -1;
+	return insn_decode_mmio(lo | (uint32_t)hi << 16, mi);
+}
+
+int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
+{
+	uint64_t gpa = e->htval << 2 | (e->stval & 3);
+	const struct vdev_ops *dev = vdev_find(gpa);
+	struct mmio_insn mi;
+	uint64_t val = 0;
+	unsigned code = e->scause & 0xff;
+
+	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || !dev) {
+		snprintf(e->why, sizeof(e->why), "%s at guest-physical 0x%lx: not RAM and no device the VM was given",
+			 code == CAUSE_FETCH_GUEST_PAGE_FAULT ? "instruction fetch" :
+			 code == CAUSE_LOAD_GUEST_PAGE_FAULT ? "load" : "store", gpa);
+		return -1;
+	}
+	if (decode_access(v, e, &mi)) {
+		snprintf(e->why, sizeof(e->why), "cannot decode the %s access at pc 0x%lx", dev->name, e->sepc);
+		return -1;
+	}
+	v->stats.mmio++;
+	if (mi.is_store) {
+		val = v->regs.x[mi.reg];
+		if (mi.width < 8)
+			val &= (1UL << (8 * mi.width)) - 1;
+		if (dev->write(v->vm, gpa - dev->base, mi.width, val))
+			goto bad_width;
+	} else {
+		if (dev->read(v->vm, gpa - dev->base, mi.width, &val))
+			goto bad_width;
+		if (mi.width < 8) {
+			uint64_t sign = 1UL << (8 * mi.width - 1);
+			val &= (1UL << (8 * mi.width)) - 1;
+			if (mi.sign_extend && (val & sign))
+				val |= ~((sign << 1) - 1);
+		}
+		if (mi.reg)
+			v->regs.x[mi.reg] = val;
+	}
+	e->advance = mi.len;
+	return 0;
+bad_width:
+	snprintf(e->why, sizeof(e->why), "%u-byte %s of %s register at offset 0x%lx is not supported",
+		 mi.width, mi.is_store ? "store" : "load", dev->name, gpa - dev->base);
+	return -1;
+}

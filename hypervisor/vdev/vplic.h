@@ -1,0 +1,36 @@
+/*
+ * Emulated PLIC, one per VM, with QEMU virt's register layout: context 2*h is
+ * vCPU h's M-mode context (present but never used by an S-mode guest), 2*h+1
+ * its S-mode context.  Sources are level triggered; a source's gateway lets
+ * one request through until the guest completes it.
+ */
+#ifndef VDEV_VPLIC_H
+#define VDEV_VPLIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "board.h"
+#include "lib/spinlock.h"
+
+#define VPLIC_SOURCES (VM_PLIC_NDEV + 1)
+#define VPLIC_WORDS ((VPLIC_SOURCES + 31) / 32)
+#define VPLIC_CONTEXTS (2 * VM_MAX_VCPUS)
+
+struct vplic {
+	spinlock_t lock;	/* guards everything below */
+	unsigned context_count;
+	uint32_t priority[VPLIC_SOURCES];
+	uint32_t level[VPLIC_WORDS];	/* device line levels */
+	uint32_t pending[VPLIC_WORDS];
+	uint32_t claimed[VPLIC_WORDS];	/* in service: gateway closed */
+	uint32_t enable[VPLIC_CONTEXTS][VPLIC_WORDS];
+	uint32_t threshold[VPLIC_CONTEXTS];
+};
+
+void vplic_init(struct vplic *p, unsigned vcpu_count);
+void vplic_set_level(struct vplic *p, unsigned irq, bool level);
+bool vplic_context_pending(struct vplic *p, unsigned context);
+int vplic_read(struct vplic *p, uint64_t offset, unsigned width, uint64_t *value);
+int vplic_write(struct vplic *p, uint64_t offset, unsigned width, uint64_t value);
+
+#endif

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Turn a VM config (configs/NAME.cfg) into the bundle hvscope boots from.
+
+Config format (INI-like; '#' starts a comment):
+
+    [vm hello]                 # one section per VM, in console order (vm1, vm2, ...)
+    image   = ${O}/guests/tests/hello.elf   # ELF or raw binary; ${O} = build dir
+    entry   = 0x80200000       # raw images: load and entry address (default 0x80200000)
+    ram     = 64M              # guest RAM at 0x80000000 (K/M/G suffixes)
+    vcpus   = 1
+    bootargs = escape=ram      # /chosen/bootargs in the VM's device tree
+    adue    = on               # off: never enable henvcfg.ADUE for this VM
+    ad_emulation = off
+
+ELF images are loaded by their PT_LOAD segments (physical addresses) and
+entered at e_entry unless `entry` is given.  Every problem is reported as one
+line `mkbundle: CONFIG:LINE: message` and exit status 1.
+The binary layout matches hypervisor/core/bundle.h.
+"""
+import argparse
+import os
+import re
+import struct
+import sys
+
+RAM_BASE = 0x80000000
+FDT_RESERVE = 2 << 20          # the VM's device tree lives in the last 2 MiB
+MAX_VMS = 8
+MAX_VCPUS = 4
+HEADER = struct.Struct("<8sIIQ")
+VM_ENTRY = struct.Struct("<32sQQQQQII128s")
+FLAG_NO_ADUE = 1
+FLAG_AD_EMUL = 2
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+def parse_size(text, where):
+    m = re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)\s*([KMG]?)i?B?", text.strip())
+    if not m:
+        raise ConfigError(f"{where}: bad size '{text}' (examples: 64M, 0x4000000)")
+    value = int(m.group(1), 0)
+    return value << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+
+
+def parse_int(text, where):
+    try:
+        return int(text.strip(), 0)
+    except ValueError:
+        raise ConfigError(f"{where}: bad number '{text}'") from None
+
+
+def parse_bool(text, where):
+    t = text.strip().lower()
+    if t in ("on", "yes", "true", "1"):
+        return True
+    if t in ("off", "no", "false", "0"):
+        return False
+    raise ConfigError(f"{where}: expected on/off, got '{text}'")
+
+
+def read_config(path, variables):
+    vms = []
+    current = None
+    with open(path) as f:
+        for lineno, raw in enumerate(f, 1):
+            where = f"{path}:{lineno}"
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            m = re.fullmatch(r"\[vm\s+([A-Za-z0-9_.-]{1,31})\]", line)
+            if m:
+                current = {"name": m.group(1), "where": where}
+                vms.append(current)
+                continue
+            if line.startswith("["):
+                raise ConfigError(f"{where}: expected a section '[vm NAME]' (name: 1-31 of A-Z a-z 0-9 _ . -)")
+            if current is None:
+                raise ConfigError(f"{where}: setting outside a [vm NAME] section")
+            if "=" not in line:
+                raise ConfigError(f"{where}: expected 'key = value'")
+            key, value = (s.strip() for s in line.split("=", 1))
+            if key not in KEYS:
+                raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(KEYS))})")
+            for var, val in variables.items():
+                value = value.replace("${%s}" % var, val)
+            current[key] = (value, where)
+    if not vms:
+        raise ConfigError(f"{path}: no [vm NAME] section")
+    if len(vms) > MAX_VMS:
+        raise ConfigError(f"{path}: {len(vms)} VMs, at most {MAX_VMS}")
+    return vms
+
+
+def load_elf(data, where):
+    """Return (segments [(paddr, bytes, memsz)], entry)."""
+    if data[4] != 2 or data[5] != 1 or struct.unpack_from("<H", data, 18)[0] != 243:
+        raise ConfigError(f"{where}: ELF image is not 64-bit little-endian RISC-V")
+    entry, phoff = struct.unpack_from("<QQ", data, 24)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    segs = []
+    for i in range(phnum):
+        p_type, _flags, off, _vaddr, paddr, filesz, memsz, _align = struct.unpack_from(
+            "<IIQQQQQQ", data, phoff + i * phentsize)
+        if p_type == 1 and memsz:
+            segs.append((paddr, data[off:off + filesz], memsz))
+    if not segs:
+        raise ConfigError(f"{where}: ELF image has no loadable segment")
+    return segs, entry
+
+
+def build_vm(vm, path):
+    where = vm["where"]
+    name = vm["name"]
+    if "image" not in vm:
+        raise ConfigError(f"{where}: vm {name}: no 'image ='")
+    image_path, iwhere = vm["image"]
+    if not os.path.isfile(image_path):
+        raise ConfigError(f"{iwhere}: vm {name}: image '{image_path}' does not exist "
+                          "(build it first, or fix the path)")
+    data = open(image_path, "rb").read()
+    ram = parse_size(vm["ram"][0], vm["ram"][1]) if "ram" in vm else 64 << 20
+    vcpus = parse_int(*vm["vcpus"]) if "vcpus" in vm else 1
+    if not 1 <= vcpus <= MAX_VCPUS:
+        raise ConfigError(f"{vm['vcpus'][1]}: vm {name}: vcpus must be 1..{MAX_VCPUS}")
+    if ram % (2 << 20) or ram < (8 << 20):
+        raise ConfigError(f"{where}: vm {name}: ram must be a multiple of 2M and at least 8M")
+    if data[:4] == b"\x7fELF":
+        segs, entry = load_elf(data, iwhere)
+        load = min(s[0] for s in segs)
+        end = max(s[0] + s[2] for s in segs)
+        blob = bytearray(end - load)
+        for paddr, body, _memsz in segs:
+            blob[paddr - load:paddr - load + len(body)] = body
+        blob = bytes(blob)
+        if "entry" in vm:
+            entry = parse_int(*vm["entry"])
+    else:
+        entry = parse_int(*vm["entry"]) if "entry" in vm else 0x80200000
+        load = parse_int(*vm["load"]) if "load" in vm else entry
+        blob = data
+    top = RAM_BASE + ram - FDT_RESERVE
+    if load < RAM_BASE or load + len(blob) > top:
+        raise ConfigError(f"{iwhere}: vm {name}: image [{load:#x}, {load + len(blob):#x}) does not fit "
+                          f"its RAM [{RAM_BASE:#x}, {top:#x}) (the last 2 MiB hold the device tree)")
+    if not load <= entry < load + len(blob):
+        raise ConfigError(f"{where}: vm {name}: entry {entry:#x} is outside the image")
+    bootargs = vm.get("bootargs", ("", ""))[0].encode()
+    if len(bootargs) > 127:
+        raise ConfigError(f"{vm['bootargs'][1]}: bootargs longer than 127 bytes")
+    flags = 0
+    if "adue" in vm and not parse_bool(*vm["adue"]):
+        flags |= FLAG_NO_ADUE
+    if "ad_emulation" in vm and parse_bool(*vm["ad_emulation"]):
+        flags |= FLAG_AD_EMUL
+    return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
+                flags=flags, bootargs=bootargs)
+
+
+def write_bundle(vms, out):
+    offset = HEADER.size + VM_ENTRY.size * len(vms)
+    entries, blobs = [], []
+    for vm in vms:
+        offset = (offset + 4095) & ~4095
+        entries.append(VM_ENTRY.pack(vm["name"].encode(), vm["ram"], vm["entry"], vm["load"], offset,
+                                     len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"]))
+        blobs.append((offset, vm["blob"]))
+        offset += len(vm["blob"])
+    data = bytearray(offset)
+    data[0:HEADER.size] = HEADER.pack(b"HVSCBDL1", len(vms), VM_ENTRY.size, offset)
+    for i, e in enumerate(entries):
+        start = HEADER.size + i * VM_ENTRY.size
+        data[start:start + VM_ENTRY.size] = e
+    for off, blob in blobs:
+        data[off:off + len(blob)] = blob
+    with open(out, "wb") as f:
+        f.write(data)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config")
+    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("-D", "--define", action="append", default=[], help="VAR=VALUE for ${VAR}")
+    ap.add_argument("--host-ram", default="1G", help="QEMU -m, to check that the VMs fit")
+    args = ap.parse_args()
+    variables = dict(d.split("=", 1) for d in args.define)
+    try:
+        if not os.path.isfile(args.config):
+            raise ConfigError(f"{args.config}: no such config (see configs/ for the available ones)")
+        vms = [build_vm(vm, args.config) for vm in read_config(args.config, variables)]
+        host_ram = parse_size(args.host_ram, "--host-ram")
+        need = sum(vm["ram"] for vm in vms)
+        # hvscope itself, OpenSBI, the bundle and page tables need ~96 MiB of the host's RAM.
+        if need + (96 << 20) + sum(len(vm["blob"]) for vm in vms) > host_ram:
+            raise ConfigError(f"{args.config}: the VMs need {need >> 20} MiB of RAM; with hvscope's own "
+                              f"~96 MiB that does not fit QEMU_MEM={args.host_ram}")
+        write_bundle(vms, args.output)
+    except ConfigError as e:
+        print(f"mkbundle: {e}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
