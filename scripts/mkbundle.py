@@ -28,7 +28,7 @@ FDT_RESERVE = 2 << 20          # the VM's device tree lives in the last 2 MiB
 MAX_VMS = 8
 MAX_VCPUS = 4
 HEADER = struct.Struct("<8sIIQ")
-VM_ENTRY = struct.Struct("<32sQQQQQII128s")
+VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
 KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation"}
@@ -166,7 +166,8 @@ def write_bundle(vms, out):
     for vm in vms:
         offset = (offset + 4095) & ~4095
         entries.append(VM_ENTRY.pack(vm["name"].encode(), vm["ram"], vm["entry"], vm["load"], offset,
-                                     len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"]))
+                                     len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"],
+                                     0, 0, b"", 0))
         blobs.append((offset, vm["blob"]))
         offset += len(vm["blob"])
     data = bytearray(offset)

@@ -31,10 +31,14 @@ struct bundle_vm {
 	uint32_t vcpus;
 	uint32_t flags;
 	char bootargs[128];
+	uint64_t initrd_offset;	/* from the start of the bundle; size 0 = none */
+	uint64_t initrd_size;
+	char disk_serial[20];	/* virtio-blk serial of the VM's disk, "" = none */
+	uint32_t reserved;
 };
 
 _Static_assert(sizeof(struct bundle_header) == 24, "bundle header layout");
-_Static_assert(sizeof(struct bundle_vm) == 208, "bundle VM entry layout");
+_Static_assert(sizeof(struct bundle_vm) == 248, "bundle VM entry layout");
 
 int bundle_load(uint64_t addr);
 
