@@ -39,13 +39,18 @@ static uint64_t *gstage_slot(struct gstage *g, uint64_t gpa, int level)
 
 /*
  * Map [base, base+size) to target with perms (PTE_R/W/X).  2 MiB leaves are
- * used wherever both addresses are aligned, 4 KiB leaves elsewhere.
+ * used wherever both addresses are aligned, 4 KiB leaves elsewhere.  perms
+ * must be a leaf encoding: no R/W/X would make a pointer PTE to `target`,
+ * and W without R is reserved.
  */
 int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64_t perms)
 {
+	const uint64_t limit = 1UL << GSTAGE_GPA_BITS;
 	uint64_t off = 0;
 
-	if ((base.v | target.v | size) & (PAGE_SIZE - 1) || base.v + size > (1UL << GSTAGE_GPA_BITS))
+	if ((base.v | target.v | size) & (PAGE_SIZE - 1) || base.v >= limit || size > limit - base.v)
+		return -1;
+	if ((perms & ~(PTE_R | PTE_W | PTE_X)) || !(perms & (PTE_R | PTE_X)) || (perms & (PTE_R | PTE_W)) == PTE_W)
 		return -1;
 	while (off < size) {
 		uint64_t ga = base.v + off, ha = target.v + off;

@@ -3,6 +3,16 @@
 enum { BASE_SPEC_VERSION, BASE_IMPL_ID, BASE_IMPL_VERSION, BASE_PROBE_EXT,
        BASE_MVENDORID, BASE_MARCHID, BASE_MIMPID };
 
+/* Legacy EIDs are probed one by one: only the ones sbi_legacy.c implements. */
+static long probe(unsigned long eid)
+{
+	const struct sbi_ext *e = sbi_find_ext(eid);
+
+	if (e == &sbi_ext_legacy)
+		return eid <= SBI_EXT_LEGACY_CLEAR_IPI || eid == SBI_EXT_LEGACY_SHUTDOWN;
+	return e != 0;
+}
+
 static void base_handle(struct sbi_call_ctx *c)
 {
 	c->error = SBI_SUCCESS;
@@ -10,7 +20,7 @@ static void base_handle(struct sbi_call_ctx *c)
 	case BASE_SPEC_VERSION: c->value = SBI_SPEC_VERSION; break;
 	case BASE_IMPL_ID: c->value = SBI_IMPL_ID_HVSCOPE; break;
 	case BASE_IMPL_VERSION: c->value = SBI_IMPL_VERSION; break;
-	case BASE_PROBE_EXT: c->value = sbi_find_ext(c->arg[0]) ? 1 : 0; break;
+	case BASE_PROBE_EXT: c->value = probe(c->arg[0]); break;
 	case BASE_MVENDORID:
 	case BASE_MARCHID:
 	case BASE_MIMPID: c->value = 0; break;

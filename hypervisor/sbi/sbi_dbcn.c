@@ -10,7 +10,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 	unsigned long len = c->arg[0];
 	uint64_t gpa = c->arg[1] | (uint64_t)c->arg[2] << 32;
 
-	if (c->arg[2] != 0 && c->fid != DBCN_WRITE_BYTE) {
+	if (c->arg[2] != 0 && (c->fid == DBCN_WRITE || c->fid == DBCN_READ)) {
 		c->error = SBI_ERR_INVALID_PARAM;	/* RV64: the high half must be 0 */
 		return;
 	}

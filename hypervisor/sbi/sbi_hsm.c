@@ -55,10 +55,10 @@ static void hsm_suspend(struct sbi_call_ctx *c)
 			c->exit->action = TRAP_YIELD;
 		}
 		c->error = SBI_SUCCESS;
-	} else if (type == HSM_SUSPEND_NONRET_DEFAULT || type >= 0xf0000000UL) {
+	} else if (type == HSM_SUSPEND_NONRET_DEFAULT) {
 		c->error = SBI_ERR_NOT_SUPPORTED;
 	} else {
-		c->error = SBI_ERR_INVALID_PARAM;
+		c->error = SBI_ERR_INVALID_PARAM;	/* reserved, or platform-specific: none here */
 	}
 }
 

@@ -3,7 +3,6 @@
 
 enum { SRST_SHUTDOWN = 0, SRST_COLD_REBOOT = 1, SRST_WARM_REBOOT = 2 };
 #define SRST_REASON_SYSFAIL 1
-#define SRST_VENDOR_FIRST 0xf0000000UL
 #define SRST_REASON_SBI_FIRST 0xe0000000UL
 
 /* A guest resets only its own VM. */
@@ -15,7 +14,7 @@ static void srst_handle(struct sbi_call_ctx *c)
 	if (c->fid != 0)
 		return;
 	if (type > SRST_WARM_REBOOT) {
-		c->error = type >= SRST_VENDOR_FIRST ? SBI_ERR_NOT_SUPPORTED : SBI_ERR_INVALID_PARAM;
+		c->error = SBI_ERR_INVALID_PARAM;	/* reserved, or vendor-specific: none here */
 		return;
 	}
 	if (reason > SRST_REASON_SYSFAIL && reason < SRST_REASON_SBI_FIRST) {
