@@ -9,8 +9,10 @@ Config format (INI-like; '#' starts a comment):
     ram     = 64M              # guest RAM at 0x80000000 (K/M/G suffixes)
     vcpus   = 1
     bootargs = escape=ram      # /chosen/bootargs in the VM's device tree
+    initrd  = ${O}/guests/linux/initramfs.cpio   # loaded at the top of RAM, below the
+                               # device tree; /chosen/linux,initrd-start/-end say where
     adue    = on               # off: never enable henvcfg.ADUE for this VM
-    ad_emulation = off
+    ad_emulation = on          # default: on when ADUE is off or the hart lacks it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Every problem is reported as one
@@ -31,7 +33,8 @@ HEADER = struct.Struct("<8sIIQ")
 VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
-KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation"}
+FLAG_NO_AD_EMUL = 4
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd"}
 
 
 class ConfigError(Exception):
@@ -148,16 +151,33 @@ def build_vm(vm, path):
                           f"its RAM [{RAM_BASE:#x}, {top:#x}) (the last 2 MiB hold the device tree)")
     if not load <= entry < load + len(blob):
         raise ConfigError(f"{where}: vm {name}: entry {entry:#x} is outside the image")
+    initrd = b""
+    if "initrd" in vm:
+        initrd_path, rwhere = vm["initrd"]
+        if not os.path.isfile(initrd_path):
+            raise ConfigError(f"{rwhere}: vm {name}: initrd '{initrd_path}' does not exist "
+                              "(build it first, or fix the path)")
+        initrd = open(initrd_path, "rb").read()
+        # Same placement as hypervisor/core/vm.c: page-aligned, ending at the device tree.
+        start = (top - len(initrd)) & ~4095
+        # A RISC-V Linux Image header says how much memory the kernel really
+        # occupies (with its bss), which is more than the file.
+        end = load + len(blob)
+        if blob[0x30:0x38] == b"RISCV\0\0\0" and blob[0x38:0x3c] == b"RSC\x05":
+            end = max(end, load + struct.unpack_from("<Q", blob, 0x10)[0])
+        if not initrd or start < end:
+            raise ConfigError(f"{rwhere}: vm {name}: initrd of {len(initrd)} bytes does not fit between "
+                              f"the image (ends {end:#x}) and the device tree ({top:#x}): give the VM more ram")
     bootargs = vm.get("bootargs", ("", ""))[0].encode()
     if len(bootargs) > 127:
         raise ConfigError(f"{vm['bootargs'][1]}: bootargs longer than 127 bytes")
     flags = 0
     if "adue" in vm and not parse_bool(*vm["adue"]):
         flags |= FLAG_NO_ADUE
-    if "ad_emulation" in vm and parse_bool(*vm["ad_emulation"]):
-        flags |= FLAG_AD_EMUL
+    if "ad_emulation" in vm:
+        flags |= FLAG_AD_EMUL if parse_bool(*vm["ad_emulation"]) else FLAG_NO_AD_EMUL
     return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
-                flags=flags, bootargs=bootargs)
+                flags=flags, bootargs=bootargs, initrd=initrd)
 
 
 def write_bundle(vms, out):
@@ -165,11 +185,15 @@ def write_bundle(vms, out):
     entries, blobs = [], []
     for vm in vms:
         offset = (offset + 4095) & ~4095
+        initrd_offset = (offset + len(vm["blob"]) + 4095) & ~4095 if vm["initrd"] else 0
         entries.append(VM_ENTRY.pack(vm["name"].encode(), vm["ram"], vm["entry"], vm["load"], offset,
                                      len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"],
-                                     0, 0, b"", 0))
+                                     initrd_offset, len(vm["initrd"]), b"", 0))
         blobs.append((offset, vm["blob"]))
         offset += len(vm["blob"])
+        if vm["initrd"]:
+            blobs.append((initrd_offset, vm["initrd"]))
+            offset = initrd_offset + len(vm["initrd"])
     data = bytearray(offset)
     data[0:HEADER.size] = HEADER.pack(b"HVSCBDL1", len(vms), VM_ENTRY.size, offset)
     for i, e in enumerate(entries):
@@ -196,7 +220,7 @@ def main():
         host_ram = parse_size(args.host_ram, "--host-ram")
         need = sum(vm["ram"] for vm in vms)
         # hvscope itself, OpenSBI, the bundle and page tables need ~96 MiB of the host's RAM.
-        if need + (96 << 20) + sum(len(vm["blob"]) for vm in vms) > host_ram:
+        if need + (96 << 20) + sum(len(vm["blob"]) + len(vm["initrd"]) for vm in vms) > host_ram:
             raise ConfigError(f"{args.config}: the VMs need {need >> 20} MiB of RAM; with hvscope's own "
                               f"~96 MiB that does not fit QEMU_MEM={args.host_ram}")
         write_bundle(vms, args.output)

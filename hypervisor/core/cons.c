@@ -114,6 +114,19 @@ void cons_vm_output(struct vm *vm, char c)
 	spin_unlock(&cons_lock);
 }
 
+/* A hypervisor line about this VM (reports) goes into its log too. */
+void cons_vm_log(struct vm *vm, const char *text)
+{
+	struct cons_ring *r = &vm->cons;
+
+	if (r->log_fd < 0)
+		return;
+	spin_lock(&cons_lock);
+	log_flush(r);
+	semihost_write(r->log_fd, text, strlen(text));
+	spin_unlock(&cons_lock);
+}
+
 /* Replay what a VM printed while it did not have focus; cons_lock held. */
 static void replay(struct vm *vm)
 {

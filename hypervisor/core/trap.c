@@ -8,57 +8,20 @@
 #include "core/hart.h"
 #include "core/cons.h"
 #include "core/sched.h"
-#include "core/report.h"
+#include "core/postmortem.h"
 #include "arch/csr.h"
 #include "arch/insn.h"
 #include "drivers/plic.h"
 #include "lib/printf.h"
+#include "mem/pte.h"
+#include "mem/vswalk.h"
+#include "arch/asm.h"
+#include "trace/trace.h"
+#include "console/decode.h"
 
 typedef int (*trap_fn)(struct vcpu *v, struct exit_info *e);
 
-static const char *const cause_names[CAUSE_COUNT] = {
-	[CAUSE_MISALIGNED_FETCH] = "instruction address misaligned",
-	[CAUSE_FETCH_ACCESS] = "instruction access fault",
-	[CAUSE_ILLEGAL_INSTRUCTION] = "illegal instruction",
-	[CAUSE_BREAKPOINT] = "breakpoint",
-	[CAUSE_MISALIGNED_LOAD] = "load address misaligned",
-	[CAUSE_LOAD_ACCESS] = "load access fault",
-	[CAUSE_MISALIGNED_STORE] = "store/AMO address misaligned",
-	[CAUSE_STORE_ACCESS] = "store/AMO access fault",
-	[CAUSE_USER_ECALL] = "environment call from U-mode or VU-mode",
-	[CAUSE_SUPERVISOR_ECALL] = "environment call from HS-mode",
-	[CAUSE_VIRTUAL_SUPERVISOR_ECALL] = "environment call from VS-mode",
-	[CAUSE_MACHINE_ECALL] = "environment call from M-mode",
-	[CAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
-	[CAUSE_LOAD_PAGE_FAULT] = "load page fault",
-	[CAUSE_STORE_PAGE_FAULT] = "store/AMO page fault",
-	[CAUSE_FETCH_GUEST_PAGE_FAULT] = "instruction guest-page fault",
-	[CAUSE_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
-	[CAUSE_VIRTUAL_INSTRUCTION] = "virtual instruction",
-	[CAUSE_STORE_GUEST_PAGE_FAULT] = "store/AMO guest-page fault",
-};
-
-static const char *const irq_names[16] = {
-	[IRQ_S_SOFT] = "supervisor software interrupt",
-	[IRQ_VS_SOFT] = "virtual supervisor software interrupt",
-	[IRQ_S_TIMER] = "supervisor timer interrupt",
-	[IRQ_VS_TIMER] = "virtual supervisor timer interrupt",
-	[IRQ_S_EXT] = "supervisor external interrupt",
-	[IRQ_VS_EXT] = "virtual supervisor external interrupt",
-	[IRQ_S_GEXT] = "supervisor guest external interrupt",
-};
-
-const char *trap_cause_name(uint64_t scause)
-{
-	uint64_t code = scause & ~CAUSE_IRQ_FLAG;
-	const char *n = 0;
-
-	if (scause & CAUSE_IRQ_FLAG)
-		n = code < 16 ? irq_names[code] : 0;
-	else
-		n = code < CAUSE_COUNT ? cause_names[code] : 0;
-	return n ? n : "reserved";
-}
+unsigned hv_fault_loop_k = 64;
 
 /*
  * Deliver an exception to the guest as the hardware would have, had it been
@@ -100,7 +63,68 @@ static int trap_unexpected(struct vcpu *v, struct exit_info *e)
 static int trap_reflect(struct vcpu *v, struct exit_info *e)
 {
 	vcpu_inject_exception(v, e->scause, e->stval);
+	e->kind = TRACE_INJECT;
+	e->payload[0] = e->scause;
+	e->payload[1] = e->stval;
 	return 0;
+}
+
+static uint64_t *guest_pte_ptr(void *ctx, uint64_t gpa)
+{
+	struct vm *vm = ctx;
+
+	if ((gpa & 7) || !vm_gpa_range_ok(vm, gpa, 8))
+		return 0;
+	return vm_gpa_ptr(vm, gpa);
+}
+
+/* The VS-stage walk the hardware did for this vCPU's access (loaded vCPU). */
+void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w)
+{
+	uint64_t vsstatus = csr_read(CSR_VSSTATUS);
+	struct vs_walk_env env = {
+		.vsatp = csr_read(CSR_VSATP),
+		.priv_u = !(v->regs.sstatus & SSTATUS_SPP),
+		.sum = vsstatus & SSTATUS_SUM,
+		.mxr = vsstatus & SSTATUS_MXR,
+		.hw_ad = false,
+		.pte_ptr = guest_pte_ptr,
+		.ctx = v->vm,
+	};
+
+	vswalk(&env, va, access, w);
+}
+
+/*
+ * A VS-level page fault that was not delegated (ADUE off, or no Svadu).  If
+ * the only reason is a clear A (or D on a store) bit and the VM has A/D
+ * emulation, set the bit the way hardware would (atomically, in the guest's
+ * own table) and retry; otherwise reflect the fault into the guest.
+ */
+static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
+{
+	unsigned code = e->scause & 0xff;
+	enum vs_access access = code == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH :
+				code == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE;
+	struct vs_walk w;
+
+	if (v->vm->ad_emulation) {
+		trap_vs_walk(v, e->stval, access, &w);
+		if (w.ad_only && w.leaf >= 0) {
+			struct vs_level *leaf = &w.step[w.leaf];
+			uint64_t set = PTE_A | (access == VS_STORE ? PTE_D : 0);
+			uint64_t old = __atomic_fetch_or((uint64_t *)(uintptr_t)leaf->pte_hpa, set, __ATOMIC_ACQ_REL);
+			hfence_vvma_all();
+			v->stats.ad_fixups++;
+			e->kind = TRACE_AD_FIXUP;
+			e->payload[0] = leaf->pte_gpa;
+			e->payload[1] = old;
+			e->payload[2] = old | set;
+			return 0;
+		}
+	}
+	v->stats.pf_reflected++;
+	return trap_reflect(v, e);
 }
 
 static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
@@ -169,9 +193,9 @@ static const trap_fn exception_handlers[CAUSE_COUNT] = {
 	[CAUSE_SUPERVISOR_ECALL] = trap_unexpected,
 	[CAUSE_VIRTUAL_SUPERVISOR_ECALL] = trap_ecall_vs,
 	[CAUSE_MACHINE_ECALL] = trap_unexpected,
-	[CAUSE_FETCH_PAGE_FAULT] = trap_reflect,
-	[CAUSE_LOAD_PAGE_FAULT] = trap_reflect,
-	[CAUSE_STORE_PAGE_FAULT] = trap_reflect,
+	[CAUSE_FETCH_PAGE_FAULT] = trap_vs_page_fault,
+	[CAUSE_LOAD_PAGE_FAULT] = trap_vs_page_fault,
+	[CAUSE_STORE_PAGE_FAULT] = trap_vs_page_fault,
 	[CAUSE_FETCH_GUEST_PAGE_FAULT] = mmio_handle_guest_fault,
 	[CAUSE_LOAD_GUEST_PAGE_FAULT] = mmio_handle_guest_fault,
 	[CAUSE_VIRTUAL_INSTRUCTION] = trap_virtual_insn,
@@ -198,20 +222,65 @@ void trap_handle_host_interrupts(void)
 	}
 }
 
-static enum trap_action handle_interrupt(struct vcpu *v, uint64_t code)
+static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 {
-	struct hart *h = this_hart();
+	struct trace_record *r = trace_slot(this_hart()->hartid);
+
+	r->time = t0;
+	r->scause = e->scause;
+	r->sepc = e->sepc;
+	r->stval = e->stval;
+	r->htval = e->htval;
+	r->htinst = e->htinst;
+	r->payload[0] = e->payload[0];
+	r->payload[1] = e->payload[1];
+	r->payload[2] = e->payload[2];
+	r->hart = (uint8_t)this_hart()->hartid;
+	r->vm = (uint8_t)v->vm->id;
+	r->vcpu = (uint8_t)v->id;
+	r->kind = (uint8_t)e->kind;
+	r->cost = (uint32_t)(arch_time() - t0);
+}
+
+static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
+{
+	uint64_t code = e->scause & ~CAUSE_IRQ_FLAG;
 
 	if (code < 16)
 		v->stats.by_irq[code]++;
 	trap_handle_host_interrupts();
-	if (arch_time() >= h->slice_end)
-		return TRAP_YIELD;
-	return TRAP_RESUME;
+	e->kind = TRACE_IRQ;
+	e->payload[0] = csr_read(CSR_HVIP);
+	return arch_time() >= this_hart()->slice_end ? TRAP_YIELD : TRAP_RESUME;
+}
+
+/*
+ * Fault-loop detector: the same exception at the same pc and address K times
+ * in a row means the guest makes no progress (the ADUE story: an instruction
+ * page fault at pc 0 because stvec is not set yet).  Interrupts in between do
+ * not count as progress.
+ */
+static bool fault_loop(struct vcpu *v, const struct exit_info *e)
+{
+	if (e->scause == v->loop_scause && e->sepc == v->loop_sepc && e->stval == v->loop_stval)
+		return ++v->loop_count >= hv_fault_loop_k;
+	v->loop_scause = e->scause;
+	v->loop_sepc = e->sepc;
+	v->loop_stval = e->stval;
+	v->loop_count = 1;
+	return false;
+}
+
+static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
+{
+	postmortem_capture(v, e, loop);
+	postmortem_print(v->vm);
+	vm_stop(v->vm, VM_DEAD, e->why);
 }
 
 enum trap_action trap_handle(struct vcpu *v)
 {
+	uint64_t t0 = arch_time();
 	struct hart *h = this_hart();
 	struct exit_info e = {
 		.scause = csr_read(CSR_SCAUSE),
@@ -222,20 +291,35 @@ enum trap_action trap_handle(struct vcpu *v)
 		.action = TRAP_RESUME,
 	};
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
+	bool failed;
 	trap_fn fn;
 
 	v->stats.exits++;
-	if (e.scause & CAUSE_IRQ_FLAG)
-		return handle_interrupt(v, code);
-
+	if (e.scause & CAUSE_IRQ_FLAG) {
+		enum trap_action a = handle_interrupt(v, &e);
+		if (trace_wanted(v->vm->id, TRACE_CLASS_IRQ))
+			trace_exit(v, &e, t0);
+		return a;
+	}
 	h->last_trap = (struct guest_trap){ e.scause, e.sepc, e.stval, e.htval, e.htinst,
 					    v->vm->id, (int)v->id };
 	if (code < CAUSE_COUNT)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
-	if (fn(v, &e) != 0) {
-		report_vm_fault(v, &e);
-		vm_stop(v->vm, VM_DEAD, e.why);
+	failed = fn(v, &e) != 0;
+	if (trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
+		if (failed)
+			e.kind = TRACE_STOP;
+		trace_exit(v, &e, t0);
+	}
+	if (failed) {
+		vm_died(v, &e, false);
+		return TRAP_YIELD;
+	}
+	if (fault_loop(v, &e)) {
+		snprintf(e.why, sizeof(e.why), "fault loop: %s %u times at sepc 0x%lx stval 0x%lx",
+			 decode_cause_name(e.scause), hv_fault_loop_k, e.sepc, e.stval);
+		vm_died(v, &e, true);
 		return TRAP_YIELD;
 	}
 	v->regs.sepc += e.advance;	/* the one place sepc moves past an instruction */

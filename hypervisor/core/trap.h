@@ -2,6 +2,7 @@
 #define CORE_TRAP_H
 
 #include <stdint.h>
+#include "mem/vswalk.h"
 
 struct vcpu;
 
@@ -15,13 +16,15 @@ struct exit_info {
 	uint64_t scause, sepc, stval, htval, htinst;
 	unsigned advance;	/* bytes to skip past the trapping instruction */
 	enum trap_action action;
+	unsigned kind;		/* enum trace_kind of the record */
+	uint64_t payload[3];
 	char why[96];		/* set when the VM must stop */
 };
 
 enum trap_action trap_handle(struct vcpu *v);
 void trap_handle_host_interrupts(void);
+void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w);
 void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
-const char *trap_cause_name(uint64_t scause);
 
 /* Handlers in other files. */
 int sbi_handle_ecall(struct vcpu *v, struct exit_info *e);

@@ -32,7 +32,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	v->htimedelta = 0;
 	v->fp_live = true;
 	v->ssip_pending = 0;
-	v->fault_repeat = 0;
+	v->loop_count = 0;
 }
 
 void vcpu_load(struct vcpu *v)
@@ -49,6 +49,7 @@ void vcpu_load(struct vcpu *v)
 	if (h->last != v)
 		hfence_vvma_all();
 	h->last = v;
+	v->csr_gen = vm->csr_gen;
 	csr_write(CSR_HENVCFG, vm->henvcfg);
 	csr_write(CSR_HEDELEG, vm->hedeleg);
 	csr_write(CSR_HIDELEG, vm->hideleg);
@@ -103,10 +104,16 @@ void vcpu_put(struct vcpu *v)
 	h->current = 0;
 }
 
-/* Fold asynchronous requests (IPIs, vPLIC) into hvip before entering the guest. */
+/* Fold asynchronous requests (IPIs, vPLIC, runtime CSR changes) in before entering the guest. */
 void vcpu_update_hvip(struct vcpu *v)
 {
 	uint64_t hvip = csr_read(CSR_HVIP);
+
+	if (v->csr_gen != v->vm->csr_gen) {
+		v->csr_gen = v->vm->csr_gen;
+		csr_write(CSR_HENVCFG, v->vm->henvcfg);
+		csr_write(CSR_HEDELEG, v->vm->hedeleg);
+	}
 
 	if (__atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
 		hfence_vvma_all();

@@ -48,6 +48,9 @@ static hpa_t pt_alloc(size_t count, size_t align)
  * leaves A/D clear loops on them inside VS-mode, invisibly; kept here they
  * are traced and reflected (see docs/adue.md).
  */
+#define PAGE_FAULT_BITS (1UL << CAUSE_FETCH_PAGE_FAULT | 1UL << CAUSE_LOAD_PAGE_FAULT | \
+			 1UL << CAUSE_STORE_PAGE_FAULT)
+
 static uint64_t vm_hedeleg(const struct vm *vm)
 {
 	uint64_t d = 1UL << CAUSE_MISALIGNED_FETCH | 1UL << CAUSE_FETCH_ACCESS |
@@ -57,8 +60,7 @@ static uint64_t vm_hedeleg(const struct vm *vm)
 		     1UL << CAUSE_USER_ECALL;
 
 	if (vm->adue)
-		d |= 1UL << CAUSE_FETCH_PAGE_FAULT | 1UL << CAUSE_LOAD_PAGE_FAULT |
-		     1UL << CAUSE_STORE_PAGE_FAULT;
+		d |= PAGE_FAULT_BITS;
 	return d;
 }
 
@@ -66,6 +68,8 @@ static void vm_load_image(struct vm *vm)
 {
 	memset(hpa_ptr(vm->ram), 0, vm->ram_size);
 	memcpy(vm_gpa_ptr(vm, vm->image.load), vm->image.data, vm->image.size);
+	if (vm->image.initrd_size)
+		memcpy(vm_gpa_ptr(vm, vm->image.initrd_gpa), vm->image.initrd, vm->image.initrd_size);
 	vm->fdt_gpa = VM_RAM_BASE + vm->ram_size - VM_FDT_OFFSET_FROM_END;
 	vmfdt_build(vm, vm_gpa_ptr(vm, vm->fdt_gpa), VM_FDT_MAX);
 }
@@ -99,7 +103,8 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	}
 	vm->ram_size = b->ram_size;
 	vm->vcpu_count = b->vcpus;
-	vm->image = (struct vm_image){ b->load, b->entry, b->image_size, bundle + b->image_offset, "" };
+	vm->image = (struct vm_image){ .load = b->load, .entry = b->entry, .size = b->image_size,
+				       .data = bundle + b->image_offset };
 	memcpy(vm->image.bootargs, b->bootargs, sizeof(vm->image.bootargs));
 	vm->image.bootargs[sizeof(vm->image.bootargs) - 1] = '\0';
 	if (!vm_gpa_range_ok(vm, b->load, b->image_size) ||
@@ -108,6 +113,19 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 		hv_printf("hvscope: vm%d (%s): image [0x%lx, +0x%lx) entry 0x%lx does not fit its RAM\n",
 			  vm->id, vm->name, b->load, b->image_size, b->entry);
 		return -1;
+	}
+	if (b->initrd_size) {
+		uint64_t top = VM_RAM_BASE + vm->ram_size - VM_FDT_OFFSET_FROM_END;
+		if (b->initrd_offset > bundle_size || b->initrd_size > bundle_size - b->initrd_offset ||
+		    b->initrd_size > top - (b->load + b->image_size)) {
+			hv_printf("hvscope: vm%d (%s): initrd of 0x%lx bytes is outside the bundle or does not fit "
+				  "between the image and the device tree\n", vm->id, vm->name, b->initrd_size);
+			return -1;
+		}
+		/* Page-aligned, ending where the device tree begins (as mkbundle.py checks). */
+		vm->image.initrd = bundle + b->initrd_offset;
+		vm->image.initrd_size = b->initrd_size;
+		vm->image.initrd_gpa = (top - b->initrd_size) & ~(uint64_t)(PAGE_SIZE - 1);
 	}
 	vm->ram = page_alloc(vm->ram_size / PAGE_SIZE, MEGAPAGE_SIZE);
 	if (!vm->ram.v) {
@@ -126,6 +144,9 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	vm->henvcfg = hv_henvcfg_caps & (ENVCFG_STCE | ENVCFG_PBMTE | ENVCFG_CBZE | ENVCFG_CBCFE | ENVCFG_CBIE | ENVCFG_FIOM);
 	if (vm->adue)
 		vm->henvcfg |= ENVCFG_ADUE;
+	/* A/D emulation: by default wherever hardware A/D updating is off. */
+	vm->ad_emulation = b->flags & BUNDLE_VM_AD_EMUL ? true :
+			   b->flags & BUNDLE_VM_NO_AD_EMUL ? false : !vm->adue;
 	vm->hedeleg = vm_hedeleg(vm);
 	vm->hideleg = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
 	vm->hcounteren = 0x7;	/* CY, TM, IR: rdcycle/rdtime/rdinstret do not trap */
@@ -167,6 +188,46 @@ int bundle_load(uint64_t addr)
 	return 0;
 }
 
+/* Runtime ADUE switch (hv> adue N on|off): -1 if the hart cannot do it. */
+int vm_set_adue(struct vm *vm, bool on)
+{
+	if (on && !(hv_henvcfg_caps & ENVCFG_ADUE))
+		return -1;
+	spin_lock(&vm->lock);
+	vm->adue = on;
+	vm->henvcfg = on ? vm->henvcfg | ENVCFG_ADUE : vm->henvcfg & ~ENVCFG_ADUE;
+	vm->hedeleg = (vm->hedeleg & ~PAGE_FAULT_BITS) | (vm_hedeleg(vm) & PAGE_FAULT_BITS);
+	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	return 0;
+}
+
+void vm_set_ad_emulation(struct vm *vm, bool on)
+{
+	vm->ad_emulation = on;
+}
+
+/* Exceptions a guest may handle itself: hedeleg bits 9-11 and 20-23 are read-only zero. */
+uint64_t vm_hedeleg_allowed(void)
+{
+	return 0xffUL | 1UL << CAUSE_USER_ECALL | PAGE_FAULT_BITS;
+}
+
+int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg)
+{
+	if (hedeleg & ~vm_hedeleg_allowed())
+		return -1;
+	spin_lock(&vm->lock);
+	vm->hedeleg = hedeleg;
+	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	return 0;
+}
+
 void vm_start(struct vm *vm)
 {
 	vm_load_image(vm);
@@ -175,9 +236,9 @@ void vm_start(struct vm *vm)
 	vm->started_at = arch_time();
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		sched_add(&vm->vcpus[i]);
-	hv_printf("vm%d: %s started (%u vCPU%s, %lu MiB, entry 0x%lx, ADUE %s)\n", vm->id, vm->name,
-		  vm->vcpu_count, vm->vcpu_count > 1 ? "s" : "", vm->ram_size >> 20, vm->image.entry,
-		  vm->adue ? "on" : "off");
+	hv_printf("vm%d: %s started (%u vCPU%s, %lu MiB, entry 0x%lx, ADUE %s, A/D emulation %s)\n",
+		  vm->id, vm->name, vm->vcpu_count, vm->vcpu_count > 1 ? "s" : "", vm->ram_size >> 20,
+		  vm->image.entry, vm->adue ? "on" : "off", vm->ad_emulation ? "on" : "off");
 }
 
 /* Stop every vCPU of the VM; the others VMs are untouched. */

@@ -13,6 +13,9 @@
 #include "vdev/vplic.h"
 #include "vdev/vuart.h"
 
+#define VM_SBI_EXT_SLOTS 8
+#define VM_MMIO_DEV_SLOTS 4
+
 enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD };
 
 enum vcpu_state {
@@ -27,7 +30,26 @@ struct vcpu_stats {
 	uint64_t by_cause[CAUSE_COUNT];
 	uint64_t by_irq[16];
 	uint64_t sbi_calls;
+	uint64_t sbi_by_ext[VM_SBI_EXT_SLOTS];	/* index: sbi_ext_index() */
 	uint64_t mmio;
+	uint64_t mmio_by_dev[VM_MMIO_DEV_SLOTS];
+	uint64_t ad_fixups;
+	uint64_t pf_reflected;
+};
+
+/* A fault report's facts, kept so `hv> dump N` and gdb can show it again. */
+struct vm_postmortem {
+	bool valid;
+	bool loop;			/* a fault loop, not a single fault */
+	unsigned vcpu;
+	char why[96];
+	uint64_t scause, sepc, stval, htval, htinst;
+	uint64_t regs[32];
+	uint64_t vsstatus, vsepc, vscause, vstval, vsatp, vstvec;
+	uint64_t hstatus, henvcfg, hgatp, hedeleg, priv_u;
+	uint64_t first_scause, first_sepc, first_stval;	/* where the chain began */
+	bool has_first;
+	uint64_t time;
 };
 
 struct vcpu {
@@ -55,13 +77,20 @@ struct vcpu {
 	uint64_t start_addr, start_opaque;
 
 	struct vcpu_stats stats;
-	unsigned fault_repeat;		/* identical consecutive faults (loop detector) */
+	uint32_t csr_gen;		/* vm->csr_gen last written to this hart's CSRs */
+	/* Fault-loop detector: the last exception and how often it repeated. */
+	uint64_t loop_scause, loop_sepc, loop_stval;
+	unsigned loop_count;
 };
 
 struct vm_image {
 	uint64_t load, entry, size;
 	const uint8_t *data;		/* in the bundle */
 	char bootargs[128];
+	/* initrd (size 0: none): in the bundle, copied to initrd_gpa, the top
+	 * of RAM below the device tree; /chosen/linux,initrd-* point at it. */
+	const uint8_t *initrd;
+	uint64_t initrd_size, initrd_gpa;
 };
 
 struct vm {
@@ -82,7 +111,10 @@ struct vm {
 
 	/* Per-VM H CSR values loaded with each of its vCPUs. */
 	uint64_t henvcfg, hedeleg, hideleg, hcounteren;
-	bool adue;
+	bool adue;			/* henvcfg.ADUE wanted (and possible) */
+	bool ad_emulation;		/* set A/D in software on A/D-only page faults */
+	volatile uint32_t csr_gen;	/* bumped when henvcfg/hedeleg change at runtime */
+	struct vm_postmortem pm;
 
 	struct vuart uart;
 	struct vplic plic;
@@ -114,6 +146,12 @@ bool vcpu_has_interrupt(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
 void vcpu_update_hvip(struct vcpu *v);
+
+int vm_set_adue(struct vm *vm, bool on);
+void vm_set_ad_emulation(struct vm *vm, bool on);
+int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg);
+uint64_t vm_hedeleg_allowed(void);
+extern unsigned hv_fault_loop_k;
 
 /* henvcfg bits the hart implements (probed at boot). */
 extern uint64_t hv_henvcfg_caps;

@@ -170,6 +170,10 @@ int vmfdt_build(struct vm *vm, void *buf, size_t size)
 	fdtw_prop_str(&w, "stdout-path", name);
 	if (vm->image.bootargs[0])
 		fdtw_prop_str(&w, "bootargs", vm->image.bootargs);
+	if (vm->image.initrd_size) {
+		fdtw_prop_u64(&w, "linux,initrd-start", vm->image.initrd_gpa);
+		fdtw_prop_u64(&w, "linux,initrd-end", vm->image.initrd_gpa + vm->image.initrd_size);
+	}
 	fdtw_end_node(&w);
 
 	snprintf(name, sizeof(name), "memory@%lx", VM_RAM_BASE);

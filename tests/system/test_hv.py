@@ -126,11 +126,13 @@ ram = 16M
 def test_escape_stops_only_that_vm(qemu_factory, attempt):
     q, _ = boot(qemu_factory, make_bundle(ESCAPE_SET % attempt), f"escape-{attempt}")
     q.expect_exact(f"escape: try {attempt}")
-    q.expect(r"==== hvscope: vm1 \(escape\) vCPU 0 fault report ====")
-    q.expect(r"reason: .* at guest-physical 0x[0-9a-f]+: not RAM and no device the VM was given")
+    q.expect(r"=== hvscope post-mortem: vm1 \(escape\) vCPU 0: [^\r\n]* at guest-physical "
+             r"0x[0-9a-f]+: not RAM and no device the VM was given")
     q.expect(r"scause 0x1[57]: exception 2[13]: (load|store/AMO) guest-page fault")
-    q.expect_exact("G-stage (Sv39x4")
+    q.expect(r"G-stage walk of GPA 0x[0-9a-f]+ \(Sv39x4")
     q.expect(r"-> stops: invalid PTE")
+    q.expect(r"last \d+ trace records of vm1.0")
+    q.expect_exact("=== end of report")
     q.expect_exact("vm1: escape dead")
     assert "escape: LEAK" not in q.output
     focus(q, "2")
@@ -147,7 +149,7 @@ def test_svadu_off_boots_with_adue_off(qemu_factory):
     """QEMU_CPU=rv64,svadu=off: henvcfg.ADUE cannot be set; VMs run with ADUE off."""
     q, _ = boot(qemu_factory, config_bundle("default"), "svadu-off", cpu="rv64,svadu=off")
     q.expect(r"henvcfg can enable: STCE=1 PBMTE=\d ADUE=0")
-    q.expect_exact("vm1: hello started (1 vCPU, 32 MiB, entry 0x80200000, ADUE off)")
+    q.expect_exact("vm1: hello started (1 vCPU, 32 MiB, entry 0x80200000, ADUE off, A/D emulation on)")
     q.expect_exact("hello: done vcpu=0")
     focus(q, "3")
     q.expect(r"timer: tick 20")

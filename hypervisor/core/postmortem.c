@@ -1,0 +1,212 @@
+#include <stdarg.h>
+#include "core/postmortem.h"
+#include "core/trap.h"
+#include "core/vm.h"
+#include "core/cons.h"
+#include "arch/csr.h"
+#include "console/decode.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mem/pte.h"
+#include "mem/vswalk.h"
+#include "trace/trace.h"
+
+
+static const char *const abi_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+/* One report line: to the terminal and into the VM's log. */
+static void out(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(struct vm *vm, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hv_printf("%s", buf);
+	cons_vm_log(vm, buf);
+}
+
+/* The first fault of the chain: the newest trace record of this vCPU that is not the repeating one. */
+static void find_first_fault(struct vm_postmortem *pm, int vm, int vcpu)
+{
+	static struct trace_record recs[256];
+	unsigned n = trace_collect(vm, vcpu, recs, 256);
+
+	pm->has_first = false;
+	for (unsigned i = n; i-- > 0;) {
+		const struct trace_record *r = &recs[i];
+		if (r->scause & CAUSE_IRQ_FLAG)
+			continue;
+		if (r->scause == pm->scause && r->sepc == pm->sepc && r->stval == pm->stval)
+			continue;
+		pm->first_scause = r->scause;
+		pm->first_sepc = r->sepc;
+		pm->first_stval = r->stval;
+		pm->has_first = true;
+		return;
+	}
+}
+
+void postmortem_capture(struct vcpu *v, const struct exit_info *e, bool loop)
+{
+	struct vm_postmortem *pm = &v->vm->pm;
+
+	memset(pm, 0, sizeof(*pm));
+	pm->loop = loop;
+	pm->vcpu = v->id;
+	strncpy_safe(pm->why, e->why, sizeof(pm->why));
+	pm->scause = e->scause, pm->sepc = e->sepc, pm->stval = e->stval;
+	pm->htval = e->htval, pm->htinst = e->htinst;
+	memcpy(pm->regs, v->regs.x, sizeof(pm->regs));
+	pm->vsstatus = csr_read(CSR_VSSTATUS);
+	pm->vsepc = csr_read(CSR_VSEPC);
+	pm->vscause = csr_read(CSR_VSCAUSE);
+	pm->vstval = csr_read(CSR_VSTVAL);
+	pm->vsatp = csr_read(CSR_VSATP);
+	pm->vstvec = csr_read(CSR_VSTVEC);
+	pm->hstatus = v->regs.hstatus;
+	pm->henvcfg = csr_read(CSR_HENVCFG);
+	pm->hgatp = csr_read(CSR_HGATP);
+	pm->hedeleg = csr_read(CSR_HEDELEG);
+	pm->priv_u = !(v->regs.sstatus & SSTATUS_SPP);
+	pm->time = arch_time();
+	find_first_fault(pm, v->vm->id, v->id);
+	pm->valid = true;
+}
+
+static void print_csr(struct vm *vm, const char *name, uint64_t value)
+{
+	char fields[160];
+
+	if (decode_csr_fields(name, value, fields, sizeof(fields)) == 0)
+		out(vm, "  %-9s 0x%016lx  %s\n", name, value, fields);
+	else
+		out(vm, "  %-9s 0x%016lx\n", name, value);
+}
+
+static void print_gstage_walk(struct vm *vm, uint64_t gpa_v)
+{
+	struct gstage_walk w;
+	char bits[64];
+
+	gstage_walk(vm->gstage.root, gpa(gpa_v), &w);
+	out(vm, "  G-stage walk of GPA 0x%lx (Sv39x4, root 0x%lx):\n", gpa_v, vm->gstage.root.v);
+	for (int i = 0; i < w.steps; i++) {
+		decode_pte_bits(w.step[i].pte, bits, sizeof(bits));
+		out(vm, "    level %d: table 0x%lx index %u pte 0x%016lx %s ppn 0x%lx\n", w.step[i].level,
+		    w.step[i].table, w.step[i].index, w.step[i].pte, bits, pte_pa(w.step[i].pte) >> 12);
+	}
+	if (w.ok)
+		out(vm, "    -> hpa 0x%lx\n", w.hpa.v);
+	else
+		out(vm, "    -> stops: %s\n", w.why);
+}
+
+static uint64_t *pm_pte_ptr(void *ctx, uint64_t gpa)
+{
+	struct vm *vm = ctx;
+
+	return (gpa & 7) || !vm_gpa_range_ok(vm, gpa, 8) ? 0 : vm_gpa_ptr(vm, gpa);
+}
+
+static void print_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_t va, uint64_t scause)
+{
+	unsigned code = scause & 0xff;
+	enum vs_access access = code == CAUSE_FETCH_PAGE_FAULT || code == CAUSE_FETCH_GUEST_PAGE_FAULT ? VS_FETCH :
+				code == CAUSE_LOAD_PAGE_FAULT || code == CAUSE_LOAD_GUEST_PAGE_FAULT ? VS_LOAD : VS_STORE;
+	struct vs_walk_env env = {
+		.vsatp = pm->vsatp, .priv_u = pm->priv_u, .sum = pm->vsstatus & SSTATUS_SUM,
+		.mxr = pm->vsstatus & SSTATUS_MXR, .hw_ad = (pm->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = pm_pte_ptr, .ctx = vm,
+	};
+	struct vs_walk w;
+	char bits[64];
+
+	vswalk(&env, va, access, &w);
+	out(vm, "  VS-stage walk of VA 0x%lx (%s, vsatp 0x%lx), %s access:\n", va, vswalk_mode_name(pm->vsatp),
+	    pm->vsatp, access == VS_FETCH ? "fetch" : access == VS_LOAD ? "load" : "store");
+	if (w.bare)
+		out(vm, "    vsatp is Bare: GPA = VA\n");
+	for (int i = 0; i < w.steps; i++) {
+		const struct vs_level *s = &w.step[i];
+		decode_pte_bits(s->pte, bits, sizeof(bits));
+		out(vm, "    level %d: table gpa 0x%lx index %u pte 0x%016lx %s ppn 0x%lx%s\n", s->level,
+		    s->table_gpa, s->index, s->pte, bits, pte_pa(s->pte) >> 12, i == w.leaf ? " (leaf)" : "");
+	}
+	if (w.ok || w.ad_only)
+		out(vm, "    -> gpa 0x%lx\n", w.gpa);
+	if (!w.ok)
+		out(vm, "    -> fault: %s (hardware raises: %s)\n", w.why, decode_cause_name(w.cause));
+	if (w.ok || w.ad_only || w.bare)
+		print_gstage_walk(vm, w.gpa);
+}
+
+/* Walk what the fault was about: a VA (page faults) or a GPA (guest-page faults). */
+static void print_walks(struct vm *vm, const struct vm_postmortem *pm, uint64_t scause, uint64_t stval, uint64_t gpa)
+{
+	unsigned code = scause & 0xff;
+
+	if (scause & CAUSE_IRQ_FLAG)
+		return;
+	if (code == CAUSE_FETCH_PAGE_FAULT || code == CAUSE_LOAD_PAGE_FAULT || code == CAUSE_STORE_PAGE_FAULT)
+		print_vs_walk(vm, pm, stval, scause);
+	else if (code >= CAUSE_FETCH_GUEST_PAGE_FAULT)
+		print_gstage_walk(vm, gpa);
+}
+
+static void print_trace(struct vm *vm, unsigned vcpu)
+{
+	static struct trace_record recs[POSTMORTEM_TRACE_RECORDS];
+	unsigned n = trace_collect(vm->id, vcpu, recs, POSTMORTEM_TRACE_RECORDS);
+
+	out(vm, "  last %u trace records of vm%d.%u (oldest first):\n", n, vm->id, vcpu);
+	for (unsigned i = 0; i < n; i++) {
+		const struct trace_record *r = &recs[i];
+		out(vm, "    #%lu t=%lu h%u %s sepc 0x%lx stval 0x%lx p 0x%lx 0x%lx\n", r->seq, r->time, r->hart,
+		    decode_cause_name(r->scause), r->sepc, r->stval, r->payload[0], r->payload[1]);
+	}
+}
+
+void postmortem_print(struct vm *vm)
+{
+	const struct vm_postmortem *pm = &vm->pm;
+	uint64_t gpa = pm->htval << 2 | (pm->stval & 3);
+
+	if (!pm->valid) {
+		hv_printf("vm%d: no post-mortem report (the VM has not died)\n", vm->id);
+		return;
+	}
+	out(vm, "=== hvscope post-mortem: vm%d (%s) vCPU %u: %s\n", vm->id, vm->name, pm->vcpu, pm->why);
+	out(vm, "  scause 0x%lx: %s %lu: %s%s\n", pm->scause, pm->scause & CAUSE_IRQ_FLAG ? "interrupt" : "exception",
+	    pm->scause & ~CAUSE_IRQ_FLAG, decode_cause_name(pm->scause), pm->loop ? " (repeating: fault loop)" : "");
+	out(vm, "  sepc 0x%lx stval 0x%lx htval 0x%lx (GPA 0x%lx) htinst 0x%lx, in %s-mode\n",
+	    pm->sepc, pm->stval, pm->htval, gpa, pm->htinst, pm->priv_u ? "VU" : "VS");
+	for (int i = 0; i < 32; i += 4)
+		out(vm, "  %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx\n", abi_names[i], pm->regs[i],
+		    abi_names[i + 1], pm->regs[i + 1], abi_names[i + 2], pm->regs[i + 2], abi_names[i + 3], pm->regs[i + 3]);
+	print_csr(vm, "vsstatus", pm->vsstatus);
+	print_csr(vm, "vsepc", pm->vsepc);
+	print_csr(vm, "vscause", pm->vscause);
+	print_csr(vm, "vstval", pm->vstval);
+	print_csr(vm, "vstvec", pm->vstvec);
+	print_csr(vm, "vsatp", pm->vsatp);
+	print_csr(vm, "hstatus", pm->hstatus);
+	print_csr(vm, "henvcfg", pm->henvcfg);
+	print_csr(vm, "hgatp", pm->hgatp);
+	print_csr(vm, "hedeleg", pm->hedeleg);
+	out(vm, "  faulting access:\n");
+	print_walks(vm, pm, pm->scause, pm->stval, gpa);
+	if (pm->has_first) {
+		out(vm, "  first fault of the chain: scause 0x%lx %s, sepc 0x%lx stval 0x%lx\n", pm->first_scause,
+		    decode_cause_name(pm->first_scause), pm->first_sepc, pm->first_stval);
+		print_walks(vm, pm, pm->first_scause, pm->first_stval, pm->first_stval);
+	}
+	print_trace(vm, pm->vcpu);
+	out(vm, "=== end of report (vm%d stopped; other VMs keep running; `hv> dump %d` shows it again)\n",
+	    vm->id, vm->id);
+}

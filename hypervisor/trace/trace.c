@@ -1,0 +1,95 @@
+#include "trace/trace.h"
+#include "arch/csr.h"
+#include "lib/string.h"
+
+struct trace_ring trace_rings[HV_MAX_HARTS];
+struct trace_control trace_ctl = { true, 0xffffffffU, TRACE_CLASS_ALL };
+volatile uint64_t trace_seq;
+
+unsigned trace_class_of(uint64_t scause, unsigned kind)
+{
+	uint64_t code = scause & ~CAUSE_IRQ_FLAG;
+
+	if (scause & CAUSE_IRQ_FLAG)
+		return TRACE_CLASS_IRQ;
+	if (kind == TRACE_MMIO)
+		return TRACE_CLASS_MMIO;
+	switch (code) {
+	case CAUSE_USER_ECALL:
+	case CAUSE_SUPERVISOR_ECALL:
+	case CAUSE_VIRTUAL_SUPERVISOR_ECALL:
+	case CAUSE_MACHINE_ECALL:
+		return TRACE_CLASS_ECALL;
+	case CAUSE_FETCH_PAGE_FAULT:
+	case CAUSE_LOAD_PAGE_FAULT:
+	case CAUSE_STORE_PAGE_FAULT:
+	case CAUSE_FETCH_GUEST_PAGE_FAULT:
+	case CAUSE_LOAD_GUEST_PAGE_FAULT:
+	case CAUSE_STORE_GUEST_PAGE_FAULT:
+		return TRACE_CLASS_PF;
+	case CAUSE_VIRTUAL_INSTRUCTION:
+		return TRACE_CLASS_VINSN;
+	default:
+		return TRACE_CLASS_OTHER;
+	}
+}
+
+/* The next slot of this hart's ring; only this hart writes its ring. */
+struct trace_record *trace_slot(unsigned hart)
+{
+	struct trace_ring *r = &trace_rings[hart];
+	struct trace_record *rec = &r->rec[r->next & (TRACE_RING_SIZE - 1)];
+
+	if (r->next >= TRACE_RING_SIZE)
+		r->lost++;
+	r->next++;
+	rec->seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	return rec;
+}
+
+void trace_clear(void)
+{
+	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
+		memset(trace_rings[h].rec, 0, sizeof(trace_rings[h].rec));
+		trace_rings[h].next = 0;
+		trace_rings[h].lost = 0;
+	}
+}
+
+/*
+ * Merge the rings by sequence number, newest first, then reverse: a simple
+ * O(harts * max) selection that needs no extra memory.
+ */
+unsigned trace_collect(int vm, int vcpu, struct trace_record *out, unsigned max)
+{
+	unsigned n = 0;
+	uint64_t below = UINT64_MAX;
+
+	while (n < max) {
+		const struct trace_record *best = 0;
+		for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
+			const struct trace_ring *r = &trace_rings[h];
+			uint64_t count = r->next < TRACE_RING_SIZE ? r->next : TRACE_RING_SIZE;
+			for (uint64_t i = 0; i < count; i++) {
+				const struct trace_record *t = &r->rec[(r->next - 1 - i) & (TRACE_RING_SIZE - 1)];
+				if (t->seq >= below || t->seq == 0)
+					continue;
+				if ((vm >= 0 && t->vm != vm) || (vcpu >= 0 && t->vcpu != vcpu))
+					continue;
+				if (!best || t->seq > best->seq)
+					best = t;
+				break;	/* older records in this ring have smaller seq */
+			}
+		}
+		if (!best)
+			break;
+		out[n++] = *best;
+		below = best->seq;
+	}
+	for (unsigned i = 0; i < n / 2; i++) {
+		struct trace_record t = out[i];
+		out[i] = out[n - 1 - i];
+		out[n - 1 - i] = t;
+	}
+	return n;
+}
