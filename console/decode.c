@@ -97,6 +97,13 @@ static const char *atp_mode(uint64_t mode, int gstage)
 	}
 }
 
+/* vsip/vsie: the guest's view, where its interrupts sit at the S-level bit positions. */
+static int vs_irq_bits(uint64_t v, char *buf, size_t size)
+{
+	snprintf(buf, size, "SSIP=%u STIP=%u SEIP=%u", BIT(v, 1), BIT(v, 5), BIT(v, 9));
+	return 0;
+}
+
 static int irq_bits(uint64_t v, char *buf, size_t size)
 {
 	static const char *const short_names[16] = {
@@ -146,10 +153,18 @@ int decode_csr_fields(const char *csr, uint64_t v, char *buf, size_t size)
 	else if (str_eq(csr, "scause") || str_eq(csr, "vscause") || str_eq(csr, "mcause"))
 		snprintf(buf, size, "%s %llu: %s", v >> 63 ? "interrupt" : "exception",
 			 (unsigned long long)(v & ~(1ULL << 63)), decode_cause_name(v));
+	else if (str_eq(csr, "stvec") || str_eq(csr, "vstvec"))
+		snprintf(buf, size, "MODE=%s BASE=0x%llx", (v & 3) == 0 ? "Direct" : (v & 3) == 1 ? "Vectored" : "reserved",
+			 (unsigned long long)(v & ~3ULL));
+	else if (str_eq(csr, "hcounteren") || str_eq(csr, "scounteren"))
+		snprintf(buf, size, "CY=%u TM=%u IR=%u HPM=0x%llx", BIT(v, 0), BIT(v, 1), BIT(v, 2),
+			 (unsigned long long)FIELD(v, 3, 29));
 	else if (str_eq(csr, "hedeleg") || str_eq(csr, "medeleg"))
 		return deleg_bits(v, buf, size);
+	else if (str_eq(csr, "vsip") || str_eq(csr, "vsie"))
+		return vs_irq_bits(v, buf, size);
 	else if (str_eq(csr, "hideleg") || str_eq(csr, "hvip") || str_eq(csr, "hip") || str_eq(csr, "hie") ||
-		 str_eq(csr, "sip") || str_eq(csr, "sie") || str_eq(csr, "vsip") || str_eq(csr, "vsie") ||
+		 str_eq(csr, "sip") || str_eq(csr, "sie") ||
 		 str_eq(csr, "mideleg") || str_eq(csr, "mip") || str_eq(csr, "mie"))
 		return irq_bits(v, buf, size);
 	else

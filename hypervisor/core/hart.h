@@ -25,6 +25,7 @@ struct hart {
 	struct vcpu *current;	/* vCPU loaded on this hart, or NULL */
 	struct vcpu *last;	/* last vCPU whose VS state this hart's TLB may hold */
 	uint64_t slice_end;	/* time at which the current vCPU is preempted */
+	bool timer_armed;	/* stimecmp holds slice_end (a timer interrupt disarms it) */
 	struct guest_trap last_trap;
 	uint64_t idle_ticks;
 };

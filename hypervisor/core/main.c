@@ -15,11 +15,13 @@
 #include "arch/sbi_call.h"
 #include "drivers/uart8250.h"
 #include "drivers/plic.h"
+#include "drivers/virtio_blk.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mem/page.h"
 #include "console/console.h"
+#include "trace/trace.h"
 
 #define HVSCOPE_VERSION "0.1"
 
@@ -161,7 +163,7 @@ static void discover_devices(void)
 		host.virtio_devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio_base[i] + 8);
 }
 
-/* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR */
+/* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR hvscope.trace=off hvscope.loop=K */
 static void parse_bootargs(void)
 {
 	int chosen = fdt_path(&hostfdt, "/chosen");
@@ -176,6 +178,10 @@ static void parse_bootargs(void)
 			end++;
 		if (!strncmp(p, "hvscope.bundle=", 15))
 			bundle_addr = parse_u64(p + 15);
+		else if (!strncmp(p, "hvscope.trace=off", 17))
+			trace_ctl.enabled = false;
+		else if (!strncmp(p, "hvscope.loop=", 13))
+			hv_fault_loop_k = (unsigned)parse_u64(p + 13);
 		else if (!strncmp(p, "hvscope.logdir=", 15) && (size_t)(end - p - 15) < sizeof(logdir)) {
 			memcpy(logdir, p + 15, end - p - 15);
 			logdir[end - p - 15] = '\0';
@@ -260,6 +266,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	}
 	probe_henvcfg();
 	banner();
+	virtio_blk_init();	/* issue 4: the host's disks, before the VMs claim them */
 	setup_memory(fdt_addr);
 	cons_init(logdir[0] ? logdir : 0);
 	console_init();

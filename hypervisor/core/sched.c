@@ -108,7 +108,12 @@ void timer_program(uint64_t when)
 		sbi_set_timer_fw(when);
 }
 
-/* Run v on this hart until it blocks, its slice ends, or its VM stops. */
+/*
+ * Run v on this hart until it blocks, its slice ends, or its VM stops.  The
+ * hart's timer is the end of the slice; blocked vCPUs' deadlines are the
+ * business of idle harts (and of sched_pick at every slice end), so a guest
+ * timer may fire up to one slice late when every hart is busy.
+ */
 static void run_vcpu(struct vcpu *v)
 {
 	struct hart *h = this_hart();
@@ -117,11 +122,14 @@ static void run_vcpu(struct vcpu *v)
 
 	vcpu_load(v);
 	h->slice_end = arch_time() + slice;
+	h->timer_armed = false;
 	while (act == TRAP_RESUME && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNABLE) {
-		uint64_t deadline = sched_next_deadline();
+		if (!h->timer_armed) {
+			timer_program(h->slice_end);
+			h->timer_armed = true;
+		}
 		v->kick = 0;
 		vcpu_update_hvip(v);
-		timer_program(deadline < h->slice_end ? deadline : h->slice_end);
 		arch_vcpu_run(&v->regs);
 		act = trap_handle(v);
 	}

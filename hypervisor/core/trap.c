@@ -210,8 +210,10 @@ void trap_handle_host_interrupts(void)
 
 	if (sip & MIP_SSIP)
 		csr_clear(CSR_SIP, MIP_SSIP);
-	if (sip & MIP_STIP)
+	if (sip & MIP_STIP) {
 		timer_program(UINT64_MAX);	/* re-armed before the next entry */
+		h->timer_armed = false;
+	}
 	if (sip & MIP_SEIP) {
 		unsigned ctx = plic_s_context(h->hartid);
 		unsigned irq;
@@ -224,7 +226,8 @@ void trap_handle_host_interrupts(void)
 
 static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 {
-	struct trace_record *r = trace_slot(this_hart()->hartid);
+	unsigned hart = this_hart()->hartid;
+	struct trace_record *r = trace_slot(hart);
 
 	r->time = t0;
 	r->scause = e->scause;
@@ -235,7 +238,7 @@ static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 	r->payload[0] = e->payload[0];
 	r->payload[1] = e->payload[1];
 	r->payload[2] = e->payload[2];
-	r->hart = (uint8_t)this_hart()->hartid;
+	r->hart = (uint8_t)hart;
 	r->vm = (uint8_t)v->vm->id;
 	r->vcpu = (uint8_t)v->id;
 	r->kind = (uint8_t)e->kind;
@@ -254,23 +257,6 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
 	return arch_time() >= this_hart()->slice_end ? TRAP_YIELD : TRAP_RESUME;
 }
 
-/*
- * Fault-loop detector: the same exception at the same pc and address K times
- * in a row means the guest makes no progress (the ADUE story: an instruction
- * page fault at pc 0 because stvec is not set yet).  Interrupts in between do
- * not count as progress.
- */
-static bool fault_loop(struct vcpu *v, const struct exit_info *e)
-{
-	if (e->scause == v->loop_scause && e->sepc == v->loop_sepc && e->stval == v->loop_stval)
-		return ++v->loop_count >= hv_fault_loop_k;
-	v->loop_scause = e->scause;
-	v->loop_sepc = e->sepc;
-	v->loop_stval = e->stval;
-	v->loop_count = 1;
-	return false;
-}
-
 static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 {
 	postmortem_capture(v, e, loop);
@@ -280,16 +266,28 @@ static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 
 enum trap_action trap_handle(struct vcpu *v)
 {
-	uint64_t t0 = arch_time();
+	bool tracing = trace_ctl.enabled;
+	uint64_t t0 = tracing ? arch_time() : 0;
 	struct hart *h = this_hart();
-	struct exit_info e = {
-		.scause = csr_read(CSR_SCAUSE),
-		.sepc = v->regs.sepc,
-		.stval = csr_read(CSR_STVAL),
-		.htval = csr_read(CSR_HTVAL),
-		.htinst = csr_read(CSR_HTINST),
-		.action = TRAP_RESUME,
-	};
+	struct exit_info e;
+
+	/* Field by field: a struct initializer would zero why[] on every exit. */
+	e.scause = csr_read(CSR_SCAUSE);
+	e.sepc = v->regs.sepc;
+	e.stval = csr_read(CSR_STVAL);
+	/* htval/htinst are zero for ecalls and interrupts: skip them on the hot path. */
+	if (tracing || ((e.scause & CAUSE_IRQ_FLAG) == 0 &&
+			(e.scause < CAUSE_USER_ECALL || e.scause > CAUSE_MACHINE_ECALL))) {
+		e.htval = csr_read(CSR_HTVAL);
+		e.htinst = csr_read(CSR_HTINST);
+	} else {
+		e.htval = e.htinst = 0;
+	}
+	e.advance = 0;
+	e.action = TRAP_RESUME;
+	e.kind = TRACE_EXIT;
+	e.payload[0] = e.payload[1] = e.payload[2] = 0;
+	e.why[0] = '\0';
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
 	bool failed;
 	trap_fn fn;
@@ -297,7 +295,7 @@ enum trap_action trap_handle(struct vcpu *v)
 	v->stats.exits++;
 	if (e.scause & CAUSE_IRQ_FLAG) {
 		enum trap_action a = handle_interrupt(v, &e);
-		if (trace_wanted(v->vm->id, TRACE_CLASS_IRQ))
+		if (tracing && trace_wanted(v->vm->id, TRACE_CLASS_IRQ))
 			trace_exit(v, &e, t0);
 		return a;
 	}
@@ -307,7 +305,7 @@ enum trap_action trap_handle(struct vcpu *v)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
-	if (trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
+	if (tracing && trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
 		if (failed)
 			e.kind = TRACE_STOP;
 		trace_exit(v, &e, t0);
@@ -316,7 +314,15 @@ enum trap_action trap_handle(struct vcpu *v)
 		vm_died(v, &e, false);
 		return TRAP_YIELD;
 	}
-	if (fault_loop(v, &e)) {
+	/*
+	 * Fault-loop detector (core/faultloop.c): the same exception at the same
+	 * pc and address K times in a row means the guest makes no progress (the
+	 * ADUE story: an instruction page fault at pc 0 because stvec is not set
+	 * yet).  Interrupts in between do not count as progress.
+	 */
+	if (e.advance)
+		faultloop_reset(&v->loop);	/* an emulated instruction is progress (MMIO polling, wrs.nto) */
+	else if (faultloop_check(&v->loop, e.scause, e.sepc, e.stval, hv_fault_loop_k)) {
 		snprintf(e.why, sizeof(e.why), "fault loop: %s %u times at sepc 0x%lx stval 0x%lx",
 			 decode_cause_name(e.scause), hv_fault_loop_k, e.sepc, e.stval);
 		vm_died(v, &e, true);

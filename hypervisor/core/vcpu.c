@@ -32,7 +32,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	v->htimedelta = 0;
 	v->fp_live = true;
 	v->ssip_pending = 0;
-	v->loop_count = 0;
+	faultloop_reset(&v->loop);
 }
 
 void vcpu_load(struct vcpu *v)
@@ -115,14 +115,14 @@ void vcpu_update_hvip(struct vcpu *v)
 		csr_write(CSR_HEDELEG, v->vm->hedeleg);
 	}
 
-	if (__atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
+	if (v->flush_pending && __atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
 		hfence_vvma_all();
 		__asm__ volatile("fence.i" ::: "memory");
 	}
 
-	if (__atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
+	if (v->ssip_pending && __atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
 		hvip |= MIP_VSSIP;
-	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
+	if (vplic_any_pending(&v->vm->plic) && vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
 		hvip |= MIP_VSEIP;
 	else
 		hvip &= ~MIP_VSEIP;

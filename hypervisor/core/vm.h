@@ -8,6 +8,7 @@
 #include "arch/csr.h"
 #include "arch/vcpu_regs.h"
 #include "core/cons.h"
+#include "core/faultloop.h"
 #include "lib/spinlock.h"
 #include "mem/gstage.h"
 #include "vdev/vplic.h"
@@ -79,8 +80,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	uint32_t csr_gen;		/* vm->csr_gen last written to this hart's CSRs */
 	/* Fault-loop detector: the last exception and how often it repeated. */
-	uint64_t loop_scause, loop_sepc, loop_stval;
-	unsigned loop_count;
+	struct faultloop loop;
 };
 
 struct vm_image {

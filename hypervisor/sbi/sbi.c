@@ -37,14 +37,19 @@ bool sbi_hart_in_mask(unsigned long hart, unsigned long mask, unsigned long base
 
 int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 {
-	struct sbi_call_ctx c = { .vcpu = v, .exit = e };
+	struct sbi_call_ctx c;
 	unsigned long eid = v->regs.x[REG_A7];
 	const struct sbi_ext *ext = sbi_find_ext(eid);
 
+	/* Field by field: this runs on every SBI call. */
+	c.vcpu = v;
+	c.exit = e;
 	c.fid = v->regs.x[REG_A6];
-	for (int i = 0; i < 6; i++)
-		c.arg[i] = v->regs.x[REG_A0 + i];
+	c.arg = &v->regs.x[REG_A0];
 	c.error = SBI_ERR_NOT_SUPPORTED;
+	c.value = 0;
+	c.legacy = false;
+	c.no_return = false;
 	v->stats.sbi_calls++;
 	if (ext)
 		ext->handle(&c);

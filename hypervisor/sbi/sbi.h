@@ -18,7 +18,7 @@ struct sbi_call_ctx {
 	struct vcpu *vcpu;
 	struct exit_info *exit;
 	unsigned long fid;
-	unsigned long arg[6];
+	const uint64_t *arg;	/* a0..a5 of the caller, in place */
 	long error, value;
 	bool legacy;		/* legacy calls return only a0 */
 	bool no_return;		/* the vCPU was reset: leave its registers alone */

@@ -61,6 +61,12 @@ bool vplic_context_pending(struct vplic *p, unsigned ctx)
 
 	if (ctx >= p->context_count)
 		return false;
+	/* Fast path for every guest entry: nothing pending at all. */
+	uint32_t any = 0;
+	for (unsigned w = 0; w < VPLIC_WORDS; w++)
+		any |= __atomic_load_n(&p->pending[w], __ATOMIC_RELAXED);
+	if (!any)
+		return false;
 	spin_lock(&p->lock);
 	r = best(p, ctx) != 0;
 	spin_unlock(&p->lock);

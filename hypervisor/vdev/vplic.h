@@ -30,6 +30,16 @@ struct vplic {
 void vplic_init(struct vplic *p, unsigned vcpu_count);
 void vplic_set_level(struct vplic *p, unsigned irq, bool level);
 bool vplic_context_pending(struct vplic *p, unsigned context);
+
+/* Lock-free hint for the guest-entry path: is anything pending at all? */
+static inline bool vplic_any_pending(const struct vplic *p)
+{
+	uint32_t any = 0;
+
+	for (unsigned w = 0; w < VPLIC_WORDS; w++)
+		any |= __atomic_load_n(&p->pending[w], __ATOMIC_RELAXED);
+	return any != 0;
+}
 int vplic_read(struct vplic *p, uint64_t offset, unsigned width, uint64_t *value);
 int vplic_write(struct vplic *p, uint64_t offset, unsigned width, uint64_t value);
 
