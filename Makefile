@@ -69,7 +69,9 @@ include hypervisor/Makefile.inc
 -include console/Makefile.inc
 -include guests/tests/Makefile.inc
 -include guests/xv6/Makefile.inc
+-include guests/linux/Makefile.inc
 -include tests/unit/Makefile.inc
+-include tests/gdb/Makefile.inc
 include configs/Makefile.inc
 include tests/Makefile.inc
 

@@ -204,6 +204,15 @@ static void probe_henvcfg(void)
 		hv_henvcfg_caps = (hv_henvcfg_caps & ~ENVCFG_CBIE) | ENVCFG_CBIE_FLUSH;
 	if (!hv_has_sstc)
 		hv_henvcfg_caps &= ~ENVCFG_STCE;
+	/*
+	 * The CBO enables are writable whether or not menvcfg enables them
+	 * (privileged spec: "menvcfg.CBIE has no effect on the values read from
+	 * henvcfg.CBIE"), so read-back proves nothing: trust the ISA string.
+	 */
+	if (!isa_has("zicbom"))
+		hv_henvcfg_caps &= ~(ENVCFG_CBIE | ENVCFG_CBCFE);
+	if (!isa_has("zicboz"))
+		hv_henvcfg_caps &= ~ENVCFG_CBZE;
 }
 
 static void banner(void)

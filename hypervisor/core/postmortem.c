@@ -21,7 +21,7 @@ static const char *const abi_names[32] = {
 static void out(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(struct vm *vm, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -81,7 +81,7 @@ void postmortem_capture(struct vcpu *v, const struct exit_info *e, bool loop)
 
 static void print_csr(struct vm *vm, const char *name, uint64_t value)
 {
-	char fields[160];
+	char fields[400];
 
 	if (decode_csr_fields(name, value, fields, sizeof(fields)) == 0)
 		out(vm, "  %-9s 0x%016lx  %s\n", name, value, fields);

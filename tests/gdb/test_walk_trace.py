@@ -1,0 +1,207 @@
+"""Page-table walks and trace decoding on fake memory (no gdb, no QEMU)."""
+
+import json
+
+import pytest
+
+from hvgdb import show, trace, walk
+from hvgdb.decode import IRQ_FLAG
+
+
+class Memory(dict):
+    """Physical memory as {address: 64-bit word}; unset words read as 0
+    inside `valid` ranges and fail elsewhere."""
+
+    def __init__(self, ranges):
+        super().__init__()
+        self.ranges = ranges
+
+    def read(self, addr):
+        if not any(lo <= addr < hi for lo, hi in self.ranges):
+            raise walk.ReadError(addr)
+        return self.get(addr, 0)
+
+
+def pte(pa, flags):
+    return (pa >> 12) << 10 | flags
+
+
+V, R, W, X, U, A, D = 1, 2, 4, 8, 16, 64, 128
+GROOT = 0x9000_0000            # G-stage root (16 KiB), then its level-1 table
+GRAM_HPA = 0x8400_0000         # guest RAM 0x80000000.. at this HPA, one 1 GiB... 2 MiB pages
+
+
+def build_vm(mem, leaf_flags=V | R | X | A):
+    """G-stage: GPA 0x80000000-0x80400000 -> HPA 0x84000000 (2 MiB leaves, U set).
+    VS-stage (Sv39) at GPA 0x80300000: VA 0x80201000 -> GPA 0x80201000 (4 KiB leaf)."""
+    mem[GROOT + 8 * 2] = pte(GROOT + 0x4000, V)
+    for i in range(2):
+        mem[GROOT + 0x4000 + 8 * i] = pte(GRAM_HPA + i * 0x200000, V | R | W | X | U | A | D)
+    hpa = lambda gpa: GRAM_HPA + gpa - 0x8000_0000      # noqa: E731
+    l2, l1, l0 = 0x8030_0000, 0x8030_1000, 0x8030_2000
+    mem[hpa(l2) + 8 * 2] = pte(l1, V)
+    mem[hpa(l1) + 8 * 1] = pte(l0, V)
+    mem[hpa(l0) + 8 * 1] = pte(0x8020_1000, leaf_flags)
+    vsatp = 8 << 60 | l2 >> 12
+    hgatp = 8 << 60 | 1 << 44 | GROOT >> 12
+    return vsatp, hgatp
+
+
+@pytest.fixture
+def mem():
+    return Memory([(GROOT, GROOT + 0x5000), (GRAM_HPA, GRAM_HPA + 0x400000)])
+
+
+def test_gstage_walk_of_guest_ram(mem):
+    _, hgatp = build_vm(mem)
+    mode, root = walk.atp_split(hgatp)
+    w = walk.walk(mem.read, root, mode, 0x8020_0123, gstage=True)
+    assert w.ok and w.pa == 0x8420_0123
+    assert [s.index for s in w.steps] == [2, 1]
+    text = "\n".join(walk.format_gwalk(w))
+    assert "G-stage walk of GPA 0x80200123 (Sv39x4, root 0x90000000):" in text
+    assert "level 1: table 0x90004000 index 1 pte 0x00000000210800df V=1 R=1 W=1 X=1 U=1 G=0 A=1 D=1" in text
+    assert text.endswith("-> hpa 0x84200123")
+
+
+def test_gstage_root_index_uses_two_extra_bits(mem):
+    _, hgatp = build_vm(mem)
+    mode, root = walk.atp_split(hgatp)
+    w = walk.walk(mem.read, root, mode, 0x1_0000_0000 << 8, gstage=True)   # GPA bit 40
+    assert w.steps[0].index == 1024 and not w.ok and "invalid PTE" in w.why
+    w = walk.walk(mem.read, root, mode, 1 << 41, gstage=True)
+    assert not w.ok and "wider than 41 bits" in w.why
+
+
+def test_gstage_unmapped_device_page(mem):
+    _, hgatp = build_vm(mem)
+    mode, root = walk.atp_split(hgatp)
+    w = walk.walk(mem.read, root, mode, 0x1000_0000, gstage=True, access="store")
+    assert not w.ok and w.why == "invalid PTE (V=0)" and w.cause == 23
+
+
+def test_two_stage_translation(mem):
+    vsatp, hgatp = build_vm(mem)
+    x = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1abc, "fetch")
+    assert x.ok and x.vs.pa == 0x8020_1abc and x.hpa == 0x8420_1abc
+    assert [s.pte_hpa for s in x.vs.steps] == [0x8430_0010, 0x8430_1008, 0x8430_2008]
+    text = "\n".join(walk.format_xlate(x))
+    assert "VS-stage walk of VA 0x80201abc (Sv39, vsatp 0x8000000000080300), fetch access:" in text
+    assert "pte at gpa 0x80300010 -> hpa 0x84300010" in text
+    assert "(leaf)" in text
+    assert "=> VA 0x80201abc -> GPA 0x80201abc -> HPA 0x84201abc" in text
+
+
+def test_two_stage_permission_fault(mem):
+    vsatp, hgatp = build_vm(mem)
+    x = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "store")
+    assert not x.ok and x.cause == 15 and x.why == "no W permission"
+
+
+def test_adue_story_a_clear_faults_only_without_hardware_ad(mem):
+    vsatp, hgatp = build_vm(mem, leaf_flags=V | R | X)       # A=0, as xv6 builds it
+    off = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "fetch", walk.Env(hw_ad=False))
+    assert not off.ok and off.vs.ad_only and off.cause == 12
+    assert off.why == "A=0 and hardware A/D updating is off"
+    on = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "fetch", walk.Env(hw_ad=True))
+    assert on.ok
+
+
+def test_page_table_outside_guest_ram_is_a_guest_page_fault(mem):
+    _, hgatp = build_vm(mem)
+    vsatp = 8 << 60 | 0x9000_0000 >> 12           # table at a GPA the G-stage lacks
+    x = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "load")
+    assert not x.ok and x.cause == 21 and "G-stage invalid PTE" in x.why
+
+
+def test_vs_sign_extension_and_unreadable_memory(mem):
+    vsatp, hgatp = build_vm(mem)
+    x = walk.xlate(mem.read, vsatp, hgatp, 0x40_0000_0000, "load")
+    assert not x.ok and "sign-extended" in x.why
+    w = walk.walk(mem.read, 0x1000, 8, 0x1000)
+    assert not w.ok and w.why == "cannot read the PTE at 0x1000" and w.cause is None
+
+
+def test_bare_vsatp(mem):
+    _, hgatp = build_vm(mem)
+    x = walk.xlate(mem.read, 0, hgatp, 0x8000_0040, "load")
+    assert x.ok and x.vs.bare and x.hpa == 0x8400_0040
+    assert "vsatp is Bare: GPA = VA" in "\n".join(walk.format_xlate(x))
+
+
+def test_u_page_from_vs_mode(mem):
+    vsatp, hgatp = build_vm(mem, leaf_flags=V | R | W | U | A | D)
+    x = walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "load")
+    assert not x.ok and "SUM=0" in x.why
+    assert walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "load", walk.Env(sum=True)).ok
+
+
+def rec(seq, hart, vm=1, scause=10, time=None, cost=5, kind=1, payload=(0x10, 0, 0)):
+    return trace.Record(seq=seq, time=time if time is not None else seq * 100, scause=scause,
+                        sepc=0x80200000 + seq, stval=0, htval=0, htinst=0, payload=payload,
+                        cost=cost, hart=hart, vm=vm, vcpu=0, kind=kind)
+
+
+def test_ring_order_after_wrap():
+    assert trace.ring_order(3, 4) == [0, 1, 2]
+    assert trace.ring_order(6, 4) == [2, 3, 0, 1]
+
+
+def test_merge_by_seq_across_harts_and_filters():
+    h0 = [rec(1, 0), rec(4, 0, vm=2), rec(0, 0)]
+    h1 = [rec(2, 1, scause=IRQ_FLAG | 5, kind=5), rec(3, 1, scause=21, kind=2)]
+    merged = trace.merge([h0, h1])
+    assert [r.seq for r in merged] == [1, 2, 3, 4]
+    assert [r.seq for r in trace.select(merged, 2)] == [3, 4]
+    assert [r.seq for r in trace.select(merged, None, vm=2)] == [4]
+    assert [r.seq for r in trace.select(merged, None, cause=21)] == [3]
+    assert [r.seq for r in trace.select(merged, None, cause=IRQ_FLAG)] == [2]
+
+
+def test_record_text():
+    line = trace.format_record(rec(7, 1, payload=(0x10, 0, (1 << 32) - 2 << 32 | 5)))
+    assert line.startswith("#7 t=700 h1 vm1.0 environment call from VS-mode sepc 0x80200007")
+    assert "sbi BASE eid 0x10 fid 0 -> error -2 value 0x5" in line and line.endswith("cost 5")
+    mmio = trace.format_record(rec(8, 0, scause=23, kind=2, payload=(0x10000000, 1 | 1 << 8, 0x41)))
+    assert "mmio store gpa 0x10000000 width 1 value 0x41" in mmio
+
+
+def test_chrome_trace_one_slice_per_record_one_track_per_hart(tmp_path):
+    recs = [rec(1, 0, time=1000, cost=20), rec(2, 1, time=1500, cost=10, vm=2)]
+    path = tmp_path / "t.json"
+    trace.write_chrome_trace(path, recs, 10_000_000, harts=[0, 1])
+    data = json.loads(path.read_text())
+    slices = [e for e in data["traceEvents"] if e["ph"] == "X"]
+    assert len(slices) == 2
+    assert slices[0]["tid"] == 0 and slices[1]["tid"] == 1
+    assert slices[0]["ts"] == pytest.approx(100.0) and slices[0]["dur"] == pytest.approx(2.0)
+    assert slices[1]["args"]["VM"] == 2 and slices[1]["args"]["cause"] == "environment call from VS-mode"
+    names = {e["args"]["name"] for e in data["traceEvents"] if e["name"] == "thread_name"}
+    assert names == {"hart 0", "hart 1"}
+
+
+def vm_dict(**kw):
+    st = {"exits": 5, "by_cause": [0] * 24, "by_irq": [0] * 16, "sbi_calls": 1, "mmio": 2,
+          "ad_fixups": 0, "pf_reflected": 0}
+    st["by_cause"][10] = 3
+    vm = {"id": 1, "name": "hello", "state": "running", "vcpu_count": 2, "ram_size": 32 << 20,
+          "adue": True, "ad_emulation": False, "stop_reason": "",
+          "vcpus": [{"id": i, "hart": i, "stats": st} for i in range(4)]}
+    vm.update(kw)
+    return vm
+
+
+def test_vms_table_matches_the_console_format():
+    lines = show.format_vms([vm_dict(), vm_dict(id=2, name="escape", state="dead", vcpu_count=1,
+                                                 stop_reason="boom", adue=False)])
+    assert lines[0] == "id name             state    vcpus@harts     ram     exits       ADUE A/D-emul"
+    assert lines[1] == "1  hello            running  2@0,1           32M     10          on   off"
+    assert lines[2] == "2  escape           dead     1@0             32M     5           off  off"
+    assert lines[3] == "   why: boom"
+
+
+def test_stats_by_cause():
+    text = "\n".join(show.format_stats(vm_dict()))
+    assert text.startswith("vm1 (hello): 10 exits, 0 A/D fix-ups, 0 page faults reflected\n")
+    assert f"  {'environment call from VS-mode':<40} 6\n" in text
+    assert "  SBI calls 2\n  MMIO accesses 4" in text
