@@ -1,38 +1,126 @@
 /*
  * The hv> debug console: line editor, parser and command table.  Portable C:
  * it reaches the hypervisor only through struct console_ops, so the same code
- * runs on the host against a fake for unit tests and fuzzing.
+ * runs on the host against a fake (tests/unit/fake_console_backend.c) for
+ * unit tests and fuzzing.  Commands and their output: docs/console.md.
  */
 #ifndef CONSOLE_CONSOLE_H
 #define CONSOLE_CONSOLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "arch/csr.h"
+#include "mem/gstage.h"
+#include "trace/trace.h"
 
 #define CONSOLE_PROMPT "hv> "
-#define CONSOLE_LINE_MAX 128
-#define CONSOLE_ARGS_MAX 8
+#define CONSOLE_LINE_MAX 256		/* characters of one line, with the NUL */
+#define CONSOLE_ARGS_MAX 16
+#define CONSOLE_HISTORY 32		/* lines kept for up/down */
+#define CONSOLE_VCPUS_MAX 8
 
 struct console_vm_info {
 	int id;
 	char name[32];
 	const char *state;		/* running/paused/stopped/dead */
 	unsigned vcpus;
-	int harts[8];			/* hart each vCPU last ran on, -1 = never */
+	int harts[CONSOLE_VCPUS_MAX];	/* hart each vCPU last ran on, -1 = never */
 	uint64_t ram_size;
 	uint64_t exits;
 	bool adue, ad_emulation;
 	char stop_reason[96];
 };
 
-/* What the console may ask of, or do to, the hypervisor. */
+/*
+ * One vCPU's state, read as a consistent snapshot (the VM is paused while it
+ * is copied, or the vCPU is the one loaded on the console's own hart), plus
+ * the per-VM H CSRs its hart loads with it.
+ */
+struct console_vcpu {
+	uint64_t pc, x[32];
+	bool priv_u;			/* it trapped from VU-mode (else VS-mode) */
+	int hart;			/* hart it runs or last ran on, -1 never */
+	uint64_t vsstatus, vsie, vsip, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	uint64_t hstatus;		/* as at its last trap */
+	uint64_t henvcfg, hedeleg, hideleg, hgatp;	/* the VM's */
+};
+
+/* The last trap taken from a guest on the console's hart. */
+struct console_last_trap {
+	uint64_t scause, sepc, stval, htval, htinst;
+	int vm, vcpu;			/* vm 0: none yet */
+};
+
+struct console_trace_state {
+	bool enabled;
+	uint32_t vm_mask;		/* bit N = VM N */
+	uint32_t class_mask;		/* TRACE_CLASS_* */
+	uint64_t lost;			/* records overwritten, all harts */
+	uint64_t recorded;		/* records ever written, all harts */
+};
+
+#define CONSOLE_SBI_EXTS 8
+#define CONSOLE_MMIO_DEVS 4
+struct console_stats {
+	uint64_t exits;
+	uint64_t by_cause[CAUSE_COUNT];
+	uint64_t by_irq[16];
+	uint64_t sbi_calls, sbi_by_ext[CONSOLE_SBI_EXTS];
+	uint64_t mmio, mmio_by_dev[CONSOLE_MMIO_DEVS];
+	uint64_t ad_fixups, pf_reflected;
+	const char *sbi_ext_name[CONSOLE_SBI_EXTS];	/* NULL: unused slot */
+	const char *mmio_dev_name[CONSOLE_MMIO_DEVS];
+};
+
+/*
+ * What the console may ask of, or do to, the hypervisor.  VMs are numbered
+ * from 1.  Functions returning int give 0 on success and -1 on failure with
+ * *why (when given) set to a static sentence saying why.
+ */
 struct console_ops {
 	void (*write)(const char *s);
-	int (*vm_count)(void);
-	bool (*vm_info)(int id, struct console_vm_info *out);
 	const char *(*version)(void);
 	void (*quit)(void);
-	void (*mem)(uint64_t *total, uint64_t *free);
+	void (*mem)(uint64_t *total_pages, uint64_t *free_pages);
+	uint64_t (*timebase)(void);		/* `time` ticks per second */
+
+	/* VMs */
+	int (*vm_count)(void);
+	bool (*vm_info)(int vm, struct console_vm_info *out);
+	int (*vm_pause)(int vm, const char **why);
+	int (*vm_resume)(int vm, const char **why);
+	int (*vm_reset)(int vm, const char **why);
+	int (*vm_kill)(int vm, const char **why);
+	bool (*vm_dump)(int vm);		/* print the post-mortem; false: none */
+	size_t (*vm_log)(int vm, char *buf, size_t size, uint64_t *dropped);
+
+	/* CSRs (by CSR number) */
+	int (*hart_csr_read)(unsigned csr, uint64_t *value);
+	int (*hart_csr_write)(unsigned csr, uint64_t value, const char **why);
+	void (*last_trap)(struct console_last_trap *out);
+	int (*vcpu_read)(int vm, unsigned vcpu, struct console_vcpu *out, const char **why);
+	int (*vcpu_csr_write)(int vm, unsigned vcpu, unsigned csr, uint64_t value, const char **why);
+
+	/* ADUE, A/D emulation, delegation */
+	uint64_t (*henvcfg_caps)(void);		/* henvcfg bits the hart implements */
+	int (*set_adue)(int vm, bool on, const char **why);
+	void (*set_ad_emulation)(int vm, bool on);
+	uint64_t (*hedeleg_allowed)(void);
+	int (*set_hedeleg)(int vm, uint64_t hedeleg, const char **why);
+
+	/* Guest memory and the two translation stages */
+	uint64_t *(*guest_pte)(int vm, uint64_t gpa);	/* 8-byte aligned RAM word, or NULL */
+	int (*read_guest)(int vm, uint64_t gpa, void *buf, size_t len);
+	void (*gstage_walk)(int vm, uint64_t gpa, struct gstage_walk *w, uint64_t *hgatp);
+
+	/* Trace and statistics */
+	unsigned (*trace_collect)(int vm, int vcpu, struct trace_record *out, unsigned max);
+	void (*trace_get)(struct console_trace_state *out);
+	void (*trace_set)(bool enabled, uint32_t vm_mask, uint32_t class_mask);
+	void (*trace_clear)(void);
+	bool (*stats)(int vm, struct console_stats *out);
+	void (*stats_reset)(int vm);
 };
 
 struct console_cmd {

@@ -189,6 +189,9 @@ def release_sha256(release_text):
     return out
 
 
+_RELEASES = {}     # InRelease URL -> its signed fields
+
+
 def _index_from(mirror, dist, keyring, codename):
     """(packages, release fields) from dists/DIST, everything verified; the
     signed Codename must be `codename` when given."""
@@ -197,6 +200,7 @@ def _index_from(mirror, dist, keyring, codename):
     release = verified_release(http_get(url), url, keyring)
     fields = dict(re.findall(r"^(Codename|Suite|Version|Architectures|Acquire-By-Hash): *(.*)$",
                              release, re.M))
+    _RELEASES[url] = fields
     if codename and fields.get("Codename") != codename:
         raise FetchError(f"{url}: Codename {fields.get('Codename')!r}, expected {codename!r}")
     if ARCH not in fields.get("Architectures", "").split():
@@ -240,21 +244,18 @@ def fetch_index(mirror, suite, keyring):
     suite under its other name (the signed Suite: field, e.g. "stable" for
     the current codename) is tried, checked to carry the same Codename."""
     try:
-        return _index_from(mirror, suite, keyring, None)[0]
+        pkgs, _ = _index_from(mirror, suite, keyring, None)
+        return pkgs
     except FetchError as first:
+        alias = _RELEASES.get(f"{mirror}/dists/{suite}/InRelease", {})
+        other, codename = alias.get("Suite"), alias.get("Codename") or suite
+        if not other or other == suite:
+            raise
+        say(f"the '{suite}' index does not match its InRelease here (mirror being updated?); "
+            f"trying the same suite as '{other}'")
         try:
-            release = verified_release(http_get(f"{mirror}/dists/{suite}/InRelease"),
-                                       f"{mirror}/dists/{suite}/InRelease", keyring)
-        except FetchError:
-            raise first from None
-        m = re.search(r"^Suite: *(\S+)", release, re.M)
-        c = re.search(r"^Codename: *(\S+)", release, re.M)
-        if not m or m.group(1) == suite:
-            raise first from None
-        say(f"{first}")
-        say(f"trying the same suite as '{m.group(1)}'")
-        try:
-            return _index_from(mirror, m.group(1), keyring, c.group(1) if c else suite)[0]
+            pkgs, _ = _index_from(mirror, other, keyring, codename)
+            return pkgs
         except FetchError as second:
             raise FetchError(f"{first}; {second}") from None
 

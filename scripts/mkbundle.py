@@ -12,16 +12,24 @@ Config format (INI-like; '#' starts a comment):
     initrd  = ${O}/guests/linux/initramfs.cpio   # loaded at the top of RAM, below the
                                # device tree; /chosen/linux,initrd-start/-end say where
     adue    = on               # off: never enable henvcfg.ADUE for this VM
+    disk    = auto             # a virtio-blk disk at the VM's 0x10001000: `auto` is
+                               # <disk-dir>/<config>-<vm>.img (made from --disk-template
+                               # on first use), or a raw image PATH
     ad_emulation = on          # default: on when ADUE is off or the hart lacks it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Every problem is reported as one
 line `mkbundle: CONFIG:LINE: message` and exit status 1.
 The binary layout matches hypervisor/core/bundle.h.
+
+`--qemu-args` prints, instead of writing a bundle, the QEMU options that attach
+the config's disks (one -drive/-device pair per VM with a disk, serial
+vmN-NAME, which the bundle entry's disk_serial names).
 """
 import argparse
 import os
 import re
+import shutil
 import struct
 import sys
 
@@ -34,7 +42,7 @@ VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
 FLAG_NO_AD_EMUL = 4
-KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd"}
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk"}
 
 
 class ConfigError(Exception):
@@ -188,7 +196,7 @@ def write_bundle(vms, out):
         initrd_offset = (offset + len(vm["blob"]) + 4095) & ~4095 if vm["initrd"] else 0
         entries.append(VM_ENTRY.pack(vm["name"].encode(), vm["ram"], vm["entry"], vm["load"], offset,
                                      len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"],
-                                     initrd_offset, len(vm["initrd"]), b"", 0))
+                                     initrd_offset, len(vm["initrd"]), vm.get("disk_serial", b""), 0))
         blobs.append((offset, vm["blob"]))
         offset += len(vm["blob"])
         if vm["initrd"]:
@@ -205,18 +213,63 @@ def write_bundle(vms, out):
         f.write(data)
 
 
+def vm_disks(config, raw_vms, disk_dir):
+    """[(vm index from 1, serial, image path)] for the VMs with a `disk =`."""
+    stem = os.path.splitext(os.path.basename(config))[0]
+    disks = []
+    for i, vm in enumerate(raw_vms, 1):
+        if "disk" not in vm:
+            continue
+        value, where = vm["disk"]
+        path = os.path.join(disk_dir, f"{stem}-{vm['name']}.img") if value == "auto" else value
+        if not path or any(c.isspace() for c in path):
+            raise ConfigError(f"{where}: vm {vm['name']}: disk path '{path}' is empty or has blanks")
+        disks.append((i, f"vm{i}-{vm['name']}"[:20], path))
+    return disks
+
+
+def qemu_disk_args(disks, template):
+    """QEMU options for the disks; missing images are copied from template."""
+    args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
+    for i, serial, path in disks:
+        if not os.path.isfile(path):
+            if not template or not os.path.isfile(template):
+                raise ConfigError(f"disk image '{path}' does not exist and there is no --disk-template "
+                                  f"('{template}') to make it from")
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            shutil.copyfile(template, path)
+            print(f"mkbundle: created {path} from {template}", file=sys.stderr)
+        quoted = path.replace(",", ",,")
+        args += ["-drive", f"file={quoted},if=none,format=raw,id=hvdisk{i}",
+                 "-device", f"virtio-blk-device,drive=hvdisk{i},serial={serial}"]
+    return args
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("config")
-    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("-o", "--output")
     ap.add_argument("-D", "--define", action="append", default=[], help="VAR=VALUE for ${VAR}")
     ap.add_argument("--host-ram", default="1G", help="QEMU -m, to check that the VMs fit")
+    ap.add_argument("--qemu-args", action="store_true", help="print QEMU's disk options instead")
+    ap.add_argument("--disk-dir", help="where `disk = auto` images live [${O}/disks]")
+    ap.add_argument("--disk-template", help="image that new `disk = auto` images are copied from")
     args = ap.parse_args()
     variables = dict(d.split("=", 1) for d in args.define)
+    disk_dir = args.disk_dir or os.path.join(variables.get("O", "build"), "disks")
+    if not args.qemu_args and not args.output:
+        ap.error("-o/--output is required (or --qemu-args)")
     try:
         if not os.path.isfile(args.config):
             raise ConfigError(f"{args.config}: no such config (see configs/ for the available ones)")
-        vms = [build_vm(vm, args.config) for vm in read_config(args.config, variables)]
+        raw_vms = read_config(args.config, variables)
+        disks = vm_disks(args.config, raw_vms, disk_dir)
+        if args.qemu_args:
+            print(" ".join(qemu_disk_args(disks, args.disk_template)))
+            return
+        vms = [build_vm(vm, args.config) for vm in raw_vms]
+        for i, serial, _path in disks:
+            vms[i - 1]["disk_serial"] = serial.encode()
         host_ram = parse_size(args.host_ram, "--host-ram")
         need = sum(vm["ram"] for vm in vms)
         # hvscope itself, OpenSBI, the bundle and page tables need ~96 MiB of the host's RAM.

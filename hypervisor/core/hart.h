@@ -25,7 +25,8 @@ struct hart {
 	struct vcpu *current;	/* vCPU loaded on this hart, or NULL */
 	struct vcpu *last;	/* last vCPU whose VS state this hart's TLB may hold */
 	uint64_t slice_end;	/* time at which the current vCPU is preempted */
-	bool timer_armed;	/* stimecmp holds slice_end (a timer interrupt disarms it) */
+	uint64_t timer_at;	/* min(slice_end, earliest deadline of a blocked vCPU) */
+	bool timer_armed;	/* stimecmp holds timer_at (a timer interrupt disarms it) */
 	struct guest_trap last_trap;
 	uint64_t idle_ticks;
 };

@@ -110,22 +110,28 @@ void timer_program(uint64_t when)
 
 /*
  * Run v on this hart until it blocks, its slice ends, or its VM stops.  The
- * hart's timer is the end of the slice; blocked vCPUs' deadlines are the
- * business of idle harts (and of sched_pick at every slice end), so a guest
- * timer may fire up to one slice late when every hart is busy.
+ * hart's timer fires at the end of the slice or at the earliest vstimecmp of
+ * a blocked vCPU, whichever comes first; either way the running vCPU yields
+ * and the scheduler wakes whoever is due.  Blocked vCPUs only change when a
+ * vCPU blocks, and the hart that blocked it computes a new deadline at the
+ * start of its next slice, so the deadline is computed once per slice, not
+ * once per exit.
  */
 static void run_vcpu(struct vcpu *v)
 {
 	struct hart *h = this_hart();
 	uint64_t slice = hv_timebase / 1000 * SCHED_SLICE_MS;
+	uint64_t deadline;
 	enum trap_action act = TRAP_RESUME;
 
 	vcpu_load(v);
 	h->slice_end = arch_time() + slice;
+	deadline = sched_next_deadline();
+	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;
 	h->timer_armed = false;
 	while (act == TRAP_RESUME && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNABLE) {
 		if (!h->timer_armed) {
-			timer_program(h->slice_end);
+			timer_program(h->timer_at);
 			h->timer_armed = true;
 		}
 		v->kick = 0;

@@ -254,7 +254,8 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
 	trap_handle_host_interrupts();
 	e->kind = TRACE_IRQ;
 	e->payload[0] = csr_read(CSR_HVIP);
-	return arch_time() >= this_hart()->slice_end ? TRAP_YIELD : TRAP_RESUME;
+	/* Our timer only fires at the end of the slice or when a blocked vCPU is due. */
+	return arch_time() >= this_hart()->timer_at ? TRAP_YIELD : TRAP_RESUME;
 }
 
 static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)

@@ -10,6 +10,7 @@
 #include "mem/pte.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "vdev/vvirtio_blk.h"
 
 struct vm vms[VM_MAX];
 unsigned vm_count;
@@ -158,6 +159,9 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	vuart_init(&vm->uart);
 	vplic_init(&vm->plic, vm->vcpu_count);
 	cons_vm_attach(vm);
+	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
+	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
+		return -1;
 	return 0;
 }
 
@@ -230,6 +234,7 @@ int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg)
 
 void vm_start(struct vm *vm)
 {
+	vvblk_reset(vm);	/* issue 4: the disk device starts from reset */
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	vm->state = VM_RUNNING;
@@ -279,6 +284,7 @@ void vm_reset(struct vm *vm)
 	}
 	vm->restarts++;
 	hv_printf("vm%d: %s rebooting (SBI SRST)\n", vm->id, vm->name);
+	vvblk_reset(vm);	/* issue 4 */
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	/* self is loaded on this hart: put its reset CSR values into the hardware. */
@@ -294,11 +300,33 @@ void vm_irq_update(struct vm *vm)
 			vcpu_kick(&vm->vcpus[i]);
 }
 
+/*
+ * Terminal input for a VM: queued here (VM_INPUT_QUEUE bytes) and moved into
+ * the vUART's 64-byte FIFO as the guest drains it, so a pasted line is not cut.
+ */
+void vm_console_refill(struct vm *vm)
+{
+	bool moved = false;
+
+	spin_lock(&vm->input_lock);
+	while (vm->input_head != vm->input_tail && vuart_receive(&vm->uart, vm->input[vm->input_head % VM_INPUT_QUEUE])) {
+		vm->input_head++;
+		moved = true;
+	}
+	spin_unlock(&vm->input_lock);
+	if (moved) {
+		vplic_set_level(&vm->plic, VM_UART_IRQ, vuart_irq_level(&vm->uart));
+		vm_irq_update(vm);
+	}
+}
+
 void vm_console_input(struct vm *vm, char c)
 {
 	if (vm->state != VM_RUNNING)
 		return;
-	vuart_receive(&vm->uart, (uint8_t)c);
-	vplic_set_level(&vm->plic, VM_UART_IRQ, vuart_irq_level(&vm->uart));
-	vm_irq_update(vm);
+	spin_lock(&vm->input_lock);
+	if (vm->input_tail - vm->input_head < VM_INPUT_QUEUE)
+		vm->input[vm->input_tail++ % VM_INPUT_QUEUE] = (uint8_t)c;
+	spin_unlock(&vm->input_lock);
+	vm_console_refill(vm);
 }

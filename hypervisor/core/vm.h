@@ -16,6 +16,7 @@
 
 #define VM_SBI_EXT_SLOTS 8
 #define VM_MMIO_DEV_SLOTS 4
+#define VM_INPUT_QUEUE 4096
 
 enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD };
 
@@ -118,6 +119,9 @@ struct vm {
 
 	struct vuart uart;
 	struct vplic plic;
+	spinlock_t input_lock;		/* guards input[] and its indices */
+	uint8_t input[VM_INPUT_QUEUE];	/* terminal input not yet in the vUART FIFO */
+	uint32_t input_head, input_tail;
 	struct cons_ring cons;
 	uint64_t started_at;
 	unsigned restarts;
@@ -133,6 +137,7 @@ void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);
 void vm_reset(struct vm *vm);
 void vm_console_input(struct vm *vm, char c);
+void vm_console_refill(struct vm *vm);
 void vm_irq_update(struct vm *vm);
 const char *vm_state_name(enum vm_state s);
 bool vm_gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);

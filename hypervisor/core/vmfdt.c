@@ -9,6 +9,7 @@
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "vdev/vvirtio_blk.h"
 
 struct host_info host;
 
@@ -43,7 +44,8 @@ static bool ext_allowed(const struct vm *vm, const char *e, size_t n)
 		return false;
 	if (!strcmp(name, "svadu") && !vm->adue)
 		return false;
-	if (!strcmp(name, "zicbom") && (vm->henvcfg & (ENVCFG_CBIE | ENVCFG_CBCFE)) != (ENVCFG_CBIE | ENVCFG_CBCFE))
+	/* cbo.inval with CBIE=01 (flush) is allowed by the spec: any nonzero CBIE will do. */
+	if (!strcmp(name, "zicbom") && (!(vm->henvcfg & ENVCFG_CBIE) || !(vm->henvcfg & ENVCFG_CBCFE)))
 		return false;
 	if (!strcmp(name, "zicboz") && !(vm->henvcfg & ENVCFG_CBZE))
 		return false;
@@ -78,6 +80,46 @@ void vmfdt_vm_isa(const struct vm *vm, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* Is extension ext in the VM's ISA string (after the single letters)? */
+static bool isa_has_ext(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+
+	for (const char *s = isa; *s; s++)
+		if (*s == '_' && !strncmp(s + 1, ext, n) && (s[1 + n] == '_' || s[1 + n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The same ISA as riscv,isa in the newer form Linux prefers (6.x warns
+ * "Falling back to deprecated riscv,isa" without it): riscv,isa-base plus one
+ * string per extension, single letters first.
+ */
+static void isa_extensions_prop(struct fdtw *w, const char *isa)
+{
+	char list[1024];
+	size_t o = 0;
+	const char *s = isa + 4;	/* after "rv64" */
+
+	for (; *s && *s != '_' && o + 2 < sizeof(list); s++) {
+		list[o++] = *s;
+		list[o++] = '\0';
+	}
+	while (*s == '_') {
+		const char *e = ++s;
+		while (*s && *s != '_')
+			s++;
+		if (o + (size_t)(s - e) + 1 >= sizeof(list))
+			break;
+		memcpy(list + o, e, (size_t)(s - e));
+		o += (size_t)(s - e);
+		list[o++] = '\0';
+	}
+	fdtw_prop_str(w, "riscv,isa-base", "rv64i");
+	fdtw_prop(w, "riscv,isa-extensions", list, (uint32_t)o);
+}
+
 static void cpus_node(struct fdtw *w, const struct vm *vm, const char *isa)
 {
 	char name[24];
@@ -94,6 +136,16 @@ static void cpus_node(struct fdtw *w, const struct vm *vm, const char *isa)
 		fdtw_prop_str(w, "status", "okay");
 		fdtw_prop_str(w, "compatible", "riscv");
 		fdtw_prop_str(w, "riscv,isa", isa);
+		isa_extensions_prop(w, isa);
+		/* Zic64b: cache blocks are 64 bytes, the size the cbo.* extensions need told. */
+		if (isa_has_ext(isa, "zic64b")) {
+			if (isa_has_ext(isa, "zicbom"))
+				fdtw_prop_u32(w, "riscv,cbom-block-size", 64);
+			if (isa_has_ext(isa, "zicboz"))
+				fdtw_prop_u32(w, "riscv,cboz-block-size", 64);
+			if (isa_has_ext(isa, "zicbop"))
+				fdtw_prop_u32(w, "riscv,cbop-block-size", 64);
+		}
 		fdtw_prop_str(w, "mmu-type", host.mmu_type[0] ? host.mmu_type : "riscv,sv39");
 		fdtw_begin_node(w, "interrupt-controller");
 		fdtw_prop_u32(w, "#interrupt-cells", 1);
@@ -103,6 +155,21 @@ static void cpus_node(struct fdtw *w, const struct vm *vm, const char *isa)
 		fdtw_end_node(w);
 		fdtw_end_node(w);
 	}
+	fdtw_end_node(w);
+}
+
+/* Issue 4: the VM's disk, virtio-mmio slot 0 as on QEMU virt. */
+static void virtio_node(struct fdtw *w)
+{
+	uint32_t reg[4] = { 0, (uint32_t)VM_VIRTIO_BASE, 0, (uint32_t)VM_VIRTIO_STRIDE };
+	char name[40];
+
+	snprintf(name, sizeof(name), "virtio_mmio@%lx", VM_VIRTIO_BASE);
+	fdtw_begin_node(w, name);
+	fdtw_prop_u32(w, "interrupts", VM_VIRTIO_IRQ(0));
+	fdtw_prop_u32(w, "interrupt-parent", PHANDLE_PLIC);
+	fdtw_prop_cells(w, "reg", reg, 4);
+	fdtw_prop_str(w, "compatible", "virtio,mmio");
 	fdtw_end_node(w);
 }
 
@@ -148,6 +215,8 @@ static void soc_node(struct fdtw *w, const struct vm *vm)
 	fdtw_prop_u32(w, "#address-cells", 0);
 	fdtw_prop_u32(w, "#interrupt-cells", 1);
 	fdtw_end_node(w);
+	if (vvblk_present(vm))
+		virtio_node(w);
 	fdtw_end_node(w);
 }
 

@@ -233,8 +233,8 @@ void virtio_blk_init(void)
 			continue;
 		}
 		read_serial(d);
-		hv_printf("  virtio-blk: 0x%lx serial \"%s\", %lu sectors (%lu MiB), %u descriptors\n",
-			  d->base, d->serial, d->capacity, d->capacity >> 11, d->num);
+		hv_printf("  virtio-blk: 0x%lx serial \"%s\", %lu sectors (%lu KiB), %u descriptors\n",
+			  d->base, d->serial, d->capacity, d->capacity / 2, d->num);
 		dev_count++;
 	}
 }

@@ -38,6 +38,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 		while (n < len && vm->uart.rx_count) {
 			vuart_read(&vm->uart, 0, &byte, &tx);
 			p[n++] = (char)byte;
+			vm_console_refill(vm);
 		}
 		vm_irq_update(vm);
 		c->value = n;

@@ -29,6 +29,7 @@ static void legacy_handle(struct sbi_call_ctx *c)
 		if (vm->uart.rx_count) {
 			vuart_read(&vm->uart, 0, &byte, &tx);
 			c->error = (long)byte;
+			vm_console_refill(vm);
 			vm_irq_update(vm);
 		}
 		break;

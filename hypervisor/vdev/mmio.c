@@ -11,12 +11,14 @@
 #include "arch/csr.h"
 #include "arch/insn.h"
 #include "lib/printf.h"
+#include "vdev/vvirtio_blk.h"
 
 struct vdev_ops {
 	const char *name;
 	uint64_t base, size;
 	int (*read)(struct vm *vm, uint64_t off, unsigned width, uint64_t *val);
 	int (*write)(struct vm *vm, uint64_t off, unsigned width, uint64_t val);
+	bool (*present)(const struct vm *vm);	/* 0: every VM has it */
 };
 
 static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
@@ -28,6 +30,8 @@ static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
 		return -1;
 	level = vuart_read(&vm->uart, off, val, &tx);
 	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
+	if (off == 0 && vm->input_head != vm->input_tail)
+		vm_console_refill(vm);	/* the guest drained a byte: top the FIFO up */
 	return 0;
 }
 
@@ -60,14 +64,17 @@ static int plic_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 }
 
 static const struct vdev_ops vdevs[] = {
-	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write },
-	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write },
+	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0 },
+	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0 },
+	/* virtio-blk in slot 0, for VMs with a disk (issue 4, vdev/vvirtio_blk.c) */
+	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, vvblk_present },
 };
 
-static const struct vdev_ops *vdev_find(uint64_t gpa)
+static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
 {
 	for (unsigned i = 0; i < sizeof(vdevs) / sizeof(vdevs[0]); i++)
-		if (gpa >= vdevs[i].base && gpa - vdevs[i].base < vdevs[i].size)
+		if (gpa >= vdevs[i].base && gpa - vdevs[i].base < vdevs[i].size &&
+		    (!vdevs[i].present || vdevs[i].present(vm)))
 			return &vdevs[i];
 	return 0;
 }
@@ -91,7 +98,7 @@ static int decode_access(struct vcpu *v, struct exit_info *e, struct mmio_insn *
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
-	const struct vdev_ops *dev = vdev_find(gpa);
+	const struct vdev_ops *dev = vdev_find(v->vm, gpa);
 	struct mmio_insn mi;
 	uint64_t val = 0;
 	unsigned code = e->scause & 0xff;

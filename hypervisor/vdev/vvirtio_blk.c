@@ -188,7 +188,7 @@ static int parse_chain(const struct vm *vm, const struct vvblk_chain *c, struct 
 {
 	uint64_t readable = 0, writable = 0;
 	bool seen_writable = false;
-	int bad = -1;
+	int bad = -1, misordered = -1;
 
 	r->has_status = false;
 	r->seg_count = 0;
@@ -207,14 +207,16 @@ static int parse_chain(const struct vm *vm, const struct vvblk_chain *c, struct 
 				r->status_gpa = dsc->addr + dsc->len - 1;
 			}
 		} else {
-			if (seen_writable) {
-				snprintf(r->why, sizeof(r->why), "device-readable descriptor %u after a writable one", i);
-				return -1;
-			}
+			if (seen_writable && misordered < 0)
+				misordered = (int)i;
 			readable += dsc->len;
 		}
 	}
 	r->writable = writable > UINT32_MAX ? UINT32_MAX : (uint32_t)writable;
+	if (misordered >= 0) {
+		snprintf(r->why, sizeof(r->why), "device-readable descriptor %d after a writable one", misordered);
+		return -1;
+	}
 	if (bad >= 0) {
 		snprintf(r->why, sizeof(r->why), "buffer [0x%lx, +0x%x) of descriptor %d is outside the VM's RAM",
 			 c->desc[bad].addr, c->desc[bad].len, bad);
@@ -280,7 +282,7 @@ static void handle_chain(struct vm *vm, struct vvblk *d, uint16_t head)
 	struct vvblk_req *r = &d->req;
 	uint32_t written = 0;
 	int status = VIRTIO_BLK_S_IOERR;
-	char line[160];
+	char line[240];
 
 	d->requests++;
 	r->has_status = false;

@@ -35,7 +35,7 @@ def boot(qemu_factory, bundle, name, **kw):
 
 
 def test_banner_lists_discovered_hardware(qemu_factory):
-    q, _ = boot(qemu_factory, config_bundle("default"), "banner")
+    q, _ = boot(qemu_factory, config_bundle("guests"), "banner")
     q.expect(r"harts: 2 \(0 1\)")
     q.expect(r"RAM: 0x80000000 \+ 1024 MiB")
     q.expect(r"UART: ns16550a at 0x10000000 irq 10")
@@ -72,12 +72,15 @@ def test_all_guests_side_by_side(qemu_factory, qemu_bin, qemu_version):
 
 
 def test_console_mux_and_hv_prompt(qemu_factory):
-    q, logdir = boot(qemu_factory, config_bundle("default"), "console-mux")
+    q, logdir = boot(qemu_factory, config_bundle("guests"), "console-mux")
     q.expect_exact("hello: done vcpu=0")
     focus(q, "2")
     q.expect_exact("echo: ready")                 # replayed on focus
     q.sendline("only for echo")
     q.expect_exact("echo: line only for echo")
+    long_line = "".join(chr(ord("a") + i % 26) for i in range(300))
+    q.sendline(long_line)                         # more than the vUART's 64-byte FIFO
+    q.expect_exact(long_line + "\r\necho: line " + long_line[:127])  # the guest keeps 127
     q.send("\x14?")
     q.expect_exact("focus the hv> console")
     focus(q, "h")
@@ -147,7 +150,7 @@ def test_escape_stops_only_that_vm(qemu_factory, attempt):
 
 def test_svadu_off_boots_with_adue_off(qemu_factory):
     """QEMU_CPU=rv64,svadu=off: henvcfg.ADUE cannot be set; VMs run with ADUE off."""
-    q, _ = boot(qemu_factory, config_bundle("default"), "svadu-off", cpu="rv64,svadu=off")
+    q, _ = boot(qemu_factory, config_bundle("guests"), "svadu-off", cpu="rv64,svadu=off")
     q.expect(r"henvcfg can enable: STCE=1 PBMTE=\d ADUE=0")
     q.expect_exact("vm1: hello started (1 vCPU, 32 MiB, entry 0x80200000, ADUE off, A/D emulation on)")
     q.expect_exact("hello: done vcpu=0")

@@ -12,7 +12,8 @@ import pytest
 
 import hvtest
 
-PROMPT = "\n$ "
+# The prompt at the start of a line (or right after the echoed command line).
+PROMPT = r"(?:^|\n)\$ "
 USERTESTS_TIMEOUT = 300
 
 
@@ -52,7 +53,7 @@ def run(qemu, command, timeout=None):
     of the command line and without the next prompt)."""
     qemu.sendline(command)
     qemu.expect_exact(command + "\n", timeout)
-    qemu.expect_exact(PROMPT, timeout)
+    qemu.expect(PROMPT, timeout)
     return qemu.child.before.replace("\r", "")
 
 
@@ -67,7 +68,7 @@ def test_boot_echo_ls(qemu_factory, disk):
 def test_pipes_and_redirection(qemu_factory, disk):
     qemu = boot(qemu_factory, disk)
     assert run(qemu, "echo one two > f; cat f | wc").strip() == "1 2 8"
-    assert run(qemu, "echo three >> f; cat < f") .split() == ["one", "two", "three"]
+    assert run(qemu, "echo three >> f; cat < f").split() == ["one", "two", "three"]
     assert run(qemu, "(echo a; echo b; echo c) | grep b | cat").strip() == "b"
     assert run(qemu, "ls | grep README | wc").split()[:2] == ["1", "4"]
     assert "exec nosuch failed" in run(qemu, "nosuch")
@@ -91,7 +92,7 @@ def test_usertests_quick(qemu_factory, disk):
     match = qemu.expect(r"(ALL TESTS PASSED|SOME TESTS FAILED.*)\n",
                         timeout=USERTESTS_TIMEOUT)
     assert match.group(1) == "ALL TESTS PASSED", match.group(1)
-    qemu.expect_exact(PROMPT)
+    qemu.expect(PROMPT)
     assert "panic" not in qemu.output
 
 

@@ -1,0 +1,142 @@
+/* VM and machine commands: version mem quit vms pause resume reset kill dump log. */
+#include "console/cmd.h"
+#include "lib/printf.h"
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return console_usage("version");
+	console_printf("hvscope %s\n", con->version());
+	return 0;
+}
+
+int cmd_mem(int argc, char **argv)
+{
+	uint64_t total, free;
+
+	(void)argv;
+	if (argc != 1)
+		return console_usage("mem");
+	con->mem(&total, &free);
+	console_printf("pages: %lu total, %lu free, %lu used (4 KiB each; %lu MiB used)\n", (unsigned long)total,
+		       (unsigned long)free, (unsigned long)(total - free), (unsigned long)((total - free) >> 8));
+	return 0;
+}
+
+int cmd_quit(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return console_usage("quit");
+	console_printf("hvscope: shutting down\n");
+	con->quit();
+	return 0;
+}
+
+int cmd_vms(int argc, char **argv)
+{
+	struct console_vm_info vi;
+	char harts[48], ram[16];
+
+	(void)argv;
+	if (argc != 1)
+		return console_usage("vms");
+	console_printf("id name             state    vcpus@harts     ram     exits       ADUE A/D-emul\n");
+	for (int id = 1; id <= con->vm_count(); id++) {
+		if (!con->vm_info(id, &vi))
+			continue;
+		size_t n = 0;
+		harts[0] = '\0';
+		for (unsigned v = 0; v < vi.vcpus && v < CONSOLE_VCPUS_MAX && n < sizeof(harts); v++)
+			n += snprintf(harts + n, sizeof(harts) - n, v ? ",%d" : "%d", vi.harts[v]);
+		snprintf(ram, sizeof(ram), "%luM", (unsigned long)(vi.ram_size >> 20));
+		console_printf("%-2d %-16s %-8s %u@%-13s %-7s %-11lu %-4s %s\n", vi.id, vi.name, vi.state,
+			       vi.vcpus, harts, ram, (unsigned long)vi.exits,
+			       vi.adue ? "on" : "off", vi.ad_emulation ? "on" : "off");
+		if (vi.stop_reason[0])
+			console_printf("   why: %s\n", vi.stop_reason);
+	}
+	return 0;
+}
+
+/* pause/resume/reset/kill: one VM argument, one action, one line of result. */
+static int vm_action(int argc, char **argv, int (*act)(int, const char **), const char *done)
+{
+	const char *why = "failed";
+	struct console_vm_info vi;
+	int vm;
+
+	if (argc != 2)
+		return console_usage(argv[0]);
+	if (console_parse_vm(argv[1], &vm))
+		return -1;
+	if (act(vm, &why)) {
+		console_error("%s vm%d: %s", argv[0], vm, why);
+		return -1;
+	}
+	con->vm_info(vm, &vi);
+	console_printf("vm%d (%s): %s, now %s\n", vm, vi.name, done, vi.state);
+	return 0;
+}
+
+int cmd_pause(int argc, char **argv)
+{
+	return vm_action(argc, argv, con->vm_pause, "paused (resume N lets it run)");
+}
+
+int cmd_resume(int argc, char **argv)
+{
+	return vm_action(argc, argv, con->vm_resume, "resumed");
+}
+
+int cmd_reset(int argc, char **argv)
+{
+	return vm_action(argc, argv, con->vm_reset, "reset: image reloaded, vCPU 0 at its entry");
+}
+
+int cmd_kill(int argc, char **argv)
+{
+	return vm_action(argc, argv, con->vm_kill, "killed");
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	int vm;
+
+	if (argc != 2)
+		return console_usage("dump");
+	if (console_parse_vm(argv[1], &vm))
+		return -1;
+	if (!con->vm_dump(vm)) {
+		console_error("vm%d has no post-mortem report (it has not died)", vm);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_log(int argc, char **argv)
+{
+	static char buf[16 * 1024 + 1];
+	uint64_t dropped = 0;
+	size_t n;
+	int vm;
+
+	if (argc != 2)
+		return console_usage("log");
+	if (console_parse_vm(argv[1], &vm))
+		return -1;
+	n = con->vm_log(vm, buf, sizeof(buf) - 1, &dropped);
+	buf[n] = '\0';
+	/* The guest's bytes go out as they are, but a NUL would end the string early. */
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = '.';
+	console_printf("--- vm%d output (last %lu bytes%s) ---\n", vm, (unsigned long)n,
+		       dropped ? ", older output dropped" : "");
+	con->write(buf);
+	if (n && buf[n - 1] != '\n')
+		con->write("\n");
+	console_printf("--- end of vm%d output ---\n", vm);
+	return 0;
+}
