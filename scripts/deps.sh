@@ -10,15 +10,23 @@
 set -eu
 
 CACHE=${1:-build/cache}
-PKGS="make gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-riscv \
+# One entry per need; "a|b" = the first name this distribution's apt knows
+# (Debian 12 calls the fuzzer runtime libclang-rt-14-dev, Debian 13 has
+# libclang-rt-dev; QEMU's RISC-V system emulator moved from qemu-system-misc
+# to qemu-system-riscv in QEMU 9 packages).
+NEEDS="make gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-riscv|qemu-system-misc \
 opensbi gdb-multiarch device-tree-compiler python3 python3-pytest python3-pexpect \
-clang libclang-rt-14-dev u-boot-qemu xz-utils"
+clang libclang-rt-dev|libclang-rt-14-dev u-boot-qemu xz-utils gpgv debian-archive-keyring|ubuntu-keyring"
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 
 . /etc/os-release
 CODENAME=${VERSION_CODENAME:-}
+if [ "$CODENAME" = bookworm ]; then
+	# bookworm's own qemu-system-misc is 7.2: QEMU 10 must come from backports.
+	NEEDS=$(echo "$NEEDS" | sed 's/qemu-system-riscv|qemu-system-misc/qemu-system-riscv/')
+fi
 
 # Print the first http(s) mirror URI configured for Debian's main archive.
 debian_mirror() {
@@ -46,19 +54,42 @@ add_backports() {
 		"$mirror" | $SUDO tee "$list" >/dev/null
 }
 
-missing=
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
 
+# The first alternative that is installed, else the first apt knows about.
+resolve() {
+	alts=$(echo "$1" | tr '|' ' ')
+	for p in $alts; do
+		if installed "$p"; then echo "=$p"; return; fi
+	done
+	for p in $alts; do
+		if apt-cache show "$p" >/dev/null 2>&1; then echo "$p"; return; fi
+	done
+	echo "deps: no package for '$1' in this distribution's apt sources" >&2
+}
+
+missing_now() {
+	m=
+	for need in $NEEDS; do
+		p=$(resolve "$need")
+		case "$p" in =*|"") ;; *) m="$m $p" ;; esac
+	done
+	echo "$m"
+}
+
+missing=$(missing_now)
 if [ -n "$missing" ]; then
-	echo "deps: installing$missing"
 	if [ "$CODENAME" = bookworm ]; then
 		add_backports
-		$SUDO apt-get update -q
+	fi
+	$SUDO apt-get update -q
+	missing=$(missing_now)
+	echo "deps: installing$missing"
+	if [ "$CODENAME" = bookworm ]; then
 		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q -t bookworm-backports $missing
 	else
-		$SUDO apt-get update -q
 		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
 	fi
 fi

@@ -3,7 +3,8 @@
 # $1: output of test-unit-run ("unit: N passed, N failed")
 # $2: output of test-gdb-run  ("gdb: N passed, N failed")
 # $3: pytest -q output of the system tests (last line "N passed, N failed, N skipped in T")
-unit=$1 gdbt=$2 system=$3
+# $4: output of fuzz-console-smoke ("ok NAME" or "FAIL NAME: ...")
+unit=$1 gdbt=$2 system=$3 fuzz=$4
 
 tier() {	# tier NAME FILE -> "passed failed"
 	p=$(sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p" "$2" 2>/dev/null | tail -n1)
@@ -16,6 +17,9 @@ tier() {	# tier NAME FILE -> "passed failed"
 	fi
 }
 set -- $(tier unit "$unit"); up=$1 uf=$2
+fp=$(grep -c '^ok ' "$fuzz" 2>/dev/null); ff=$(grep -c '^FAIL' "$fuzz" 2>/dev/null)
+[ "${fp:-0}" -gt 0 ] || [ "${ff:-0}" -gt 0 ] || { ff=1; echo "summary: the fuzz smoke run did not report" >&2; }
+up=$((up + ${fp:-0})) uf=$((uf + ${ff:-0}))
 set -- $(tier gdb "$gdbt"); gp=$1 gf=$2
 last=$(grep -E '(passed|failed|error|no tests ran)' "$system" 2>/dev/null | tail -n1)
 sp=$(echo "$last" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
@@ -24,6 +28,6 @@ se=$(echo "$last" | sed -n 's/.*\b\([0-9][0-9]*\) error.*/\1/p')
 ss=$(echo "$last" | sed -n 's/.*\b\([0-9][0-9]*\) skipped.*/\1/p')
 [ -n "$last" ] || { sf=1; echo "summary: system tests did not report"; }
 sp=${sp:-0} sf=${sf:-0} se=${se:-0} ss=${ss:-0}
-echo "unit: $up passed, $uf failed; gdb: $gp passed, $gf failed; system: $sp passed, $((sf + se)) failed, $ss skipped (reasons above)"
+echo "unit+fuzz: $up passed, $uf failed; gdb: $gp passed, $gf failed; system: $sp passed, $((sf + se)) failed, $ss skipped (reasons above)"
 echo "$((up + gp + sp)) passed, $((uf + gf + sf + se)) failed"
 [ $((uf + gf + sf + se)) -eq 0 ]

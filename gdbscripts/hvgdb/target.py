@@ -202,7 +202,7 @@ def enum_short(name, prefix):
 
 
 # Fields of struct vm that no command shows (devices, buffers, locks).
-VM_SKIP = ("lock", "uart", "plic", "cons", "fp", "image", "alloc")
+VM_SKIP = ("lock", "uart", "plic", "cons", "fp", "image", "alloc", "input", "input_lock")
 
 
 def vm_count():
@@ -214,7 +214,10 @@ def vm_value(vm_id):
     n = vm_count()
     if not 1 <= vm_id <= n:
         raise DecodeError(f"no VM {vm_id} (there {'is' if n == 1 else 'are'} {n}: 1..{n})")
-    return fetch(symbol("vms")[vm_id - 1])
+    # Field by field (to_py skips the big buffers): one read of the whole
+    # struct crosses many pages and came back with a repeated chunk through
+    # QEMU's gdbstub in physical-memory mode.
+    return symbol("vms")[vm_id - 1]
 
 
 def vm_dict(vm_id):

@@ -196,7 +196,7 @@ static int glue_vm_reset(int id, const char **why)
 	struct vm *vm = glue_vm(id);
 
 	(void)why;
-	vm_reset(vm);
+	vm_reset(vm, "hv> reset");
 	vm->stop_reason[0] = '\0';
 	return 0;
 }

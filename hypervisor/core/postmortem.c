@@ -7,6 +7,7 @@
 #include "console/decode.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/spinlock.h"
 #include "mem/pte.h"
 #include "mem/vswalk.h"
 #include "trace/trace.h"
@@ -172,6 +173,9 @@ static void print_trace(struct vm *vm, unsigned vcpu)
 	}
 }
 
+/* Two VMs dying at once on two harts must not interleave their reports. */
+static spinlock_t report_lock = SPINLOCK_INIT;
+
 void postmortem_print(struct vm *vm)
 {
 	const struct vm_postmortem *pm = &vm->pm;
@@ -181,6 +185,7 @@ void postmortem_print(struct vm *vm)
 		hv_printf("vm%d: no post-mortem report (the VM has not died)\n", vm->id);
 		return;
 	}
+	spin_lock(&report_lock);
 	out(vm, "=== hvscope post-mortem: vm%d (%s) vCPU %u: %s\n", vm->id, vm->name, pm->vcpu, pm->why);
 	out(vm, "  scause 0x%lx: %s %lu: %s%s\n", pm->scause, pm->scause & CAUSE_IRQ_FLAG ? "interrupt" : "exception",
 	    pm->scause & ~CAUSE_IRQ_FLAG, decode_cause_name(pm->scause), pm->loop ? " (repeating: fault loop)" : "");
@@ -209,4 +214,5 @@ void postmortem_print(struct vm *vm)
 	print_trace(vm, pm->vcpu);
 	out(vm, "=== end of report (vm%d stopped; other VMs keep running; `hv> dump %d` shows it again)\n",
 	    vm->id, vm->id);
+	spin_unlock(&report_lock);
 }

@@ -227,7 +227,8 @@ void trap_handle_host_interrupts(void)
 static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 {
 	unsigned hart = this_hart()->hartid;
-	struct trace_record *r = trace_slot(hart);
+	uint64_t seq;
+	struct trace_record *r = trace_begin(hart, &seq);
 
 	r->time = t0;
 	r->scause = e->scause;
@@ -243,6 +244,7 @@ static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 	r->vcpu = (uint8_t)v->id;
 	r->kind = (uint8_t)e->kind;
 	r->cost = (uint32_t)(arch_time() - t0);
+	trace_commit(r, seq);
 }
 
 static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)

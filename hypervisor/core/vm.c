@@ -264,10 +264,11 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
 }
 
 /*
- * SRST reboot: stop the VM, wait until none of its vCPUs is loaded on a hart,
- * then reload the image and start over.  Runs on the hart whose vCPU asked.
+ * Reboot a VM from its image (SBI SRST from the guest, or `hv> reset N`):
+ * stop it, wait until none of its vCPUs is loaded on a hart, reset its
+ * devices, reload the image and start over.  Its disk stays as it is.
  */
-void vm_reset(struct vm *vm)
+void vm_reset(struct vm *vm, const char *why)
 {
 	struct vcpu *self = this_hart()->current;
 
@@ -283,8 +284,11 @@ void vm_reset(struct vm *vm)
 			;
 	}
 	vm->restarts++;
-	hv_printf("vm%d: %s rebooting (SBI SRST)\n", vm->id, vm->name);
+	vm->stop_reason[0] = '\0';
+	hv_printf("vm%d: %s rebooting (%s)\n", vm->id, vm->name, why);
 	vvblk_reset(vm);	/* issue 4 */
+	vuart_init(&vm->uart);
+	vplic_init(&vm->plic, vm->vcpu_count);
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	/* self is loaded on this hart: put its reset CSR values into the hardware. */

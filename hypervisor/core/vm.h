@@ -135,7 +135,7 @@ struct vm *vm_get(int id);
 int vm_setup(struct vm *vm);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);
-void vm_reset(struct vm *vm);
+void vm_reset(struct vm *vm, const char *why);
 void vm_console_input(struct vm *vm, char c);
 void vm_console_refill(struct vm *vm);
 void vm_irq_update(struct vm *vm);

@@ -6,6 +6,15 @@ static const struct sbi_ext *const sbi_exts[] = {
 	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
 };
 
+/* Slot of an extension in sbi_exts[] (also its row in the per-extension statistics). */
+int sbi_ext_index(const struct sbi_ext *ext)
+{
+	for (unsigned i = 0; i < sizeof(sbi_exts) / sizeof(sbi_exts[0]); i++)
+		if (sbi_exts[i] == ext)
+			return (int)i;
+	return -1;
+}
+
 const struct sbi_ext *sbi_find_ext(unsigned long eid)
 {
 	for (unsigned i = 0; i < sizeof(sbi_exts) / sizeof(sbi_exts[0]); i++)
@@ -51,8 +60,12 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 	c.legacy = false;
 	c.no_return = false;
 	v->stats.sbi_calls++;
-	if (ext)
+	if (ext) {
+		int slot = sbi_ext_index(ext);
+		if (slot >= 0 && slot < VM_SBI_EXT_SLOTS)
+			v->stats.sbi_by_ext[slot]++;
 		ext->handle(&c);
+	}
 	if (e->why[0])
 		return -1;
 	if (c.no_return)

@@ -34,16 +34,38 @@ unsigned trace_class_of(uint64_t scause, unsigned kind)
 	}
 }
 
-/* The next slot of this hart's ring; only this hart writes its ring. */
-struct trace_record *trace_slot(unsigned hart)
+/*
+ * Reserve this hart's next slot (only this hart writes its ring).  The slot's
+ * seq is 0 while the caller fills it in, and trace_commit() publishes the
+ * reserved number last, so a reader on another hart never takes a
+ * half-written record for a new one: it skips seq 0.
+ */
+struct trace_record *trace_begin(unsigned hart, uint64_t *seq)
 {
 	struct trace_ring *r = &trace_rings[hart];
 	struct trace_record *rec = &r->rec[r->next & (TRACE_RING_SIZE - 1)];
 
+	__atomic_store_n(&rec->seq, 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (r->next >= TRACE_RING_SIZE)
 		r->lost++;
 	r->next++;
-	rec->seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	*seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	return rec;
+}
+
+void trace_commit(struct trace_record *rec, uint64_t seq)
+{
+	__atomic_store_n(&rec->seq, seq, __ATOMIC_RELEASE);
+}
+
+/* Reserve and publish at once (tests and fakes that fill the record later). */
+struct trace_record *trace_slot(unsigned hart)
+{
+	uint64_t seq;
+	struct trace_record *rec = trace_begin(hart, &seq);
+
+	trace_commit(rec, seq);
 	return rec;
 }
 
@@ -72,7 +94,8 @@ unsigned trace_collect(int vm, int vcpu, struct trace_record *out, unsigned max)
 			uint64_t count = r->next < TRACE_RING_SIZE ? r->next : TRACE_RING_SIZE;
 			for (uint64_t i = 0; i < count; i++) {
 				const struct trace_record *t = &r->rec[(r->next - 1 - i) & (TRACE_RING_SIZE - 1)];
-				if (t->seq >= below || t->seq == 0)
+				uint64_t seq = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+				if (seq >= below || seq == 0)
 					continue;
 				if ((vm >= 0 && t->vm != vm) || (vcpu >= 0 && t->vcpu != vcpu))
 					continue;

@@ -64,6 +64,8 @@ extern struct trace_control trace_ctl;
 extern volatile uint64_t trace_seq;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind);
+struct trace_record *trace_begin(unsigned hart, uint64_t *seq);
+void trace_commit(struct trace_record *rec, uint64_t seq);
 struct trace_record *trace_slot(unsigned hart);
 void trace_clear(void);
 

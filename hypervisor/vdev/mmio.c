@@ -114,6 +114,8 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		return -1;
 	}
 	v->stats.mmio++;
+	if (dev - vdevs < VM_MMIO_DEV_SLOTS)
+		v->stats.mmio_by_dev[dev - vdevs]++;
 	if (mi.is_store) {
 		val = v->regs.x[mi.reg];
 		if (mi.width < 8)

@@ -219,3 +219,30 @@ def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
     for i, name in ((1, "xv6a"), (2, "xv6b")):
         log = vm_log(logdir, i, name)
         assert "ALL TESTS PASSED" in log and "FAILED" not in log, (i, log[-2000:])
+
+
+def test_images_at_every_load_address(qemu_factory, tmp_path):
+    """Raw xv6 images built for 0x80000000 and 0x80100000 and the ELF at
+    0x80200000, each as its own VM with `entry =`, all reach the shell."""
+    for addr in ("0x80000000", "0x80100000"):
+        xv6_file(f"kernel-{addr}.bin")
+    config = "".join(f"""
+[vm at{addr[-6:-5]}]
+image = ${{O}}/guests/xv6/kernel-{addr}.bin
+entry = {addr}
+ram = 64M
+disk = auto
+""" for addr in ("0x80000000", "0x80100000")) + """
+[vm at2]
+image = ${O}/guests/xv6/kernel.elf
+ram = 64M
+disk = auto
+"""
+    q, logdir = boot(qemu_factory, config, tmp_path, "load-addresses", template=xv6_file("fs.img"))
+    q.expect_exact("vm1: at0 started (1 vCPU, 64 MiB, entry 0x80000000")
+    q.expect_exact("vm2: at1 started (1 vCPU, 64 MiB, entry 0x80100000")
+    q.expect_exact("vm3: at2 started (1 vCPU, 64 MiB, entry 0x80200000")
+    for i in (3, 2, 1):
+        focus(q, str(i))
+        q.expect(PROMPT, BOOT_TIMEOUT)
+        assert f"vm{i} here" in run(q, f"echo vm{i} here")

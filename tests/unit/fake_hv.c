@@ -59,8 +59,9 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
  * gets a0 = its id and a1 = the DTB, so that a test sees whether the SBI
  * server wrote an sbiret over them afterwards.
  */
-void vm_reset(struct vm *vm)
+void vm_reset(struct vm *vm, const char *why)
 {
+	(void)why;
 	fake.vm_resets++;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		memset(&vm->vcpus[i].regs, 0, sizeof(vm->vcpus[i].regs));
