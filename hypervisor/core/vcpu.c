@@ -66,6 +66,7 @@ void vcpu_load(struct vcpu *v)
 	csr_write(CSR_SENVCFG, v->senvcfg);
 	csr_write(CSR_SCOUNTEREN, v->scounteren);
 	csr_write(CSR_HVIP, v->hvip);
+	v->plic_gen = vm->plic.gen - 1;	/* make the next entry recompute VSEIP */
 	if (vm->henvcfg & ENVCFG_STCE)
 		csr_write(CSR_VSTIMECMP, v->vstimecmp);
 	if (v->fp_live) {
@@ -107,22 +108,30 @@ void vcpu_put(struct vcpu *v)
 /* Fold asynchronous requests (IPIs, vPLIC, runtime CSR changes) in before entering the guest. */
 void vcpu_update_hvip(struct vcpu *v)
 {
-	uint64_t hvip = csr_read(CSR_HVIP);
+	struct vm *vm = v->vm;
+	uint32_t plic_gen = __atomic_load_n(&vm->plic.gen, __ATOMIC_ACQUIRE);
+	bool ext;
+	uint64_t hvip;
 
-	if (v->csr_gen != v->vm->csr_gen) {
-		v->csr_gen = v->vm->csr_gen;
-		csr_write(CSR_HENVCFG, v->vm->henvcfg);
-		csr_write(CSR_HEDELEG, v->vm->hedeleg);
+	/* The common exit: nothing asynchronous happened, hvip stays as it is. */
+	if (plic_gen == v->plic_gen && !(v->ssip_pending | v->flush_pending) && v->csr_gen == vm->csr_gen)
+		return;
+	v->plic_gen = plic_gen;
+	ext = vplic_any_pending(&vm->plic);
+	if (v->csr_gen != vm->csr_gen) {
+		v->csr_gen = vm->csr_gen;
+		csr_write(CSR_HENVCFG, vm->henvcfg);
+		csr_write(CSR_HEDELEG, vm->hedeleg);
 	}
-
 	if (v->flush_pending && __atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
 		hfence_vvma_all();
 		__asm__ volatile("fence.i" ::: "memory");
 	}
-
+	hvip = csr_read(CSR_HVIP);
 	if (v->ssip_pending && __atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
 		hvip |= MIP_VSSIP;
-	if (vplic_any_pending(&v->vm->plic) && vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
+	v->vseip = ext && vplic_context_pending(&vm->plic, 2 * v->id + 1);
+	if (v->vseip)
 		hvip |= MIP_VSEIP;
 	else
 		hvip &= ~MIP_VSEIP;

@@ -74,6 +74,8 @@ struct vcpu {
 	volatile uint32_t ssip_pending;	/* SBI IPI or legacy IPI: raise VSSIP */
 	volatile uint32_t kick;		/* state changed: re-evaluate before entry */
 	volatile uint32_t flush_pending;	/* RFENCE: flush VS TLB + fence.i before entry */
+	bool vseip;			/* hvip.VSEIP set by us (vPLIC output) */
+	uint32_t plic_gen;		/* vplic.gen when VSEIP was last computed */
 
 	/* HSM start request (guarded by sched_lock). */
 	uint64_t start_addr, start_opaque;

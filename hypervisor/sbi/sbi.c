@@ -15,12 +15,23 @@ int sbi_ext_index(const struct sbi_ext *ext)
 	return -1;
 }
 
-const struct sbi_ext *sbi_find_ext(unsigned long eid)
+/* The extension for an EID and its slot in sbi_exts[] (-1 when unknown). */
+static const struct sbi_ext *sbi_lookup(unsigned long eid, int *slot)
 {
 	for (unsigned i = 0; i < sizeof(sbi_exts) / sizeof(sbi_exts[0]); i++)
-		if (eid >= sbi_exts[i]->eid_first && eid <= sbi_exts[i]->eid_last)
+		if (eid >= sbi_exts[i]->eid_first && eid <= sbi_exts[i]->eid_last) {
+			*slot = (int)i;
 			return sbi_exts[i];
+		}
+	*slot = -1;
 	return 0;
+}
+
+const struct sbi_ext *sbi_find_ext(unsigned long eid)
+{
+	int slot;
+
+	return sbi_lookup(eid, &slot);
 }
 
 /* hart_mask_base == -1 means "all harts"; otherwise every set bit must name a vCPU. */
@@ -48,7 +59,8 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 {
 	struct sbi_call_ctx c;
 	unsigned long eid = v->regs.x[REG_A7];
-	const struct sbi_ext *ext = sbi_find_ext(eid);
+	int slot;
+	const struct sbi_ext *ext = sbi_lookup(eid, &slot);
 
 	/* Field by field: this runs on every SBI call. */
 	c.vcpu = v;
@@ -61,8 +73,7 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 	c.no_return = false;
 	v->stats.sbi_calls++;
 	if (ext) {
-		int slot = sbi_ext_index(ext);
-		if (slot >= 0 && slot < VM_SBI_EXT_SLOTS)
+		if (slot < VM_SBI_EXT_SLOTS)
 			v->stats.sbi_by_ext[slot]++;
 		ext->handle(&c);
 	}

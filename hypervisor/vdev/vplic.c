@@ -34,11 +34,15 @@ void vplic_set_level(struct vplic *p, unsigned irq, bool level)
 {
 	if (irq == 0 || irq >= VPLIC_SOURCES)
 		return;
+	/* Devices call this on every access: an unchanged line changes nothing. */
+	if (bit(p->level, irq) == level && (level || !bit(p->pending, irq)))
+		return;
 	spin_lock(&p->lock);
 	set_bit(p->level, irq, level);
 	if (!level)
 		set_bit(p->pending, irq, false);	/* a level source withdraws its request */
 	gateway(p, irq);
+	p->gen++;
 	spin_unlock(&p->lock);
 }
 
@@ -140,7 +144,7 @@ int vplic_read(struct vplic *p, uint64_t off, unsigned width, uint64_t *value)
 	case R_PENDING: *value = p->pending[idx]; break;
 	case R_ENABLE: *value = p->enable[ctx][idx]; break;
 	case R_THRESHOLD: *value = p->threshold[ctx]; break;
-	case R_CLAIM: *value = claim(p, ctx); break;
+	case R_CLAIM: *value = claim(p, ctx); p->gen++; break;
 	}
 	spin_unlock(&p->lock);
 	return 0;
@@ -174,6 +178,7 @@ int vplic_write(struct vplic *p, uint64_t off, unsigned width, uint64_t value)
 		complete(p, ctx, v);
 		break;
 	}
+	p->gen++;
 	spin_unlock(&p->lock);
 	return 0;
 }

@@ -25,6 +25,7 @@ struct vplic {
 	uint32_t claimed[VPLIC_WORDS];	/* in service: gateway closed */
 	uint32_t enable[VPLIC_CONTEXTS][VPLIC_WORDS];
 	uint32_t threshold[VPLIC_CONTEXTS];
+	volatile uint32_t gen;		/* bumped on every change that can move an output */
 };
 
 void vplic_init(struct vplic *p, unsigned vcpu_count);
