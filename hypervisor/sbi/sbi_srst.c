@@ -27,7 +27,7 @@ static void srst_handle(struct sbi_call_ctx *c)
 		vm_stop(vm, VM_STOPPED, reason == SRST_REASON_SYSFAIL ?
 			"guest shut down (SBI SRST, system failure)" : "guest shut down (SBI SRST)");
 	else {
-		vm_reset(vm, "SBI SRST reboot from the guest");
+		vm_reset(vm, "SBI SRST");
 		c->no_return = true;
 		c->exit->advance = 0;	/* sepc is the image entry now */
 	}
