@@ -48,7 +48,7 @@ endif
 # sources and inline asm with `.option arch, +h` (see hypervisor/arch/asm.h).
 RV_ARCH   := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 RV_CFLAGS := $(RV_ARCH) -std=c11 -ffreestanding -fno-builtin -nostdlib -fno-common \
-             -fno-pie -fno-stack-protector -fno-omit-frame-pointer -O2 -g \
+             -fno-pie -fno-stack-protector -O2 -g \
              -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MD
 RV_ASFLAGS := $(RV_ARCH) -g -MD
 RV_LDFLAGS := -nostdlib -static -no-pie

@@ -72,14 +72,25 @@ trap_vector:
 	sd	t0, VCPU_SSTATUS(a0)
 	csrr	t0, 0x600		/* hstatus */
 	sd	t0, VCPU_HSTATUS(a0)
-	ld	ra, VCPU_HOST_RA(a0)
+	/*
+	 * Handle the exit in C on the hart's stack (sp as it was when
+	 * arch_vcpu_run was called; nothing lives below it).  s1 keeps regs
+	 * across the call: the guest's s1 is saved already.
+	 */
 	ld	sp, VCPU_HOST_SP(a0)
 	ld	gp, VCPU_HOST_GP(a0)
 	ld	tp, VCPU_HOST_TP(a0)
+	mv	s1, a0
+	call	trap_fast
+	mv	t0, a0
+	mv	a0, s1
+	bnez	t0, vcpu_enter		/* the common case: straight back in */
+	/* The vCPU leaves the hart: return from arch_vcpu_run(). */
+	ld	ra, VCPU_HOST_RA(a0)
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	ld	s\n, (VCPU_HOST_S + 8 * \n)(a0)
 	.endr
-	ret			/* back into the caller of arch_vcpu_run() */
+	ret
 
 hs_trap:
 	/* From HS: a0 == 0, the interrupted a0 in sscratch. */
@@ -103,7 +114,11 @@ hs_fatal:
 	call	hv_fatal_trap
 	j	park
 
-/* void arch_vcpu_run(struct vcpu_regs *regs): enter the guest; returns at its next trap. */
+/*
+ * void arch_vcpu_run(struct vcpu_regs *regs): enter the guest.  Returns when
+ * the vCPU has to leave the hart (trap_fast() returned 0); exits it handles
+ * go straight back in through vcpu_enter.
+ */
 	.globl	arch_vcpu_run
 arch_vcpu_run:
 	sd	ra, VCPU_HOST_RA(a0)
@@ -113,6 +128,7 @@ arch_vcpu_run:
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	sd	s\n, (VCPU_HOST_S + 8 * \n)(a0)
 	.endr
+vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	ld	t0, VCPU_SEPC(a0)
 	csrw	sepc, t0
 	ld	t0, VCPU_SSTATUS(a0)

@@ -33,11 +33,22 @@ static void out(struct vm *vm, const char *fmt, ...)
 }
 
 /* The first fault of the chain: the newest trace record of this vCPU that is not the repeating one. */
+static void find_first_in(struct vm_postmortem *pm, const struct trace_record *recs, unsigned n);
+static spinlock_t first_fault_lock = SPINLOCK_INIT;	/* guards recs: two VMs may die at once */
+
 static void find_first_fault(struct vm_postmortem *pm, int vm, int vcpu)
 {
 	static struct trace_record recs[256];
-	unsigned n = trace_collect(vm, vcpu, recs, 256);
+	unsigned n;
 
+	spin_lock(&first_fault_lock);
+	n = trace_collect(vm, vcpu, recs, 256);
+	find_first_in(pm, recs, n);
+	spin_unlock(&first_fault_lock);
+}
+
+static void find_first_in(struct vm_postmortem *pm, const struct trace_record *recs, unsigned n)
+{
 	pm->has_first = false;
 	for (unsigned i = n; i-- > 0;) {
 		const struct trace_record *r = &recs[i];

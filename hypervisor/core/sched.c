@@ -70,7 +70,6 @@ int sched_wake(struct vcpu *v)
 		v->state = VCPU_RUNNABLE;
 	if (v->running)
 		hart = v->hart;
-	v->kick = 1;
 	spin_unlock(&sched_lock);
 	/* An idle hart may be asleep in WFI: wake one so it can pick v up. */
 	if (hart < 0)
@@ -117,27 +116,49 @@ void timer_program(uint64_t when)
  * start of its next slice, so the deadline is computed once per slice, not
  * once per exit.
  */
+/* Everything due before (re-)entering v; false if it must leave the hart. */
+static bool run_prepare(struct hart *h, struct vcpu *v)
+{
+	if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNABLE)
+		return false;
+	if (!h->timer_armed) {
+		timer_program(h->timer_at);
+		h->timer_armed = true;
+	}
+	vcpu_update_hvip(v);
+	return true;
+}
+
+/*
+ * Called by the trap vector (arch/entry.S) on the hart's stack for every
+ * guest trap.  Nonzero: handled, go straight back into the guest.  Zero: the
+ * vCPU leaves the hart, so arch_vcpu_run() returns into run_vcpu() below.
+ * Keeping the common exit out of run_vcpu() saves the world switch the
+ * save/restore of the hypervisor's callee-saved registers.
+ */
+int trap_fast(struct vcpu_regs *regs)
+{
+	struct vcpu *v = (struct vcpu *)regs;	/* regs is the first member */
+
+	v->exit_action = trap_handle(v);
+	return v->exit_action == TRAP_RESUME && run_prepare(this_hart(), v);
+}
+
 static void run_vcpu(struct vcpu *v)
 {
 	struct hart *h = this_hart();
 	uint64_t slice = hv_timebase / 1000 * SCHED_SLICE_MS;
 	uint64_t deadline;
-	enum trap_action act = TRAP_RESUME;
 
 	vcpu_load(v);
 	h->slice_end = arch_time() + slice;
 	deadline = sched_next_deadline();
 	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;
 	h->timer_armed = false;
-	while (act == TRAP_RESUME && v->vm->state == VM_RUNNING && v->state == VCPU_RUNNABLE) {
-		if (!h->timer_armed) {
-			timer_program(h->timer_at);
-			h->timer_armed = true;
-		}
-		v->kick = 0;
-		vcpu_update_hvip(v);
-		arch_vcpu_run(&v->regs);
-		act = trap_handle(v);
+	while (run_prepare(h, v)) {
+		arch_vcpu_run(&v->regs);	/* returns when trap_fast() said no */
+		if (v->exit_action != TRAP_RESUME)
+			break;
 	}
 	vcpu_put(v);
 	sched_release(v);

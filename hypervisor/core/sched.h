@@ -19,6 +19,8 @@ int sched_wake(struct vcpu *v);
 void sched_set_state(struct vcpu *v, int state);
 uint64_t sched_next_deadline(void);
 void sched_loop(void);
+struct vcpu_regs;
+int trap_fast(struct vcpu_regs *regs);
 void timer_program(uint64_t when);
 extern uint64_t hv_timebase;
 

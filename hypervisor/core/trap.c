@@ -267,7 +267,8 @@ static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 	vm_stop(v->vm, VM_DEAD, e->why);
 }
 
-enum trap_action trap_handle(struct vcpu *v)
+/* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
+__attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 {
 	bool tracing = trace_ctl.enabled;
 	uint64_t t0 = tracing ? arch_time() : 0;
@@ -289,7 +290,8 @@ enum trap_action trap_handle(struct vcpu *v)
 	e.advance = 0;
 	e.action = TRAP_RESUME;
 	e.kind = TRACE_EXIT;
-	e.payload[0] = e.payload[1] = e.payload[2] = 0;
+	if (tracing)
+		e.payload[0] = e.payload[1] = e.payload[2] = 0;	/* handlers fill them for the trace */
 	e.why[0] = '\0';
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
 	bool failed;

@@ -15,7 +15,11 @@
 
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 {
-	memset(&v->regs, 0, sizeof(v->regs));
+	/*
+	 * Guest state only: host_* is the hypervisor's own context, which the
+	 * trap vector still needs when the reset happens inside an exit (SRST).
+	 */
+	memset(v->regs.x, 0, sizeof(v->regs.x));
 	memset(&v->fp, 0, sizeof(v->fp));
 	v->regs.sepc = pc;
 	v->regs.x[REG_A0] = v->id;
@@ -106,16 +110,13 @@ void vcpu_put(struct vcpu *v)
 }
 
 /* Fold asynchronous requests (IPIs, vPLIC, runtime CSR changes) in before entering the guest. */
-void vcpu_update_hvip(struct vcpu *v)
+void vcpu_update_hvip_slow(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	uint32_t plic_gen = __atomic_load_n(&vm->plic.gen, __ATOMIC_ACQUIRE);
 	bool ext;
 	uint64_t hvip;
 
-	/* The common exit: nothing asynchronous happened, hvip stays as it is. */
-	if (plic_gen == v->plic_gen && !(v->ssip_pending | v->flush_pending) && v->csr_gen == vm->csr_gen)
-		return;
 	v->plic_gen = plic_gen;
 	ext = vplic_any_pending(&vm->plic);
 	if (v->csr_gen != vm->csr_gen) {

@@ -72,9 +72,9 @@ struct vcpu {
 
 	/* Set from other harts (atomics): IPI/interrupt requests. */
 	volatile uint32_t ssip_pending;	/* SBI IPI or legacy IPI: raise VSSIP */
-	volatile uint32_t kick;		/* state changed: re-evaluate before entry */
 	volatile uint32_t flush_pending;	/* RFENCE: flush VS TLB + fence.i before entry */
 	bool vseip;			/* hvip.VSEIP set by us (vPLIC output) */
+	int exit_action;		/* enum trap_action of the last exit */
 	uint32_t plic_gen;		/* vplic.gen when VSEIP was last computed */
 
 	/* HSM start request (guarded by sched_lock). */
@@ -152,7 +152,22 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1);
 bool vcpu_has_interrupt(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
-void vcpu_update_hvip(struct vcpu *v);
+void vcpu_update_hvip_slow(struct vcpu *v);
+
+/*
+ * Before every guest entry: fold IPIs, vPLIC output, remote fences and
+ * runtime CSR changes in.  The common exit changed none of them, and then
+ * this is a handful of loads.
+ */
+static inline void vcpu_update_hvip(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (__atomic_load_n(&vm->plic.gen, __ATOMIC_ACQUIRE) == v->plic_gen &&
+	    !(v->ssip_pending | v->flush_pending) && v->csr_gen == vm->csr_gen)
+		return;
+	vcpu_update_hvip_slow(v);
+}
 
 int vm_set_adue(struct vm *vm, bool on);
 void vm_set_ad_emulation(struct vm *vm, bool on);

@@ -5,20 +5,11 @@
 #define SYS_OPEN  0x01
 #define SYS_WRITE 0x05
 
+long semihost_trap(long op, void *arg);	/* arch/semihost.S */
+
 static long semihost_call(long op, void *arg)
 {
-	register long a0 __asm__("a0") = op;
-	register long a1 __asm__("a1") = (long)arg;
-
-	/* The three-instruction sequence is what marks the ebreak as a call. */
-	__asm__ volatile(".option push\n.option norvc\n"
-			 ".balign 16\n"
-			 "slli zero, zero, 0x1f\n"
-			 "ebreak\n"
-			 "srai zero, zero, 7\n"
-			 ".option pop\n"
-			 : "+r"(a0) : "r"(a1) : "memory");
-	return a0;
+	return semihost_trap(op, arg);
 }
 
 long semihost_open(const char *path, int mode)

@@ -3,6 +3,8 @@ console's answers and gdb's must agree for the same machine state."""
 
 import json
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -49,6 +51,7 @@ XV6_SET = """
 [vm xv6a]
 image = %(k)s
 ram = 128M
+disk = auto
 [vm xv6b]
 image = %(k)s
 ram = 128M
@@ -57,12 +60,25 @@ ad_emulation = off
 """
 
 
-def boot(name, config, expect, settle=1.0):
+def disk_args(config, tmp_path):
+    """QEMU options for the config's `disk = auto` disks: temporary copies
+    of xv6's fs.img in tmp_path (as `make run` computes them)."""
+    cfg = tmp_path / "disks.cfg"
+    cfg.write_text(config)
+    r = subprocess.run([sys.executable, str(hvtest.REPO_ROOT / "scripts" / "mkbundle.py"), str(cfg),
+                        "--qemu-args", "-D", f"O={BUILD}", "--disk-dir", str(tmp_path / "disks"),
+                        "--disk-template", str(BUILD / "guests" / "xv6" / "fs.img")],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+def boot(name, config, expect, settle=1.0, mem="1G", extra=(), timeout=30):
     """Boots hvscope with `config`, waits for `expect` (hypervisor lines:
     only the focused VM's output reaches the terminal), then lets the
     VMs run for `settle` seconds."""
-    args, _ = hvrun.hv_args(hvrun.make_bundle(config, name))
-    q = hvtest.Qemu(args, name=f"gdb-{name}", gdb=True, timeout=30)
+    args, _ = hvrun.hv_args(hvrun.make_bundle(config, name), mem=mem)
+    q = hvtest.Qemu(args + list(extra), name=f"gdb-{name}", gdb=True, timeout=timeout)
     try:
         for pattern in expect:
             q.expect(pattern)
@@ -71,6 +87,15 @@ def boot(name, config, expect, settle=1.0):
         q.close()
         raise
     return q
+
+
+def console(q, command, timeout=10):
+    """Runs one command at the hv> prompt (the console has focus) and
+    returns its output lines; the prompt is back afterwards."""
+    q.sendline(command)
+    q.expect_exact(command, timeout)
+    q.expect(r"\nhv> ", timeout)     # at a line start: a report names `hv> dump N`
+    return [ln for ln in q.child.before.replace("\r", "").split("\n") if ln.strip()]
 
 
 def console_vms(q):
@@ -215,15 +240,22 @@ def test_break_trap_stops_on_the_cause_and_vm():
 
 
 @pytest.mark.skipif(xv6_kernel() is None, reason="xv6 kernel not built")
-def test_adue_story_on_xv6():
+def test_adue_story_on_xv6(tmp_path):
     """xv6b runs with ADUE off and no A/D emulation: the fault loop report's
     first fault is the A=0 leaf; gdb prints the same report and translates
-    the xv6 kernel's addresses through both stages of the live vm1."""
-    q = boot("xv6", XV6_SET % {"k": xv6_kernel()}, [r"vm2: xv6b dead: fault loop"])
+    the xv6 kernel's addresses through both stages of the live vm1 (which
+    has a temporary disk, so it runs on instead of dying at its virtio
+    probe while vm2 dies)."""
+    config = XV6_SET % {"k": xv6_kernel()}
+    q = boot("xv6", config, [r"vm2: xv6b dead: fault loop"], extra=disk_args(config, tmp_path))
     try:
+        # The report as printed at the death may have vm1's console output
+        # (it has focus) between its lines; `dump 2` prints it again while
+        # the console has focus and VM output waits.
+        hvrun.focus(q, "h")
+        printed = report_of("\n".join(console(q, "dump 2")), 2)
         out = hv_gdb(q, ["hv report 2", "hv xlate 1 0x80201000", "hv xlate 2 0x0 --access fetch",
                          "hv trace 3 --vm 2 --cause fetch-page-fault"])
-        printed = report_of(q.output, 2)
     finally:
         q.close()
     assert "xv6 kernel is booting" in q.output
@@ -236,3 +268,197 @@ def test_adue_story_on_xv6():
     assert "faults: invalid PTE (V=0) (instruction page fault)" in out["hv xlate 2 0x0 --access fetch"]
     lines = out["hv trace 3 --vm 2 --cause fetch-page-fault"].strip().splitlines()[1:]
     assert len(lines) == 3 and all("instruction page fault sepc 0x0 stval 0x0" in ln for ln in lines)
+
+
+# ---- two xv6 VMs at `$`, paused from the console: console and gdb agree ----
+
+XV6_DISK_SET = """
+[vm xv6a]
+image = %(k)s
+ram = 128M
+disk = auto
+[vm xv6b]
+image = %(k)s
+ram = 128M
+disk = auto
+"""
+PROMPT = r"(?:^|\n)\$ "
+XV6_VA = "0x80201000"   # xv6's kernel text, mapped by its kernel page table
+
+
+@pytest.fixture(scope="module")
+def paused_xv6(tmp_path_factory):
+    """Both xv6 VMs (temporary disk copies) reach `$`, `pause 1` and
+    `pause 2` stop them, the console answers vms/trace/xlate/csr, then gdb
+    stops QEMU and asks the same of the same frozen machine."""
+    kernel = xv6_kernel()
+    if kernel is None:
+        pytest.skip("xv6 kernel not built")
+    config = XV6_DISK_SET % {"k": kernel}
+    disks = disk_args(config, tmp_path_factory.mktemp("xv6-disks"))
+    q = boot("xv6-paused", config, [r"vm1: xv6a started", r"vm2: xv6b started"], settle=0,
+             extra=disks, timeout=120)
+    try:
+        for key in ("2", "1"):        # focus replays the VM's buffered output
+            hvrun.focus(q, key)
+            q.expect(PROMPT)
+        hvrun.focus(q, "h")
+        con = {}
+        for cmd in ("pause 1", "pause 2", "vms", "trace 20", f"xlate 1 {XV6_VA}", "csr 1 henvcfg"):
+            con[cmd] = console(q, cmd)
+        out = hv_gdb(q, ["hv vms", "hv trace 20", f"hv xlate 1 {XV6_VA}", "p/x vms[0].henvcfg",
+                         "thread apply all hv csr henvcfg", "thread apply all p $mhartid",
+                         "hv csr henvcfg"])
+        yield q, con, out
+    finally:
+        q.close()
+
+
+def test_paused_vms_agree_with_the_console(paused_xv6):
+    _, con, out = paused_xv6
+    assert con["pause 1"] == ["vm1 (xv6a): paused (resume N lets it run), now paused"]
+    assert con["pause 2"] == ["vm2 (xv6b): paused (resume N lets it run), now paused"]
+    gdb_lines = out["hv vms"].strip().splitlines()
+    # paused: nothing moves, so every column (harts and exits too) is equal
+    assert gdb_lines == con["vms"]
+    rows = [ln.split() for ln in gdb_lines[1:] if ln[0].isdigit()]
+    assert [(r[0], r[1], r[2]) for r in rows] == [("1", "xv6a", "paused"), ("2", "xv6b", "paused")]
+    assert all(int(r[5]) > 0 for r in rows)
+
+
+TRACE_LINE = re.compile(r"#(\d+) t=(\d+) h(\d+) vm(\d+)\.(\d+) (.*) sepc (0x[0-9a-f]+) stval (0x[0-9a-f]+)"
+                        r"(.*) cost (\d+)$")
+
+
+def test_trace_agrees_with_the_console(paused_xv6):
+    _, con, out = paused_xv6
+    mine = out["hv trace 20"].strip().splitlines()
+    theirs = con["trace 20"]
+    assert theirs[0].startswith("trace: on;") and mine[0].startswith("trace: hart0 ")
+    written = int(re.search(r"; (\d+) records written", theirs[0]).group(1))
+    assert sum(int(n) for n in re.findall(r"hart\d+ (\d+) written", mine[0])) == written
+    assert len(mine) == len(theirs) == 21
+    for a, b in zip(mine[1:], theirs[1:]):
+        ma, mb = TRACE_LINE.match(a), TRACE_LINE.match(b)
+        assert ma and mb, (a, b)
+        # seq, time, hart, VM.vCPU, cause, sepc, stval, payload, cost
+        assert ma.groups() == mb.groups(), f"gdb: {a}\nhv:  {b}"
+    assert int(TRACE_LINE.match(mine[-1]).group(1)) == written
+
+
+def xlate_facts(lines, gdb_side):
+    """What both xlate outputs say: VS levels, PTE-address translations,
+    G levels, gpa and hpa."""
+    text = "\n".join(lines)
+    vs = re.findall(r"level (\d): table gpa (0x[0-9a-f]+) index (\d+) pte (0x[0-9a-f]+)", text)
+    ptes = re.findall(r"pte at gpa (0x[0-9a-f]+) -> hpa (0x[0-9a-f]+)", text)
+    if gdb_side:
+        g = re.findall(r"level (\d): table (0x[0-9a-f]+) index (\d+) pte (0x[0-9a-f]+)", text)
+        m = re.search(r"=> VA 0x[0-9a-f]+ -> GPA (0x[0-9a-f]+) -> HPA (0x[0-9a-f]+)", text)
+        gpa, hpa = m.groups() if m else (None, None)
+    else:
+        g = re.findall(r"G level (\d): table hpa (0x[0-9a-f]+) index (\d+) pte (0x[0-9a-f]+)", text)
+        gpa = re.search(r"^gpa=(0x[0-9a-f]+)$", text, re.M)
+        hpa = re.search(r"^hpa=(0x[0-9a-f]+)$", text, re.M)
+        gpa, hpa = (gpa and gpa.group(1)), (hpa and hpa.group(1))
+    return {"vs": vs, "ptes": ptes, "g": g, "gpa": gpa, "hpa": hpa}
+
+
+def test_xlate_agrees_with_the_console(paused_xv6):
+    _, con, out = paused_xv6
+    theirs = con[f"xlate 1 {XV6_VA}"]
+    mine = out[f"hv xlate 1 {XV6_VA}"].strip().splitlines()
+    assert theirs[0].startswith(f"vm1.0 xlate VA {XV6_VA} (load from VS-mode)")
+    assert mine[0].startswith("vm1.0 (xv6a): hgatp 0x8")
+    a, b = xlate_facts(mine, True), xlate_facts(theirs, False)
+    assert len(a["vs"]) == 3 and len(a["ptes"]) == 3 and a["g"], mine
+    assert a == b, f"gdb: {a}\nhv:  {b}"
+    assert a["gpa"] == XV6_VA
+    # the same roots: vsatp's and hgatp's
+    root = re.search(r"hgatp Sv39x4 root hpa (0x[0-9a-f]+)", theirs[0]).group(1)
+    assert f"(Sv39x4, root {root})" in out[f"hv xlate 1 {XV6_VA}"]
+    vroot = re.search(r"vsatp Sv39 root gpa (0x[0-9a-f]+)", theirs[0]).group(1)
+    vsatp = int(re.search(r"\(Sv39, vsatp (0x[0-9a-f]+)\)", out[f"hv xlate 1 {XV6_VA}"]).group(1), 16)
+    assert (vsatp & ((1 << 44) - 1)) << 12 == int(vroot, 16)
+
+
+def fields(text):
+    return dict(re.findall(r"\b([A-Z]+)=(\d+)", text))
+
+
+def test_henvcfg_agrees_with_the_console(paused_xv6):
+    _, con, out = paused_xv6
+    line = con["csr 1 henvcfg"]
+    assert len(line) == 1
+    m = re.match(r"henvcfg = (0x[0-9a-f]{16})  (.*)$", line[0])
+    assert m, line
+    value = int(m.group(1), 16)
+    assert fields(m.group(2))["ADUE"] == "1" and fields(m.group(2))["STCE"] == "1"
+    # the VM's henvcfg as hvscope keeps it
+    assert int(out["p/x vms[0].henvcfg"].split("=")[1], 16) == value
+    # live on every hart: both VMs have the same henvcfg, whichever ran last
+    harts = re.findall(r"  henvcfg   (0x[0-9a-f]{16})  (.*)", out["thread apply all hv csr henvcfg"])
+    assert len(harts) == 2, out["thread apply all hv csr henvcfg"]
+    for v, f in harts:
+        assert int(v, 16) == value and fields(f) == fields(m.group(2))
+    assert fields(out["hv csr henvcfg"]) == fields(m.group(2))
+
+
+# ---- post-mortem: a memory dump of the ADUE story, read without QEMU ----
+
+XV6_ADUE_SET = """
+[vm xv6-noadue]
+image = %(k)s
+ram = 128M
+adue = off
+ad_emulation = off
+"""
+LOOP_RECORD = "instruction page fault sepc 0x0 stval 0x0 injected instruction page fault tval 0x0"
+
+
+@pytest.mark.skipif(xv6_kernel() is None, reason="xv6 kernel not built")
+def test_post_mortem_dump_of_the_adue_story(tmp_path):
+    """xv6 with ADUE and A/D emulation off dies in a fault loop at pc 0;
+    `monitor dump-guest-memory` saves the machine (512 MiB), QEMU goes away,
+    and gdb reads the trace and the report from the dump alone."""
+    dump = tmp_path / "hv.core"
+    q = boot("dump", XV6_ADUE_SET % {"k": xv6_kernel()}, [r"vm1: xv6-noadue dead: fault loop"],
+             settle=0.2, mem="512M")
+    try:
+        printed = report_of(q.output, 1)
+        live = hv_gdb(q, ["hv trace 100 --vm 1", f"monitor dump-guest-memory {dump}"], timeout=120)
+    finally:
+        q.close()
+    assert dump.exists() and dump.stat().st_size >= 512 << 20, live[f"monitor dump-guest-memory {dump}"]
+    log = BUILD / "tests" / "logs" / "gdb-dump-offline.log"
+    log.unlink(missing_ok=True)
+    try:
+        out = gdbrun.run(["hv vms", "hv trace 100 --vm 1",
+                          "hv trace 8 --vm 1 --cause fetch-page-fault", "hv report 1", "hv csr henvcfg"],
+                         setup=[f"file {ELF}", f"core-file {dump}"], timeout=120, log=log)
+    finally:
+        dump.unlink()       # 512 MiB: not kept with pytest's last temporary directories
+    assert "Python Exception" not in out["__all__"] and "Error occurred in Python" not in out["__all__"]
+    # the same records as QEMU's memory held when it was alive
+    assert out["hv trace 100 --vm 1"] == live["hv trace 100 --vm 1"]
+    assert re.search(r"^1 +xv6-noadue +dead +1@\d +128M +\d+ +off +off$", out["hv vms"], re.M)
+    assert "   why: fault loop: instruction page fault 64 times at sepc 0x0 stval 0x0" in out["hv vms"]
+    # the fault loop: instruction page faults at pc 0, each injected back
+    loop = out["hv trace 8 --vm 1 --cause fetch-page-fault"].strip().splitlines()[1:]
+    assert len(loop) == 8 and all(f" vm1.0 {LOOP_RECORD} cost " in ln for ln in loop), loop
+    # ... and the fault that started it, on xv6's kernel text right after csrw satp
+    recs = out["hv trace 100 --vm 1"].strip().splitlines()[1:]
+    first = [i for i, ln in enumerate(recs) if re.search(r" instruction page fault sepc 0x8020[0-9a-f]+ ", ln)]
+    assert first and all(LOOP_RECORD in ln for ln in recs[first[-1] + 1:] if "interrupt" not in ln), recs
+    # the report from the dump is the one the hypervisor printed: A=0 leaf
+    same_report(out["hv report 1"], printed)
+    report = out["hv report 1"]
+    assert "(repeating: fault loop)" in report
+    assert re.search(r"first fault of the chain: scause 0xc instruction page fault, sepc (0x8020[0-9a-f]+) "
+                     r"stval \1$", report, re.M), report
+    assert re.search(r"level 0: table gpa 0x[0-9a-f]+ index \d+ pte 0x[0-9a-f]{16} V=1 R=1 W=0 X=1 U=0 G=0 "
+                     r"A=0 D=0 ppn 0x[0-9a-f]+ \(leaf\)", report), report
+    assert "-> fault: A=0 and hardware A/D updating is off (hardware raises: instruction page fault)" in report
+    # a dump holds memory, not CSRs: one clean error line
+    assert out["hv csr henvcfg"].strip().startswith("hv csr: ") and \
+        len(out["hv csr henvcfg"].strip().splitlines()) == 1

@@ -38,7 +38,7 @@ def test_adue_off_replay(qemu_factory, tmp_path):
     q.expect(r"=== hvscope post-mortem: vm1 \(xv6-noadue\) vCPU 0: fault loop: instruction page fault", BOOT)
     q.expect_exact("scause 0xc: exception 12: instruction page fault (repeating: fault loop)")
     q.expect(r"henvcfg +0x[0-9a-f]+  STCE=\d PBMTE=\d ADUE=0")
-    first = q.expect(r"first fault of the chain: scause 0xc instruction page fault, sepc (0x[0-9a-f]+) stval (0x[0-9a-f]+)")
+    first = q.expect(r"first fault of the chain: scause 0xc instruction page fault, sepc (0x[0-9a-f]+) stval (0x[0-9a-f]+)\r?\n")
     assert first.group(1) == first.group(2) and first.group(1) != "0x0"
     q.expect(r"level 0: [^\r\n]* V=1 R=1 W=0 X=1 U=0 G=0 A=0 D=0 [^\r\n]*\(leaf\)")
     q.expect_exact("-> fault: A=0 and hardware A/D updating is off (hardware raises: instruction page fault)")
