@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "arch/vcpu_regs.h"
 #include "core/hart.h"
+#include "arch/csr.h"
 
 #define OFFSET(name, type, member) \
 	__asm__ volatile("\n->" #name " %0" :: "i"(offsetof(type, member)))
@@ -17,6 +18,8 @@ void asm_offsets(void)
 	OFFSET(VCPU_SEPC, struct vcpu_regs, sepc);
 	OFFSET(VCPU_SSTATUS, struct vcpu_regs, sstatus);
 	OFFSET(VCPU_HSTATUS, struct vcpu_regs, hstatus);
+	OFFSET(VCPU_SREGS_LIVE, struct vcpu_regs, sregs_live);
+	VALUE(CAUSE_VS_ECALL, CAUSE_VIRTUAL_SUPERVISOR_ECALL);
 	OFFSET(VCPU_HOST_RA, struct vcpu_regs, host_ra);
 	OFFSET(VCPU_HOST_SP, struct vcpu_regs, host_sp);
 	OFFSET(VCPU_HOST_GP, struct vcpu_regs, host_gp);

@@ -59,13 +59,29 @@ setup_hart:
 trap_vector:
 	csrrw	a0, sscratch, a0
 	beqz	a0, hs_trap
-	/* From a guest: a0 = struct vcpu_regs *, the guest's a0 in sscratch. */
-	.irp	n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	/*
+	 * From a guest: a0 = struct vcpu_regs *, the guest's a0 in sscratch.
+	 * The callee-saved s0, s2-s11 are saved only when the exit is not an
+	 * SBI call: the C code preserves them, SBI handlers never look at
+	 * them, and they are stored later if the vCPU leaves the hart
+	 * (sregs_live says where they are).  s1 is always saved: it carries
+	 * regs across the C call below.
+	 */
+	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	csrr	t0, sscratch
 	sd	t0, (VCPU_X + 8 * 10)(a0)
 	csrw	sscratch, zero
+	csrr	t0, scause
+	li	t1, CAUSE_VS_ECALL
+	li	t2, 1
+	beq	t0, t1, 1f
+	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
+	sd	x\n, (VCPU_X + 8 * \n)(a0)
+	.endr
+	li	t2, 0
+1:	sd	t2, VCPU_SREGS_LIVE(a0)
 	csrr	t0, sepc
 	sd	t0, VCPU_SEPC(a0)
 	csrr	t0, sstatus
@@ -85,7 +101,14 @@ trap_vector:
 	mv	t0, a0
 	mv	a0, s1
 	bnez	t0, vcpu_enter		/* the common case: straight back in */
-	/* The vCPU leaves the hart: return from arch_vcpu_run(). */
+	/* The vCPU leaves the hart: its registers must all be in regs now. */
+	ld	t0, VCPU_SREGS_LIVE(a0)
+	beqz	t0, 2f
+	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
+	sd	x\n, (VCPU_X + 8 * \n)(a0)
+	.endr
+	sd	zero, VCPU_SREGS_LIVE(a0)
+2:	/* Return from arch_vcpu_run(). */
 	ld	ra, VCPU_HOST_RA(a0)
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	ld	s\n, (VCPU_HOST_S + 8 * \n)(a0)
@@ -128,6 +151,7 @@ arch_vcpu_run:
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	sd	s\n, (VCPU_HOST_S + 8 * \n)(a0)
 	.endr
+	sd	zero, VCPU_SREGS_LIVE(a0)	/* every register comes from regs */
 vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	ld	t0, VCPU_SEPC(a0)
 	csrw	sepc, t0
@@ -136,7 +160,12 @@ vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	ld	t0, VCPU_HSTATUS(a0)
 	csrw	0x600, t0		/* hstatus: SPV=1 so sret enters the guest */
 	csrw	sscratch, a0
-	.irp	n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	t0, VCPU_SREGS_LIVE(a0)
+	bnez	t0, 3f			/* s0, s2-s11 still hold the guest's values */
+	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
+	ld	x\n, (VCPU_X + 8 * \n)(a0)
+	.endr
+3:	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	ld	a0, (VCPU_X + 8 * 10)(a0)

@@ -14,6 +14,7 @@ struct vcpu_regs {
 	uint64_t sepc;		/* guest pc */
 	uint64_t sstatus;	/* HS sstatus as seen at the trap: SPP, FS */
 	uint64_t hstatus;	/* SPV, SPVP, GVA at the trap */
+	uint64_t sregs_live;	/* 1: s0, s2-s11 are still in the registers, not in x[] (ecall fast path) */
 	uint64_t host_ra, host_sp, host_gp, host_tp;
 	uint64_t host_s[12];
 };
