@@ -450,9 +450,7 @@ static int glue_set_hedeleg(int id, uint64_t hedeleg, const char **why)
 
 static uint64_t *glue_guest_pte(int id, uint64_t g)
 {
-	struct vm *vm = glue_vm(id);
-
-	return (g & 7) || !vm_gpa_range_ok(vm, g, 8) ? 0 : vm_gpa_ptr(vm, g);
+	return vm_pte_ptr(glue_vm(id), g);
 }
 
 static int glue_read_guest(int id, uint64_t g, void *buf, size_t len)
@@ -480,11 +478,7 @@ static void glue_trace_get(struct console_trace_state *out)
 	out->enabled = trace_ctl.enabled;
 	out->vm_mask = trace_ctl.vm_mask;
 	out->class_mask = trace_ctl.class_mask;
-	out->lost = out->recorded = 0;
-	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
-		out->lost += trace_rings[h].lost;
-		out->recorded += trace_rings[h].next;
-	}
+	trace_totals(&out->recorded, &out->lost);
 }
 
 static void glue_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
@@ -493,13 +487,6 @@ static void glue_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
 	trace_ctl.class_mask = class_mask;
 	trace_ctl.enabled = enabled;
 }
-
-/* Same order as the table in sbi/sbi.c; the MMIO devices as in vdev/mmio.c. */
-static const struct sbi_ext *const stats_sbi_exts[] = {
-	&sbi_ext_base, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
-	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
-};
-static const char *const stats_mmio_devs[] = { "uart", "plic", "virtio-blk" };
 
 static bool glue_stats(int id, struct console_stats *o)
 {
@@ -522,10 +509,11 @@ static bool glue_stats(int id, struct console_stats *o)
 		o->ad_fixups += s->ad_fixups;
 		o->pf_reflected += s->pf_reflected;
 	}
-	for (unsigned e = 0; e < CONSOLE_SBI_EXTS && e < sizeof(stats_sbi_exts) / sizeof(stats_sbi_exts[0]); e++)
-		o->sbi_ext_name[e] = stats_sbi_exts[e]->name;
-	for (unsigned d = 0; d < CONSOLE_MMIO_DEVS && d < sizeof(stats_mmio_devs) / sizeof(stats_mmio_devs[0]); d++)
-		o->mmio_dev_name[d] = stats_mmio_devs[d];
+	/* The slots are those of the tables in sbi/sbi.c and vdev/mmio.c. */
+	for (unsigned e = 0; e < CONSOLE_SBI_EXTS; e++)
+		o->sbi_ext_name[e] = sbi_ext_name_at(e);
+	for (unsigned d = 0; d < CONSOLE_MMIO_DEVS; d++)
+		o->mmio_dev_name[d] = mmio_dev_name_at(d);
 	return true;
 }
 

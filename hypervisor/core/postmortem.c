@@ -119,13 +119,6 @@ static void print_gstage_walk(struct vm *vm, uint64_t gpa_v)
 		out(vm, "    -> stops: %s\n", w.why);
 }
 
-static uint64_t *pm_pte_ptr(void *ctx, uint64_t gpa)
-{
-	struct vm *vm = ctx;
-
-	return (gpa & 7) || !vm_gpa_range_ok(vm, gpa, 8) ? 0 : vm_gpa_ptr(vm, gpa);
-}
-
 static void print_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_t va, uint64_t scause)
 {
 	unsigned code = scause & 0xff;
@@ -134,7 +127,7 @@ static void print_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_
 	struct vs_walk_env env = {
 		.vsatp = pm->vsatp, .priv_u = pm->priv_u, .sum = pm->vsstatus & SSTATUS_SUM,
 		.mxr = pm->vsstatus & SSTATUS_MXR, .hw_ad = (pm->henvcfg & ENVCFG_ADUE) != 0,
-		.pte_ptr = pm_pte_ptr, .ctx = vm,
+		.pte_ptr = vm_pte_ptr, .ctx = vm,
 	};
 	struct vs_walk w;
 	char bits[64];

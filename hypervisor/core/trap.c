@@ -69,15 +69,6 @@ static int trap_reflect(struct vcpu *v, struct exit_info *e)
 	return 0;
 }
 
-static uint64_t *guest_pte_ptr(void *ctx, uint64_t gpa)
-{
-	struct vm *vm = ctx;
-
-	if ((gpa & 7) || !vm_gpa_range_ok(vm, gpa, 8))
-		return 0;
-	return vm_gpa_ptr(vm, gpa);
-}
-
 /* The VS-stage walk the hardware did for this vCPU's access (loaded vCPU). */
 void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w)
 {
@@ -88,7 +79,7 @@ void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_
 		.sum = vsstatus & SSTATUS_SUM,
 		.mxr = vsstatus & SSTATUS_MXR,
 		.hw_ad = false,
-		.pte_ptr = guest_pte_ptr,
+		.pte_ptr = vm_pte_ptr,
 		.ctx = v->vm,
 	};
 

@@ -140,18 +140,27 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 	csr_write(CSR_HVIP, hvip);
 }
 
-/* Would WFI end for this (not loaded) vCPU?  Pending & enabled in vsie, as the spec's WFI rule. */
-bool vcpu_has_interrupt(struct vcpu *v)
+/*
+ * Would WFI end?  An interrupt pending and enabled in vsie, whatever
+ * vsstatus.SIE says (the spec's WFI rule), from the given hvip/vsie/vstimecmp.
+ */
+static bool wfi_would_wake(struct vcpu *v, uint64_t hvip, uint64_t vsie, uint64_t vstimecmp)
 {
 	uint64_t pending = 0;
 
-	if (v->ssip_pending || (v->hvip & MIP_VSSIP))
+	if (v->ssip_pending || (hvip & MIP_VSSIP))
 		pending |= 1UL << IRQ_S_SOFT;
-	if (arch_time() + v->htimedelta >= v->vstimecmp)
+	if (arch_time() + v->htimedelta >= vstimecmp)
 		pending |= 1UL << IRQ_S_TIMER;
 	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
 		pending |= 1UL << IRQ_S_EXT;
-	return (pending & v->vsie) != 0;
+	return (pending & vsie) != 0;
+}
+
+/* For a vCPU that is not loaded: its saved state. */
+bool vcpu_has_interrupt(struct vcpu *v)
+{
+	return wfi_would_wake(v, v->hvip, v->vsie, v->vstimecmp);
 }
 
 /* Make the vCPU notice new state: wake it from WFI, or interrupt the hart running it. */
@@ -166,16 +175,7 @@ void vcpu_kick(struct vcpu *v)
 /* The same question for the vCPU loaded on this hart (its state is in the CSRs). */
 bool vcpu_has_interrupt_loaded(struct vcpu *v)
 {
-	uint64_t pending = csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSEIP);
-	uint64_t vsie = csr_read(CSR_VSIE);
-	uint64_t s_pending = 0;
+	uint64_t vstimecmp = v->vm->henvcfg & ENVCFG_STCE ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
 
-	if (v->ssip_pending || (pending & MIP_VSSIP))
-		s_pending |= 1UL << IRQ_S_SOFT;
-	if (vplic_context_pending(&v->vm->plic, 2 * v->id + 1))
-		s_pending |= 1UL << IRQ_S_EXT;
-	if ((v->vm->henvcfg & ENVCFG_STCE) &&
-	    arch_time() + v->htimedelta >= csr_read(CSR_VSTIMECMP))
-		s_pending |= 1UL << IRQ_S_TIMER;
-	return (s_pending & vsie) != 0;
+	return wfi_would_wake(v, csr_read(CSR_HVIP), csr_read(CSR_VSIE), vstimecmp);
 }

@@ -38,6 +38,18 @@ void *vm_gpa_ptr(const struct vm *vm, uint64_t gpa)
 	return (void *)(uintptr_t)(vm->ram.v + (gpa - VM_RAM_BASE));
 }
 
+/*
+ * A guest page-table word for software walks (reports, A/D emulation, the
+ * console): 8-byte aligned and inside the VM's RAM, else NULL.  The void *
+ * form is the callback struct vs_walk_env wants.
+ */
+uint64_t *vm_pte_ptr(void *vm_ctx, uint64_t gpa)
+{
+	const struct vm *vm = vm_ctx;
+
+	return (gpa & 7) || !vm_gpa_range_ok(vm, gpa, 8) ? 0 : vm_gpa_ptr(vm, gpa);
+}
+
 static hpa_t pt_alloc(size_t count, size_t align)
 {
 	return page_alloc(count, align);
@@ -128,7 +140,8 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 		vm->image.initrd_size = b->initrd_size;
 		vm->image.initrd_gpa = (top - b->initrd_size) & ~(uint64_t)(PAGE_SIZE - 1);
 	}
-	vm->ram = page_alloc(vm->ram_size / PAGE_SIZE, MEGAPAGE_SIZE);
+	/* Not zeroed here: vm_load_image() clears it on every (re)start. */
+	vm->ram = page_alloc_raw(vm->ram_size / PAGE_SIZE, MEGAPAGE_SIZE);
 	if (!vm->ram.v) {
 		hv_printf("hvscope: vm%d (%s): not enough host memory for %lu MiB of RAM\n",
 			  vm->id, vm->name, vm->ram_size >> 20);

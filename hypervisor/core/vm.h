@@ -32,7 +32,7 @@ struct vcpu_stats {
 	uint64_t by_cause[CAUSE_COUNT];
 	uint64_t by_irq[16];
 	uint64_t sbi_calls;
-	uint64_t sbi_by_ext[VM_SBI_EXT_SLOTS];	/* index: sbi_ext_index() */
+	uint64_t sbi_by_ext[VM_SBI_EXT_SLOTS];	/* slot: sbi_ext_name_at() */
 	uint64_t mmio;
 	uint64_t mmio_by_dev[VM_MMIO_DEV_SLOTS];
 	uint64_t ad_fixups;
@@ -144,6 +144,7 @@ void vm_irq_update(struct vm *vm);
 const char *vm_state_name(enum vm_state s);
 bool vm_gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);
 void *vm_gpa_ptr(const struct vm *vm, uint64_t gpa);
+uint64_t *vm_pte_ptr(void *vm, uint64_t gpa);
 
 /* vcpu.c */
 void vcpu_load(struct vcpu *v);

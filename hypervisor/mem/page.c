@@ -44,7 +44,7 @@ void page_reserve(uint64_t base, uint64_t size)
 	spin_unlock(&page_lock);
 }
 
-hpa_t page_alloc(size_t count, size_t align)
+hpa_t page_alloc_raw(size_t count, size_t align)
 {
 	uint64_t step = align > PAGE_SIZE ? align / PAGE_SIZE : 1;
 	uint64_t first = (ALIGN_UP(page_base, step * PAGE_SIZE) - page_base) / PAGE_SIZE;
@@ -60,12 +60,19 @@ hpa_t page_alloc(size_t count, size_t align)
 			mark(i + n, 1);
 		page_free_count -= count;
 		spin_unlock(&page_lock);
-		void *p = (void *)(uintptr_t)(page_base + i * PAGE_SIZE);
-		memset(p, 0, count * PAGE_SIZE);
 		return hpa(page_base + i * PAGE_SIZE);
 	}
 	spin_unlock(&page_lock);
 	return hpa(0);
+}
+
+hpa_t page_alloc(size_t count, size_t align)
+{
+	hpa_t p = page_alloc_raw(count, align);
+
+	if (p.v)
+		memset(hpa_ptr(p), 0, count * PAGE_SIZE);
+	return p;
 }
 
 void page_free(hpa_t addr, size_t count)

@@ -13,6 +13,7 @@
 void page_init(uint64_t base, uint64_t size);
 void page_reserve(uint64_t base, uint64_t size);
 hpa_t page_alloc(size_t count, size_t align);   /* zeroed; .v == 0 when out of memory */
+hpa_t page_alloc_raw(size_t count, size_t align);	/* not zeroed: the caller fills it */
 void page_free(hpa_t addr, size_t count);
 void page_stats(uint64_t *total_pages, uint64_t *free_pages);
 

@@ -6,13 +6,10 @@ static const struct sbi_ext *const sbi_exts[] = {
 	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
 };
 
-/* Slot of an extension in sbi_exts[] (also its row in the per-extension statistics). */
-int sbi_ext_index(const struct sbi_ext *ext)
+/* Name of the extension counted in vcpu_stats.sbi_by_ext[slot], or NULL. */
+const char *sbi_ext_name_at(unsigned slot)
 {
-	for (unsigned i = 0; i < sizeof(sbi_exts) / sizeof(sbi_exts[0]); i++)
-		if (sbi_exts[i] == ext)
-			return (int)i;
-	return -1;
+	return slot < sizeof(sbi_exts) / sizeof(sbi_exts[0]) ? sbi_exts[slot]->name : 0;
 }
 
 /* The extension for an EID and its slot in sbi_exts[] (-1 when unknown). */

@@ -38,7 +38,7 @@ extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfe
 	sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy;
 
 const struct sbi_ext *sbi_find_ext(unsigned long eid);
-int sbi_ext_index(const struct sbi_ext *ext);
+const char *sbi_ext_name_at(unsigned slot);
 bool sbi_hart_mask_valid(struct vcpu *v, unsigned long mask, unsigned long base);
 bool sbi_hart_in_mask(unsigned long hart, unsigned long mask, unsigned long base);
 

@@ -69,6 +69,16 @@ struct trace_record *trace_slot(unsigned hart)
 	return rec;
 }
 
+/* Records ever written and records overwritten, over every hart's ring. */
+void trace_totals(uint64_t *recorded, uint64_t *lost)
+{
+	*recorded = *lost = 0;
+	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
+		*recorded += trace_rings[h].next;
+		*lost += trace_rings[h].lost;
+	}
+}
+
 void trace_clear(void)
 {
 	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {

@@ -70,6 +70,12 @@ static const struct vdev_ops vdevs[] = {
 	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, vvblk_present },
 };
 
+/* Name of the device counted in vcpu_stats.mmio_by_dev[slot], or NULL. */
+const char *mmio_dev_name_at(unsigned slot)
+{
+	return slot < sizeof(vdevs) / sizeof(vdevs[0]) ? vdevs[slot].name : 0;
+}
+
 static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
 {
 	for (unsigned i = 0; i < sizeof(vdevs) / sizeof(vdevs[0]); i++)

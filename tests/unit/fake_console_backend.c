@@ -402,11 +402,7 @@ static void f_trace_get(struct console_trace_state *out)
 	out->enabled = trace_ctl.enabled;
 	out->vm_mask = trace_ctl.vm_mask;
 	out->class_mask = trace_ctl.class_mask;
-	out->lost = out->recorded = 0;
-	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
-		out->lost += trace_rings[h].lost;
-		out->recorded += trace_rings[h].next;
-	}
+	trace_totals(&out->recorded, &out->lost);
 }
 
 static void f_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
