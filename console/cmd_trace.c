@@ -12,21 +12,6 @@
 static const char *const class_names[] = { "ecall", "pf", "vinsn", "irq", "mmio", "other" };
 #define CLASS_COUNT (sizeof(class_names) / sizeof(class_names[0]))
 
-/* SBI extension IDs from the SBI specification, for the payload of SBI records. */
-static const char *sbi_ext_name(uint64_t eid)
-{
-	switch (eid) {
-	case 0x10: return "BASE";
-	case 0x54494d45: return "TIME";
-	case 0x735049: return "IPI";
-	case 0x52464e43: return "RFENCE";
-	case 0x48534d: return "HSM";
-	case 0x53525354: return "SRST";
-	case 0x4442434e: return "DBCN";
-	default: return eid < 0x10 ? "legacy" : "?";
-	}
-}
-
 /* "ecall,pf" or "all" into a TRACE_CLASS_* mask. */
 static int parse_classes(const char *tok, uint32_t *mask)
 {
@@ -93,44 +78,14 @@ static void print_status(void)
 		       (unsigned long)t.lost);
 }
 
-static void print_payload(const struct trace_record *r, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	switch (r->kind) {
-	case TRACE_SBI:
-		snprintf(buf, size, " sbi %s eid 0x%lx fid %lu -> error %d value 0x%x", sbi_ext_name(r->payload[0]),
-			 (unsigned long)r->payload[0], (unsigned long)r->payload[1], (int)(int32_t)(r->payload[2] >> 32),
-			 (unsigned)(r->payload[2] & 0xffffffffU));
-		break;
-	case TRACE_MMIO:
-		snprintf(buf, size, " mmio %s gpa 0x%lx width %lu value 0x%lx", (r->payload[1] >> 8) & 1 ? "store" : "load",
-			 (unsigned long)r->payload[0], (unsigned long)(r->payload[1] & 0xff), (unsigned long)r->payload[2]);
-		break;
-	case TRACE_INJECT:
-		snprintf(buf, size, " injected %s tval 0x%lx", decode_cause_name(r->payload[0]),
-			 (unsigned long)r->payload[1]);
-		break;
-	case TRACE_AD_FIXUP:
-		snprintf(buf, size, " A/D fix-up pte at gpa 0x%lx 0x%lx -> 0x%lx", (unsigned long)r->payload[0],
-			 (unsigned long)r->payload[1], (unsigned long)r->payload[2]);
-		break;
-	case TRACE_IRQ:
-		snprintf(buf, size, " hvip 0x%lx", (unsigned long)r->payload[0]);
-		break;
-	case TRACE_STOP:
-		snprintf(buf, size, " VM stopped");
-		break;
-	}
-}
-
 static void print_record(const struct trace_record *r)
 {
 	char payload[160];
 
-	print_payload(r, payload, sizeof(payload));
-	console_printf("#%lu t=%lu h%u vm%u.%u %s sepc 0x%lx stval 0x%lx%s cost %u\n", (unsigned long)r->seq,
+	decode_trace_payload(r->kind, r->payload, payload, sizeof(payload));
+	console_printf("#%lu t=%lu h%u vm%u.%u %s sepc 0x%lx stval 0x%lx%s%s cost %u\n", (unsigned long)r->seq,
 		       (unsigned long)r->time, r->hart, r->vm, r->vcpu, decode_cause_name(r->scause),
-		       (unsigned long)r->sepc, (unsigned long)r->stval, payload, r->cost);
+		       (unsigned long)r->sepc, (unsigned long)r->stval, payload[0] ? " " : "", payload, r->cost);
 }
 
 static int trace_filter(int argc, char **argv)
@@ -184,7 +139,7 @@ int cmd_trace(int argc, char **argv)
 	static struct trace_record recs[TRACE_SHOW_MAX];
 	uint64_t count = TRACE_SHOW_DEFAULT;
 	uint32_t classes = TRACE_CLASS_ALL;
-	unsigned n, shown = 0;
+	unsigned shown;
 	int vm = -1;
 
 	if (argc == 2 && (console_str_eq(argv[1], "on") || console_str_eq(argv[1], "off") ||
@@ -212,18 +167,9 @@ int cmd_trace(int argc, char **argv)
 		}
 	}
 	print_status();
-	/* Take every record of the VM, then keep the newest `count` of the wanted classes. */
-	n = con->trace_collect(vm, -1, recs, TRACE_SHOW_MAX);
-	unsigned first = n;
-	while (first > 0 && shown < count) {
-		const struct trace_record *r = &recs[first - 1];
-		if (trace_class_of(r->scause, r->kind) & classes)
-			shown++;
-		first--;
-	}
-	for (unsigned i = first; i < n; i++)
-		if (trace_class_of(recs[i].scause, recs[i].kind) & classes)
-			print_record(&recs[i]);
+	shown = con->trace_collect(vm, -1, classes, recs, (unsigned)count);
+	for (unsigned i = 0; i < shown; i++)
+		print_record(&recs[i]);
 	if (!shown)
 		console_printf("(no matching records)\n");
 	return 0;

@@ -115,7 +115,8 @@ struct console_ops {
 	void (*gstage_walk)(int vm, uint64_t gpa, struct gstage_walk *w, uint64_t *hgatp);
 
 	/* Trace and statistics */
-	unsigned (*trace_collect)(int vm, int vcpu, struct trace_record *out, unsigned max);
+	/* the newest `max` records of these TRACE_CLASS_* classes, oldest first */
+	unsigned (*trace_collect)(int vm, int vcpu, unsigned classes, struct trace_record *out, unsigned max);
 	void (*trace_get)(struct console_trace_state *out);
 	void (*trace_set)(bool enabled, uint32_t vm_mask, uint32_t class_mask);
 	void (*trace_clear)(void);

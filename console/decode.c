@@ -1,5 +1,6 @@
 #include "console/decode.h"
 #include "lib/printf.h"
+#include "trace/trace.h"
 
 #define BIT(v, n) ((unsigned)(((v) >> (n)) & 1))
 #define FIELD(v, lo, width) (((v) >> (lo)) & ((1ULL << (width)) - 1))
@@ -170,4 +171,138 @@ int decode_csr_fields(const char *csr, uint64_t v, char *buf, size_t size)
 	else
 		return -1;
 	return 0;
+}
+
+/*
+ * Trace payloads (hypervisor/trace/trace.h), one spelling for the console,
+ * the post-mortem report and gdbscripts/hvgdb/trace.py.  SBI names are the
+ * SBI specification's (v2.0, chapters 4-12 and the legacy chapter 5).
+ */
+struct sbi_names {
+	uint64_t eid;
+	const char *ext;
+	const char *const *fn;
+	unsigned fn_count;
+};
+
+static const char *const sbi_base_fn[] = { "get_spec_version", "get_impl_id", "get_impl_version",
+	"probe_extension", "get_mvendorid", "get_marchid", "get_mimpid" };
+static const char *const sbi_time_fn[] = { "set_timer" };
+static const char *const sbi_ipi_fn[] = { "send_ipi" };
+static const char *const sbi_rfence_fn[] = { "remote_fence_i", "remote_sfence_vma",
+	"remote_sfence_vma_asid", "remote_hfence_gvma_vmid", "remote_hfence_gvma",
+	"remote_hfence_vvma_asid", "remote_hfence_vvma" };
+static const char *const sbi_hsm_fn[] = { "hart_start", "hart_stop", "hart_get_status", "hart_suspend" };
+static const char *const sbi_srst_fn[] = { "system_reset" };
+static const char *const sbi_dbcn_fn[] = { "console_write", "console_read", "console_write_byte" };
+/* Legacy extensions: the EID is the function. */
+static const char *const sbi_legacy_fn[] = { "set_timer", "console_putchar", "console_getchar",
+	"clear_ipi", "send_ipi", "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
+	"shutdown" };
+
+#define SBI_NAMES(eid, ext, fn) { eid, ext, fn, sizeof(fn) / sizeof(fn[0]) }
+static const struct sbi_names sbi_names[] = {
+	SBI_NAMES(0x10, "BASE", sbi_base_fn),
+	SBI_NAMES(0x54494d45, "TIME", sbi_time_fn),
+	SBI_NAMES(0x735049, "IPI", sbi_ipi_fn),
+	SBI_NAMES(0x52464e43, "RFENCE", sbi_rfence_fn),
+	SBI_NAMES(0x48534d, "HSM", sbi_hsm_fn),
+	SBI_NAMES(0x53525354, "SRST", sbi_srst_fn),
+	SBI_NAMES(0x4442434e, "DBCN", sbi_dbcn_fn),
+};
+
+static const char *const sbi_errors[] = { "success", "failed", "not supported", "invalid param",
+	"denied", "invalid address", "already available", "already started", "already stopped",
+	"no shmem", "invalid state", "bad range", "timeout", "io" };
+
+const char *decode_sbi_ext_name(uint64_t eid)
+{
+	for (unsigned i = 0; i < sizeof(sbi_names) / sizeof(sbi_names[0]); i++)
+		if (sbi_names[i].eid == eid)
+			return sbi_names[i].ext;
+	return eid < 0x10 ? "legacy" : 0;
+}
+
+const char *decode_sbi_fn_name(uint64_t eid, uint64_t fid)
+{
+	if (eid < sizeof(sbi_legacy_fn) / sizeof(sbi_legacy_fn[0]))
+		return sbi_legacy_fn[eid];
+	for (unsigned i = 0; i < sizeof(sbi_names) / sizeof(sbi_names[0]); i++)
+		if (sbi_names[i].eid == eid)
+			return fid < sbi_names[i].fn_count ? sbi_names[i].fn[fid] : 0;
+	return 0;
+}
+
+const char *decode_sbi_error(int64_t err)
+{
+	return err <= 0 && -err < (int64_t)(sizeof(sbi_errors) / sizeof(sbi_errors[0])) ? sbi_errors[-err] : 0;
+}
+
+/* Which device of a VM's board (hypervisor/board.h) a guest-physical address hits. */
+void decode_mmio_device(uint64_t gpa, char *buf, size_t size)
+{
+	if (gpa >= VM_UART_BASE && gpa - VM_UART_BASE < VM_UART_SIZE)
+		snprintf(buf, size, "uart");
+	else if (gpa >= VM_PLIC_BASE && gpa - VM_PLIC_BASE < VM_PLIC_SIZE)
+		snprintf(buf, size, "plic");
+	else if (gpa >= VM_VIRTIO_BASE && gpa - VM_VIRTIO_BASE < VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE)
+		snprintf(buf, size, "virtio%u", (unsigned)((gpa - VM_VIRTIO_BASE) / VM_VIRTIO_STRIDE));
+	else
+		snprintf(buf, size, "none");
+}
+
+static void sbi_payload(const uint64_t p[3], char *buf, size_t size)
+{
+	const char *ext = decode_sbi_ext_name(p[0]), *fn = decode_sbi_fn_name(p[0], p[1]);
+	int64_t err = (int32_t)(uint32_t)(p[2] >> 32);
+	uint32_t value = (uint32_t)p[2];
+	const char *err_name = decode_sbi_error(err);
+	size_t n;
+
+	if (ext && fn)
+		n = (size_t)snprintf(buf, size, "sbi %s %s -> %lld", ext, fn, (long long)err);
+	else if (ext)
+		n = (size_t)snprintf(buf, size, "sbi %s fid %llu -> %lld", ext, (unsigned long long)p[1], (long long)err);
+	else
+		n = (size_t)snprintf(buf, size, "sbi eid 0x%llx fid %llu -> %lld", (unsigned long long)p[0],
+				     (unsigned long long)p[1], (long long)err);
+	if (n >= size)
+		return;
+	if (p[0] < 0x10)	/* legacy calls return one value, in a0: no error names */
+		return;
+	if (err && err_name)
+		snprintf(buf + n, size - n, " (%s)", err_name);
+	else if (value)
+		snprintf(buf + n, size - n, ", value 0x%x", (unsigned)value);
+}
+
+/* "sbi IPI send_ipi -> 0", "mmio uart store 0x10000000 w1 = 0x41", ... without a leading space. */
+void decode_trace_payload(unsigned kind, const uint64_t p[3], char *buf, size_t size)
+{
+	char dev[16];
+
+	buf[0] = '\0';
+	switch (kind) {
+	case TRACE_SBI:
+		sbi_payload(p, buf, size);
+		break;
+	case TRACE_MMIO:
+		decode_mmio_device(p[0], dev, sizeof(dev));
+		snprintf(buf, size, "mmio %s %s 0x%llx w%u = 0x%llx", dev, (p[1] >> 8) & 1 ? "store" : "load",
+			 (unsigned long long)p[0], (unsigned)(p[1] & 0xff), (unsigned long long)p[2]);
+		break;
+	case TRACE_INJECT:
+		snprintf(buf, size, "injected %s tval 0x%llx", decode_cause_name(p[0]), (unsigned long long)p[1]);
+		break;
+	case TRACE_AD_FIXUP:
+		snprintf(buf, size, "A/D fix-up pte at gpa 0x%llx 0x%llx -> 0x%llx", (unsigned long long)p[0],
+			 (unsigned long long)p[1], (unsigned long long)p[2]);
+		break;
+	case TRACE_IRQ:
+		snprintf(buf, size, "hvip 0x%llx", (unsigned long long)p[0]);
+		break;
+	case TRACE_STOP:
+		snprintf(buf, size, "VM stopped");
+		break;
+	}
 }

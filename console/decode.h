@@ -18,4 +18,12 @@ void decode_pte_bits(uint64_t pte, char *buf, size_t size);
 /* "NAME=value ..." for a CSR with fields; returns 0, or -1 if it has none known. */
 int decode_csr_fields(const char *csr, uint64_t value, char *buf, size_t size);
 
+/* SBI names from the SBI specification: NULL when unknown. */
+const char *decode_sbi_ext_name(uint64_t eid);
+const char *decode_sbi_fn_name(uint64_t eid, uint64_t fid);
+const char *decode_sbi_error(int64_t err);
+void decode_mmio_device(uint64_t gpa, char *buf, size_t size);
+/* A trace record's payload (enum trace_kind), as console, reports and gdb print it. */
+void decode_trace_payload(unsigned kind, const uint64_t payload[3], char *buf, size_t size);
+
 #endif

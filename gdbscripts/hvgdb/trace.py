@@ -64,26 +64,84 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-SBI_EXT_NAMES = {0x10: "BASE", 0x54494d45: "TIME", 0x735049: "IPI", 0x52464e43: "RFENCE",
-                 0x48534d: "HSM", 0x53525354: "SRST", 0x4442434e: "DBCN"}
+# SBI names from the SBI specification, spelled as console/decode.c spells them.
+SBI_EXTS = {
+    0x10: ("BASE", ("get_spec_version", "get_impl_id", "get_impl_version", "probe_extension",
+                    "get_mvendorid", "get_marchid", "get_mimpid")),
+    0x54494d45: ("TIME", ("set_timer",)),
+    0x735049: ("IPI", ("send_ipi",)),
+    0x52464e43: ("RFENCE", ("remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
+                            "remote_hfence_gvma_vmid", "remote_hfence_gvma",
+                            "remote_hfence_vvma_asid", "remote_hfence_vvma")),
+    0x48534d: ("HSM", ("hart_start", "hart_stop", "hart_get_status", "hart_suspend")),
+    0x53525354: ("SRST", ("system_reset",)),
+    0x4442434e: ("DBCN", ("console_write", "console_read", "console_write_byte")),
+}
+SBI_LEGACY = ("set_timer", "console_putchar", "console_getchar", "clear_ipi", "send_ipi",
+              "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid", "shutdown")
+SBI_ERRORS = ("success", "failed", "not supported", "invalid param", "denied", "invalid address",
+              "already available", "already started", "already stopped", "no shmem",
+              "invalid state", "bad range", "timeout", "io")
+
+# A VM's board (hypervisor/board.h): which device a guest-physical address hits.
+VM_UART = (0x10000000, 0x100)
+VM_PLIC = (0x0c000000, 0x4000000)
+VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = 0x10001000, 0x1000, 8
 
 
 def sbi_ext_name(eid):
-    return SBI_EXT_NAMES.get(eid, "legacy" if eid < 0x10 else "?")
+    if eid in SBI_EXTS:
+        return SBI_EXTS[eid][0]
+    return "legacy" if eid < 0x10 else None
+
+
+def sbi_fn_name(eid, fid):
+    if eid < len(SBI_LEGACY):
+        return SBI_LEGACY[eid]
+    fns = SBI_EXTS.get(eid, (None, ()))[1]
+    return fns[fid] if fid < len(fns) else None
+
+
+def mmio_device(gpa):
+    if VM_UART[0] <= gpa < VM_UART[0] + VM_UART[1]:
+        return "uart"
+    if VM_PLIC[0] <= gpa < VM_PLIC[0] + VM_PLIC[1]:
+        return "plic"
+    if VM_VIRTIO_BASE <= gpa < VM_VIRTIO_BASE + VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE:
+        return f"virtio{(gpa - VM_VIRTIO_BASE) // VM_VIRTIO_STRIDE}"
+    return "none"
+
+
+def sbi_text(p0, p1, p2):
+    ext, fn = sbi_ext_name(p0), sbi_fn_name(p0, p1)
+    err = p2 >> 32 & 0xffffffff
+    if err >= 1 << 31:
+        err -= 1 << 32
+    value = p2 & 0xffffffff
+    if ext and fn:
+        text = f"sbi {ext} {fn} -> {err}"
+    elif ext:
+        text = f"sbi {ext} fid {p1} -> {err}"
+    else:
+        text = f"sbi eid 0x{p0:x} fid {p1} -> {err}"
+    if p0 < 0x10:
+        return text
+    if err and -err < len(SBI_ERRORS) and err <= 0:
+        return text + f" ({SBI_ERRORS[-err]})"
+    if not err and value:
+        return text + f", value 0x{value:x}"
+    return text
 
 
 def payload_text(r: Record):
-    """The payload as the console's `trace` prints it (console/cmd_trace.c)."""
+    """The payload as console/decode.c's decode_trace_payload() spells it."""
     p0, p1, p2 = r.payload
     k = r.kind_name
     if k == "sbi":
-        err = p2 >> 32 & 0xffffffff
-        if err >= 1 << 31:
-            err -= 1 << 32
-        return f"sbi {sbi_ext_name(p0)} eid 0x{p0:x} fid {p1} -> error {err} value 0x{p2 & 0xffffffff:x}"
+        return sbi_text(p0, p1, p2)
     if k == "mmio":
-        return (f"mmio {'store' if p1 >> 8 & 1 else 'load'} gpa 0x{p0:x} width {p1 & 0xff} "
-                f"value 0x{p2:x}")
+        return (f"mmio {mmio_device(p0)} {'store' if p1 >> 8 & 1 else 'load'} 0x{p0:x} "
+                f"w{p1 & 0xff} = 0x{p2:x}")
     if k == "inject":
         return f"injected {cause_name(p0)} tval 0x{p1:x}"
     if k == "ad-fixup":

@@ -215,6 +215,31 @@ void trap_handle_host_interrupts(void)
 	}
 }
 
+/*
+ * SBI calls and MMIO accesses leave no payload in exit_info, so that the
+ * exit path costs nothing extra with tracing off; their records are filled
+ * in here from what the handler left behind.  A completed SBI call still has
+ * its EID/FID in a7/a6 (the SBI spec preserves them) and its result in a0/a1.
+ */
+static void trace_exit_payload(struct vcpu *v, const struct exit_info *e, struct trace_record *r)
+{
+	uint64_t code = e->scause;
+
+	if (code == CAUSE_VIRTUAL_SUPERVISOR_ECALL) {
+		uint64_t eid = v->regs.x[REG_A7];
+		uint64_t err = (uint32_t)v->regs.x[REG_A0];
+
+		r->kind = TRACE_SBI;
+		r->payload[0] = eid;
+		r->payload[1] = v->regs.x[REG_A6];
+		/* legacy calls (EID < 0x10) return a0 only */
+		r->payload[2] = err << 32 | (eid < 0x10 ? 0 : (uint32_t)v->regs.x[REG_A1]);
+	} else if ((code == CAUSE_LOAD_GUEST_PAGE_FAULT || code == CAUSE_STORE_GUEST_PAGE_FAULT) && e->advance) {
+		r->kind = TRACE_MMIO;
+		mmio_trace_payload(v, e, r->payload);
+	}
+}
+
 static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 {
 	unsigned hart = this_hart()->hartid;
@@ -234,6 +259,8 @@ static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 	r->vm = (uint8_t)v->vm->id;
 	r->vcpu = (uint8_t)v->id;
 	r->kind = (uint8_t)e->kind;
+	if (e->kind == TRACE_EXIT)
+		trace_exit_payload(v, e, r);
 	r->cost = (uint32_t)(arch_time() - t0);
 	trace_commit(r, seq);
 }

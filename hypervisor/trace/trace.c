@@ -94,6 +94,12 @@ void trace_clear(void)
  */
 unsigned trace_collect(int vm, int vcpu, struct trace_record *out, unsigned max)
 {
+	return trace_collect_classes(vm, vcpu, TRACE_CLASS_ALL, out, max);
+}
+
+/* The same, keeping only records of the given classes (TRACE_CLASS_*). */
+unsigned trace_collect_classes(int vm, int vcpu, unsigned classes, struct trace_record *out, unsigned max)
+{
 	unsigned n = 0;
 	uint64_t below = UINT64_MAX;
 
@@ -108,6 +114,8 @@ unsigned trace_collect(int vm, int vcpu, struct trace_record *out, unsigned max)
 				if (seq >= below || seq == 0)
 					continue;
 				if ((vm >= 0 && t->vm != vm) || (vcpu >= 0 && t->vcpu != vcpu))
+					continue;
+				if (!(trace_class_of(t->scause, t->kind) & classes))
 					continue;
 				if (!best || t->seq > best->seq)
 					best = t;

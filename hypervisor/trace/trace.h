@@ -81,5 +81,6 @@ static inline bool trace_wanted(unsigned vm, unsigned cls)
 
 /* Copy the last `max` records of (vm, vcpu) (vcpu < 0: any) in time order; returns the count. */
 unsigned trace_collect(int vm, int vcpu, struct trace_record *out, unsigned max);
+unsigned trace_collect_classes(int vm, int vcpu, unsigned classes, struct trace_record *out, unsigned max);
 
 #endif

@@ -85,7 +85,7 @@ static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
 	return 0;
 }
 
-static int decode_access(struct vcpu *v, struct exit_info *e, struct mmio_insn *mi)
+static int decode_access(struct vcpu *v, const struct exit_info *e, struct mmio_insn *mi)
 {
 	uint16_t lo, hi;
 
@@ -146,4 +146,26 @@ bad_width:
 	snprintf(e->why, sizeof(e->why), "%u-byte %s of %s register at offset 0x%lx is not supported",
 		 mi.width, mi.is_store ? "store" : "load", dev->name, gpa - dev->base);
 	return -1;
+}
+
+/*
+ * The trace record of an emulated access, filled in only when tracing (so
+ * the exit path does not pay for it): the access is decoded again, the
+ * value is the register that was stored or the one the load just wrote.
+ */
+void mmio_trace_payload(struct vcpu *v, const struct exit_info *e, uint64_t payload[3])
+{
+	struct mmio_insn mi;
+	uint64_t val;
+
+	payload[0] = e->htval << 2 | (e->stval & 3);
+	if (decode_access(v, e, &mi)) {
+		payload[1] = payload[2] = 0;
+		return;
+	}
+	val = v->regs.x[mi.reg];
+	if (mi.width < 8)
+		val &= (1UL << (8 * mi.width)) - 1;
+	payload[1] = mi.width | (uint64_t)mi.is_store << 8;
+	payload[2] = val;
 }

@@ -75,12 +75,13 @@ static void build(void)
 	built = true;
 }
 
-static void add_trace(unsigned hart, unsigned vm, unsigned vcpu, uint64_t scause, unsigned kind, uint64_t p0)
+static void add_trace(unsigned hart, unsigned vm, unsigned vcpu, uint64_t scause, unsigned kind, uint64_t p0,
+		      uint64_t p1, uint64_t p2)
 {
 	struct trace_record *r = trace_slot(hart);
 
 	*r = (struct trace_record){ .seq = r->seq, .time = 1000 + r->seq, .scause = scause, .sepc = 0x80200000 + 4 * r->seq,
-				    .stval = 0, .payload = { p0, 0, 0 }, .hart = (uint8_t)hart, .vm = (uint8_t)vm,
+				    .stval = 0, .payload = { p0, p1, p2 }, .hart = (uint8_t)hart, .vm = (uint8_t)vm,
 				    .vcpu = (uint8_t)vcpu, .kind = (uint8_t)kind, .cost = 7 };
 }
 
@@ -88,9 +89,9 @@ static void add_trace(unsigned hart, unsigned vm, unsigned vcpu, uint64_t scause
 static void fill_trace(void)
 {
 	for (unsigned i = 0; i < 10; i++) {
-		add_trace(0, 1, 0, CAUSE_VIRTUAL_SUPERVISOR_ECALL, TRACE_SBI, 0x54494d45);
-		add_trace(1, 2, 1, CAUSE_STORE_GUEST_PAGE_FAULT, TRACE_MMIO, 0x10000000);
-		add_trace(0, 1, 0, CAUSE_IRQ_FLAG | IRQ_S_TIMER, TRACE_IRQ, 0);
+		add_trace(0, 1, 0, CAUSE_VIRTUAL_SUPERVISOR_ECALL, TRACE_SBI, 0x54494d45, 0, 0);
+		add_trace(1, 2, 1, CAUSE_STORE_GUEST_PAGE_FAULT, TRACE_MMIO, 0x10000000, 1 | 1 << 8, 0x41);
+		add_trace(0, 1, 0, CAUSE_IRQ_FLAG | IRQ_S_TIMER, TRACE_IRQ, 0, 0, 0);
 	}
 }
 
@@ -444,7 +445,7 @@ static const struct console_ops ops = {
 	.vcpu_read = f_vcpu_read, .vcpu_csr_write = f_vcpu_csr_write, .henvcfg_caps = f_henvcfg_caps,
 	.set_adue = f_set_adue, .set_ad_emulation = f_set_ad_emulation, .hedeleg_allowed = f_hedeleg_allowed,
 	.set_hedeleg = f_set_hedeleg, .guest_pte = f_guest_pte, .read_guest = f_read_guest,
-	.gstage_walk = f_gstage_walk, .trace_collect = trace_collect, .trace_get = f_trace_get,
+	.gstage_walk = f_gstage_walk, .trace_collect = trace_collect_classes, .trace_get = f_trace_get,
 	.trace_set = f_trace_set, .trace_clear = f_trace_clear, .stats = f_stats, .stats_reset = f_stats_reset,
 };
 

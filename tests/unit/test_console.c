@@ -329,9 +329,9 @@ TEST(trace_show_and_control)
 	CHECK_EQ(count(r, "\n#"), 4);
 	CHECK_HAS(r, "vm1.0 supervisor timer interrupt");
 	CHECK_HAS(r, "vm2.1 store/AMO guest-page fault sepc 0x");
-	CHECK_HAS(r, "mmio load gpa 0x10000000");
+	CHECK_HAS(r, "mmio uart store 0x10000000 w1 = 0x41 cost 7\n");
 	CHECK_HAS(r, "vm1.0 environment call from VS-mode");
-	CHECK_HAS(r, "sbi TIME eid 0x54494d45 fid 0 -> error 0 value 0x0");
+	CHECK_HAS(r, "sbi TIME set_timer -> 0 cost 7\n");
 	r = reply("trace vm 2");
 	CHECK_EQ(count(r, "\n#"), 10);
 	CHECK_EQ(count(r, "vm1."), 0);

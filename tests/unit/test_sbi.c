@@ -15,6 +15,7 @@
  */
 #include "sbi/sbi.h"
 #include "fake_hv.h"
+#include "trace/trace.h"
 #include "unit.h"
 
 #define RAM_SIZE   (1ul << 20)
@@ -473,6 +474,9 @@ TEST(srst_reboot)
 		CHECK_EQ(fake.vm_stops, 0);
 		CHECK_EQ(r.e.action, TRAP_YIELD);
 		CHECK_EQ(r.e.advance, 0);		/* sepc is the entry now, not ecall + 4 */
+		CHECK_EQ(r.e.kind, TRACE_SBI);		/* a7/a6 are the new image's: traced here */
+		CHECK_EQ(r.e.payload[0], SBI_EXT_SRST);
+		CHECK_EQ(r.e.payload[1], 0);
 		/* a0/a1 are what the reset set up (hartid, DTB), not an sbiret. */
 		CHECK_EQ(vm.vcpus[1].regs.x[REG_A0], 1);
 		CHECK_EQ(vm.vcpus[1].regs.x[REG_A1], vm.fdt_gpa);

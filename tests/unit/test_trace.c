@@ -369,6 +369,33 @@ TEST(clear_empties_every_ring)
 	CHECK_EQ(out[0].seq, s);
 }
 
+/* `trace 20 class ecall` finds ecalls however many other records came after them. */
+TEST(collect_by_class_looks_past_other_records)
+{
+	struct trace_record out[8];
+	uint64_t ecalls[3];
+	unsigned n;
+
+	reset();
+	for (unsigned i = 0; i < 3; i++) {
+		ecalls[i] = put(i % 2, 1, 0, 0x100 + i);
+		trace_rings[i % 2].rec[(trace_rings[i % 2].next - 1) & (TRACE_RING_SIZE - 1)].scause = 10;
+	}
+	for (unsigned i = 0; i < TRACE_RING_SIZE - 2; i++) {	/* newer interrupts on both harts */
+		put(0, 1, 0, 0x200 + i);
+		trace_rings[0].rec[(trace_rings[0].next - 1) & (TRACE_RING_SIZE - 1)].scause = IRQ | 5;
+	}
+	n = trace_collect_classes(-1, -1, TRACE_CLASS_ECALL, out, 8);
+	CHECK_EQ(n, 3);
+	for (unsigned i = 0; i < n; i++) {
+		CHECK_EQ(out[i].seq, ecalls[i]);
+		CHECK_EQ(out[i].sepc, 0x100 + i);
+	}
+	CHECK_EQ(trace_collect_classes(-1, -1, TRACE_CLASS_MMIO, out, 8), 0);
+	CHECK_EQ(trace_collect_classes(-1, -1, TRACE_CLASS_IRQ, out, 2), 2);
+	CHECK_EQ(out[1].sepc, 0x200 + TRACE_RING_SIZE - 3);
+}
+
 UNIT_MAIN("test_trace",
 	  UNIT(ring_size_is_power_of_two),
 	  UNIT(slot_fills_in_order),
@@ -383,4 +410,5 @@ UNIT_MAIN("test_trace",
 	  UNIT(collect_filters_vm_and_vcpu),
 	  UNIT(collect_after_wrap_around),
 	  UNIT(collect_filtered_after_wrap),
-	  UNIT(clear_empties_every_ring))
+	  UNIT(clear_empties_every_ring),
+	  UNIT(collect_by_class_looks_past_other_records))
