@@ -423,7 +423,7 @@ def vm_trace_lines(vm_id, vcpu_id, count):
     recs = trace.merge([[trace.Record(**r) for r in recs] for _, recs, _, _ in rings])
     picked = [r for r in recs if r.vm == vm_id and r.vcpu == vcpu_id][-count:]
     return ([f"  last {len(picked)} trace records of vm{vm_id}.{vcpu_id} (oldest first):"]
-            + [trace.format_postmortem_record(r) for r in picked])
+            + trace.format_postmortem_records(picked))
 
 
 class HvReport(HvCommand):

@@ -103,6 +103,7 @@ def format_report(vm, walks, trace_lines):
                      f"stval 0x{pm['first_stval']:x}")
         lines += walks(pm["first_scause"], pm["first_stval"], pm["first_stval"])
     lines += trace_lines
+    lines.append(f"diagnosis: {pm['diagnosis']}")
     lines.append(f"=== end of report (vm{vm['id']} stopped; other VMs keep running; "
                  f"`hv> dump {vm['id']}` shows it again)")
     return lines

@@ -162,10 +162,27 @@ def format_record(r: Record):
             + f" cost {r.cost}")
 
 
-def format_postmortem_record(r: Record):
-    """The line the post-mortem report prints for a record."""
-    return (f"    #{r.seq} t={r.time} h{r.hart} {cause_name(r.scause)} sepc 0x{r.sepc:x} "
-            f"stval 0x{r.stval:x} p 0x{r.payload[0]:x} 0x{r.payload[1]:x}")
+def same_event(a: Record, b: Record):
+    return (a.scause, a.sepc, a.stval, a.kind, tuple(a.payload)) == \
+        (b.scause, b.sepc, b.stval, b.kind, tuple(b.payload))
+
+
+def format_postmortem_records(records: List[Record]):
+    """The report's trace lines (hypervisor/core/postmortem.c): a run of
+    records that say the same thing is one `#first..#last  N x ...` line."""
+    lines, i = [], 0
+    while i < len(records):
+        r, run = records[i], 1
+        while i + run < len(records) and same_event(r, records[i + run]):
+            run += 1
+        extra = payload_text(r)
+        tail = f"{cause_name(r.scause)} sepc 0x{r.sepc:x} stval 0x{r.stval:x}" + (f" {extra}" if extra else "")
+        if run > 1:
+            lines.append(f"    #{r.seq}..#{records[i + run - 1].seq}  {run} x {tail}")
+        else:
+            lines.append(f"    #{r.seq} t={r.time} h{r.hart} {tail}")
+        i += run
+    return lines
 
 
 def chrome_trace(records: List[Record], timebase_hz: int, harts: Optional[List[int]] = None):

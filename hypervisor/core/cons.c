@@ -114,16 +114,49 @@ void cons_vm_output(struct vm *vm, char c)
 	spin_unlock(&cons_lock);
 }
 
-/* A hypervisor line about this VM (reports) goes into its log too. */
-void cons_vm_log(struct vm *vm, const char *text)
+static void ring_put(struct cons_ring *r, char c)
+{
+	r->buf[r->written % CONS_RING_SIZE] = c;
+	r->written++;
+}
+
+/*
+ * Hypervisor text about a VM (its post-mortem report): into the VM's console
+ * ring and log, so that Ctrl-T N and the log show it, and on the terminal
+ * only while that VM or the hv> console has focus (anywhere else a one-line
+ * notice does).  It starts on a line of its own wherever it goes.
+ */
+void cons_vm_report(struct vm *vm, const char *text)
 {
 	struct cons_ring *r = &vm->cons;
+	bool show;
 
-	if (r->log_fd < 0)
-		return;
 	spin_lock(&cons_lock);
-	log_flush(r);
-	semihost_write(r->log_fd, text, strlen(text));
+	show = focus == vm->id || focus == CONS_FOCUS_HV;
+	if (show && !at_line_start)
+		out_str("\r\n");
+	if (r->written && r->buf[(r->written - 1) % CONS_RING_SIZE] != '\n') {
+		ring_put(r, '\r');
+		ring_put(r, '\n');
+	}
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n')
+			ring_put(r, '\r');
+		ring_put(r, *p);
+		if (show) {
+			if (*p == '\n')
+				out_raw('\r');
+			out_raw(*p);
+		}
+	}
+	if (show)
+		line_owner = 0;
+	if (focus == vm->id)
+		r->shown = r->written;
+	if (r->log_fd >= 0) {
+		log_flush(r);
+		semihost_write(r->log_fd, text, strlen(text));
+	}
 	spin_unlock(&cons_lock);
 }
 

@@ -32,7 +32,7 @@ struct cons_ring {
 void cons_init(const char *logdir);
 void cons_vm_attach(struct vm *vm);
 void cons_vm_output(struct vm *vm, char c);
-void cons_vm_log(struct vm *vm, const char *text);
+void cons_vm_report(struct vm *vm, const char *text);
 void cons_input(char c);
 void cons_poll_input(void);
 void cons_focus(int vm_id);

@@ -18,7 +18,14 @@ static const char *const abi_names[32] = {
 	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-/* One report line: to the terminal and into the VM's log. */
+/*
+ * Where report lines go: `hv> dump N` prints on the terminal only; a death
+ * puts the report into the VM's console (ring and log) and on the terminal
+ * only when that VM or the hv> console has focus.  Set under report_lock.
+ */
+static bool to_vm_console;
+
+/* One report line. */
 static void out(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(struct vm *vm, const char *fmt, ...)
 {
@@ -28,8 +35,10 @@ static void out(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	hv_printf("%s", buf);
-	cons_vm_log(vm, buf);
+	if (to_vm_console)
+		cons_vm_report(vm, buf);
+	else
+		hv_printf("%s", buf);
 }
 
 /* The first fault of the chain: the newest trace record of this vCPU that is not the repeating one. */
@@ -88,6 +97,7 @@ void postmortem_capture(struct vcpu *v, const struct exit_info *e, bool loop)
 	pm->priv_u = !(v->regs.sstatus & SSTATUS_SPP);
 	pm->time = arch_time();
 	find_first_fault(pm, v->vm->id, v->id);
+	postmortem_diagnose(v->vm, pm);
 	pm->valid = true;
 }
 
@@ -122,26 +132,19 @@ static void print_gstage_walk(struct vm *vm, uint64_t gpa_v)
 static void print_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_t va, uint64_t scause)
 {
 	unsigned code = scause & 0xff;
-	enum vs_access access = code == CAUSE_FETCH_PAGE_FAULT || code == CAUSE_FETCH_GUEST_PAGE_FAULT ? VS_FETCH :
-				code == CAUSE_LOAD_PAGE_FAULT || code == CAUSE_LOAD_GUEST_PAGE_FAULT ? VS_LOAD : VS_STORE;
-	struct vs_walk_env env = {
-		.vsatp = pm->vsatp, .priv_u = pm->priv_u, .sum = pm->vsstatus & SSTATUS_SUM,
-		.mxr = pm->vsstatus & SSTATUS_MXR, .hw_ad = (pm->henvcfg & ENVCFG_ADUE) != 0,
-		.pte_ptr = vm_pte_ptr, .ctx = vm,
-	};
 	struct vs_walk w;
 	char bits[64];
 
-	vswalk(&env, va, access, &w);
+	postmortem_vs_walk(vm, pm, va, code, &w);
 	out(vm, "  VS-stage walk of VA 0x%lx (%s, vsatp 0x%lx), %s access:\n", va, vswalk_mode_name(pm->vsatp),
-	    pm->vsatp, access == VS_FETCH ? "fetch" : access == VS_LOAD ? "load" : "store");
+	    pm->vsatp, code == CAUSE_FETCH_PAGE_FAULT ? "fetch" : code == CAUSE_LOAD_PAGE_FAULT ? "load" : "store");
 	if (w.bare)
 		out(vm, "    vsatp is Bare: GPA = VA\n");
 	for (int i = 0; i < w.steps; i++) {
-		const struct vs_level *s = &w.step[i];
-		decode_pte_bits(s->pte, bits, sizeof(bits));
-		out(vm, "    level %d: table gpa 0x%lx index %u pte 0x%016lx %s ppn 0x%lx%s\n", s->level,
-		    s->table_gpa, s->index, s->pte, bits, pte_pa(s->pte) >> 12, i == w.leaf ? " (leaf)" : "");
+		const struct vs_level *st = &w.step[i];
+		decode_pte_bits(st->pte, bits, sizeof(bits));
+		out(vm, "    level %d: table gpa 0x%lx index %u pte 0x%016lx %s ppn 0x%lx%s\n", st->level,
+		    st->table_gpa, st->index, st->pte, bits, pte_pa(st->pte) >> 12, i == w.leaf ? " (leaf)" : "");
 	}
 	if (w.ok || w.ad_only)
 		out(vm, "    -> gpa 0x%lx\n", w.gpa);
@@ -164,32 +167,42 @@ static void print_walks(struct vm *vm, const struct vm_postmortem *pm, uint64_t 
 		print_gstage_walk(vm, gpa);
 }
 
+/* Records that say the same thing (a fault loop) are printed once, with a count. */
+static bool same_event(const struct trace_record *a, const struct trace_record *b)
+{
+	return a->scause == b->scause && a->sepc == b->sepc && a->stval == b->stval && a->kind == b->kind &&
+	       a->payload[0] == b->payload[0] && a->payload[1] == b->payload[1] && a->payload[2] == b->payload[2];
+}
+
 static void print_trace(struct vm *vm, unsigned vcpu)
 {
 	static struct trace_record recs[POSTMORTEM_TRACE_RECORDS];
 	unsigned n = trace_collect(vm->id, vcpu, recs, POSTMORTEM_TRACE_RECORDS);
+	char payload[160];
 
 	out(vm, "  last %u trace records of vm%d.%u (oldest first):\n", n, vm->id, vcpu);
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0, run; i < n; i += run) {
 		const struct trace_record *r = &recs[i];
-		out(vm, "    #%lu t=%lu h%u %s sepc 0x%lx stval 0x%lx p 0x%lx 0x%lx\n", r->seq, r->time, r->hart,
-		    decode_cause_name(r->scause), r->sepc, r->stval, r->payload[0], r->payload[1]);
+		for (run = 1; i + run < n && same_event(r, &recs[i + run]); run++)
+			;
+		decode_trace_payload(r->kind, r->payload, payload, sizeof(payload));
+		if (run > 1)
+			out(vm, "    #%lu..#%lu  %u x %s sepc 0x%lx stval 0x%lx%s%s\n", r->seq, recs[i + run - 1].seq,
+			    run, decode_cause_name(r->scause), r->sepc, r->stval, payload[0] ? " " : "", payload);
+		else
+			out(vm, "    #%lu t=%lu h%u %s sepc 0x%lx stval 0x%lx%s%s\n", r->seq, r->time, r->hart,
+			    decode_cause_name(r->scause), r->sepc, r->stval, payload[0] ? " " : "", payload);
 	}
 }
 
 /* Two VMs dying at once on two harts must not interleave their reports. */
 static spinlock_t report_lock = SPINLOCK_INIT;
 
-void postmortem_print(struct vm *vm)
+static void print_report(struct vm *vm)
 {
 	const struct vm_postmortem *pm = &vm->pm;
 	uint64_t gpa = pm->htval << 2 | (pm->stval & 3);
 
-	if (!pm->valid) {
-		hv_printf("vm%d: no post-mortem report (the VM has not died)\n", vm->id);
-		return;
-	}
-	spin_lock(&report_lock);
 	out(vm, "=== hvscope post-mortem: vm%d (%s) vCPU %u: %s\n", vm->id, vm->name, pm->vcpu, pm->why);
 	out(vm, "  scause 0x%lx: %s %lu: %s%s\n", pm->scause, pm->scause & CAUSE_IRQ_FLAG ? "interrupt" : "exception",
 	    pm->scause & ~CAUSE_IRQ_FLAG, decode_cause_name(pm->scause), pm->loop ? " (repeating: fault loop)" : "");
@@ -216,7 +229,35 @@ void postmortem_print(struct vm *vm)
 		print_walks(vm, pm, pm->first_scause, pm->first_stval, pm->first_stval);
 	}
 	print_trace(vm, pm->vcpu);
+	out(vm, "diagnosis: %s\n", pm->diagnosis);
 	out(vm, "=== end of report (vm%d stopped; other VMs keep running; `hv> dump %d` shows it again)\n",
 	    vm->id, vm->id);
+}
+
+/* `hv> dump N`: the report again, on the terminal. */
+void postmortem_print(struct vm *vm)
+{
+	if (!vm->pm.valid) {
+		hv_printf("vm%d: no post-mortem report (the VM has not died)\n", vm->id);
+		return;
+	}
+	spin_lock(&report_lock);
+	to_vm_console = false;
+	print_report(vm);
 	spin_unlock(&report_lock);
+}
+
+/*
+ * A VM just died: its report goes into its own console and log (and on the
+ * terminal if it or hv> has focus); wherever the focus is, one line says so.
+ */
+void postmortem_announce(struct vm *vm)
+{
+	spin_lock(&report_lock);
+	to_vm_console = true;
+	print_report(vm);
+	to_vm_console = false;
+	spin_unlock(&report_lock);
+	hv_printf("vm%d: %s dead: %s%s (hv> dump %d)\n", vm->id, vm->name, vm->pm.loop ? "fault loop, " : "",
+		  vm->pm.tag, vm->id);
 }

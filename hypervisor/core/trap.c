@@ -281,7 +281,7 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
 static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 {
 	postmortem_capture(v, e, loop);
-	postmortem_print(v->vm);
+	postmortem_announce(v->vm);
 	vm_stop(v->vm, VM_DEAD, e->why);
 }
 

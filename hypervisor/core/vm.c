@@ -273,7 +273,8 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		if (&vm->vcpus[i] != this_hart()->current)
 			vcpu_kick(&vm->vcpus[i]);
-	hv_printf("vm%d: %s %s: %s\n", vm->id, vm->name, vm_state_name(state), why);
+	if (state != VM_DEAD)	/* a death is announced with its report (postmortem_announce) */
+		hv_printf("vm%d: %s %s: %s\n", vm->id, vm->name, vm_state_name(state), why);
 }
 
 /*

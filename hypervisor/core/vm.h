@@ -52,6 +52,8 @@ struct vm_postmortem {
 	uint64_t first_scause, first_sepc, first_stval;	/* where the chain began */
 	bool has_first;
 	uint64_t time;
+	char tag[48];			/* kind of death, for the one-line notice: "A/D" */
+	char diagnosis[320];		/* the report's last word: cause and way out */
 };
 
 struct vcpu {

@@ -1,6 +1,7 @@
 #include "sbi/sbi.h"
 #include "core/vm.h"
 #include "trace/trace.h"
+#include "lib/printf.h"
 
 enum { SRST_SHUTDOWN = 0, SRST_COLD_REBOOT = 1, SRST_WARM_REBOOT = 2 };
 #define SRST_REASON_SYSFAIL 1
@@ -24,9 +25,11 @@ static void srst_handle(struct sbi_call_ctx *c)
 	}
 	c->exit->action = TRAP_YIELD;
 	c->error = SBI_SUCCESS;
-	if (type == SRST_SHUTDOWN)
-		vm_stop(vm, VM_STOPPED, reason == SRST_REASON_SYSFAIL ?
-			"guest shut down (SBI SRST, system failure)" : "guest shut down (SBI SRST)");
+	if (type == SRST_SHUTDOWN && reason == SRST_REASON_SYSFAIL)
+		/* the guest's own panic: it dies with a report like any other death */
+		snprintf(c->exit->why, sizeof(c->exit->why), "guest shut down reporting a system failure (SBI SRST)");
+	else if (type == SRST_SHUTDOWN)
+		vm_stop(vm, VM_STOPPED, "guest shut down (SBI SRST)");
 	else {
 		vm_reset(vm, "SBI SRST");
 		c->no_return = true;

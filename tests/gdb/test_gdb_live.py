@@ -93,7 +93,7 @@ def console(q, command, timeout=10):
     """Runs one command at the hv> prompt (the console has focus) and
     returns its output lines; the prompt is back afterwards."""
     q.sendline(command)
-    q.expect_exact(command, timeout)
+    q.expect_exact(command + "\r\n", timeout)   # the echo, not a notice naming `hv> dump N`
     q.expect(r"\nhv> ", timeout)     # at a line start: a report names `hv> dump N`
     return [ln for ln in q.child.before.replace("\r", "").split("\n") if ln.strip()]
 

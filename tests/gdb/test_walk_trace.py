@@ -190,6 +190,19 @@ def test_payload_text_matches_console(kind, payload, text):
     assert trace.payload_text(rec(1, 0, kind=kind, payload=payload)) == text
 
 
+def test_postmortem_records_collapse_repeats():
+    loop = [rec(s, 1, scause=12, kind=3, payload=(12, 0, 0)) for s in range(154, 186)]
+    for r in loop:
+        r.sepc = 0
+    first = rec(150, 0, scause=12, kind=3, payload=(12, 0x802059f2, 0))
+    lines = trace.format_postmortem_records([first] + loop)
+    assert lines == [
+        "    #150 t=15000 h0 instruction page fault sepc 0x80200096 stval 0x0 "
+        "injected instruction page fault tval 0x802059f2",
+        "    #154..#185  32 x instruction page fault sepc 0x0 stval 0x0 injected instruction page fault tval 0x0",
+    ], lines
+
+
 def test_chrome_trace_one_slice_per_record_one_track_per_hart(tmp_path):
     recs = [rec(1, 0, time=1000, cost=20), rec(2, 1, time=1500, cost=10, vm=2)]
     path = tmp_path / "t.json"

@@ -53,6 +53,8 @@ def focus(q, key):
     """Ctrl-T KEY: switch the terminal to VM KEY (1..8) or the console (h/0)."""
     q.send(CTRL_T + key)
     if key in "0h":
+        # not just "hv> ": a death notice names `hv> dump N` too
+        q.expect_exact("[hvscope: console -> hypervisor")
         q.expect_exact("hv> ")
     else:
         q.expect(r"\[hvscope: console -> vm%s " % key)

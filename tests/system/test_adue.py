@@ -43,7 +43,19 @@ def test_adue_off_replay(qemu_factory, tmp_path):
     q.expect(r"level 0: [^\r\n]* V=1 R=1 W=0 X=1 U=0 G=0 A=0 D=0 [^\r\n]*\(leaf\)")
     q.expect_exact("-> fault: A=0 and hardware A/D updating is off (hardware raises: instruction page fault)")
     q.expect_exact("=== end of report")
-    q.expect_exact("vm1: xv6-noadue dead: fault loop")
+    q.expect_exact("vm1: xv6-noadue dead: fault loop, A/D (hv> dump 1)")
+    report = q.output[q.output.rindex("=== hvscope post-mortem"):q.output.rindex("=== end of report")]
+    report = report.replace("\r", "").rstrip("\n").split("\n") + ["=== end of report"]
+    # diagnosable from the last 5 lines: the first fault, the A=0 leaf, ADUE and the way out
+    tail = "\n".join(report[-5:])
+    m = re.search(r"^diagnosis: first fault = fetch at (0x[0-9a-f]+); leaf PTE A=0 while henvcfg.ADUE=0 and "
+                  r"A/D emulation is off -> hv> adue 1 on \(or adem 1 on\), then reset 1$", tail, re.M)
+    assert m and m.group(1) == first.group(1), "\n".join(report)
+    # the fault loop's records are one line, decoded
+    loop = [ln for ln in report if re.search(r"#\d+\.\.#\d+  \d+ x instruction page fault sepc 0x0 stval 0x0 "
+                                             r"injected instruction page fault tval 0x0$", ln)]
+    assert len(loop) == 1, "\n".join(report)
+    assert len(report) <= 48, "\n".join(report)
     focus(q, "2")
     q.expect(PROMPT, BOOT)
     assert "hello from vm2" in run(q, "echo hello from vm2")

@@ -89,3 +89,99 @@ def test_trace_sbi_calls_after_linux_boots(qemu_factory, guests):
     assert ("IPI", "send_ipi") in names, calls
     assert any(ext == "RFENCE" and fn.startswith("remote_") for ext, fn, _ in calls), calls
     assert all(ret == "0" for ext, _, ret in calls if ext in ("IPI", "RFENCE")), calls
+
+
+# ---------------------------------------------------------------- deaths and their diagnosis
+
+T0, A0, A1, A6, A7 = 5, 10, 11, 16, 17
+
+
+def lui(rd, imm20):
+    return (imm20 & 0xfffff) << 12 | rd << 7 | 0x37
+
+
+def addi(rd, rs1, imm):
+    return (imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13
+
+
+def slli(rd, rs1, shamt):
+    return shamt << 20 | rs1 << 15 | 1 << 12 | rd << 7 | 0x13
+
+
+def sd(rs2, rs1):
+    return rs2 << 20 | rs1 << 15 | 3 << 12 | 0x23
+
+
+def lw(rd, rs1):
+    return rs1 << 15 | 2 << 12 | rd << 7 | 0x03
+
+
+ECALL = 0x00000073
+SPIN = 0x0000006f           # j .
+
+
+def raw_guest(path, words):
+    """A raw image of RV64 instructions, loaded at 0x80200000 (VS-mode, vsatp Bare)."""
+    path.write_bytes(b"".join(w.to_bytes(4, "little") for w in words))
+    return path
+
+
+def dying_guests(tmp_path):
+    """One guest per kind of death that needs no page tables (A/D is the xv6 story)."""
+    return {
+        # all-zero words: illegal instruction, delegated to the guest, whose stvec is 0
+        "illegal": raw_guest(tmp_path / "illegal.bin", [0, 0, 0, 0]),
+        # a store past the end of its 16 MiB of RAM
+        "outside": raw_guest(tmp_path / "outside.bin", [lui(T0, 0x48000), slli(T0, T0, 1), sd(0, T0), SPIN]),
+        # a load from the second virtio-mmio slot, which no VM here has
+        "nodev": raw_guest(tmp_path / "nodev.bin", [lui(T0, 0x10002), lw(A0, T0), SPIN]),
+        # SBI SRST: shut down, reason "system failure"
+        "srst": raw_guest(tmp_path / "srst.bin", [lui(A7, 0x53525), addi(A7, A7, 0x354), addi(A6, 0, 0),
+                                                  addi(A0, 0, 0), addi(A1, 0, 1), ECALL, SPIN]),
+    }
+
+
+DIAGNOSES = {
+    2: ("illegal", "illegal instruction",
+        r"diagnosis: illegal instruction 0x0 at pc 0x80200000; the guest's stvec 0x0 leads nowhere "
+        r"\(guest-page fault there\) -> .*x 2 v:0x80200000"),
+    3: ("outside", "outside RAM",
+        r"diagnosis: store at gpa 0x90000000 \(pc 0x80200008\) is outside vm3's RAM "
+        r"0x80000000\.\.0x80ffffff, so nothing maps it -> .*xlate 3"),
+    4: ("nodev", "MMIO to no device",
+        r"diagnosis: load at gpa 0x10002000 \(pc 0x80200004\) hits no device of vm4 .*-> give it the device"),
+    5: ("srst", "SRST system failure",
+        r"diagnosis: the guest asked SBI SRST to shut down for a system failure at pc 0x80200014 "
+        r"-> .*hv> log 5"),
+}
+
+
+def test_each_death_ends_with_its_diagnosis_and_a_one_line_notice(qemu_factory, tmp_path):
+    images = dying_guests(tmp_path)
+    config = "[vm echo]\nimage = ${O}/guests/tests/echo.elf\nram = 16M\n" + "".join(
+        f"[vm {name}]\nimage = {path}\nram = 16M\n" for name, path in images.items())
+    args, logdir = hv_args(make_bundle(config, "deaths"))
+    q = qemu_factory(args, name="deaths", timeout=60)
+    # VM 1 has focus: each death elsewhere is one line there, not a report
+    notices = [f"vm{vm}: {name} dead: {tag} (hv> dump {vm})" for vm, (name, tag, _) in DIAGNOSES.items()]
+    seen = set()
+    while len(seen) < len(notices):        # the VMs die on two harts, in any order
+        seen.add(q.child.expect_exact(notices))
+    q.sendline("still here")
+    q.expect_exact("echo: line still here")
+    assert "=== hvscope post-mortem" not in q.output
+    focus(q, "h")
+    for vm, (name, _, diagnosis) in DIAGNOSES.items():
+        lines = [ln for ln in hv(q, f"dump {vm}") if ln]
+        assert lines[0].startswith(f"=== hvscope post-mortem: vm{vm} ({name})"), lines
+        assert lines[-1].startswith("=== end of report"), lines
+        assert re.match(diagnosis, lines[-2]), lines[-2]
+        assert len(lines) <= 45, "\n".join(lines)
+        # the full report is in the VM's own log and console
+        assert lines[-2] in vm_log(logdir, vm, name).replace("\r", "")
+    out = hv(q, "vms")
+    assert all(re.search(r"^%d +%s +dead" % (vm, name), "\n".join(out), re.M) for vm, (name, _, _) in DIAGNOSES.items())
+    focus(q, "3")                             # its console replays its report
+    q.expect_exact("=== hvscope post-mortem: vm3 (outside)")
+    q.expect(r"diagnosis: store at gpa 0x90000000")
+    q.expect_exact("=== end of report")
