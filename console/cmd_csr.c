@@ -304,6 +304,22 @@ static int show_vm_envcfg(int vm)
 	return 0;
 }
 
+/* What ADUE and A/D emulation together mean for a guest that leaves A/D clear (xv6). */
+static const char *ad_consequence(const struct console_vm_info *vi)
+{
+	if (vi->adue)
+		return "hardware sets A/D";
+	if (vi->ad_emulation)
+		return "hvscope sets A/D on the guest's page faults";
+	return "a guest that relies on hardware A/D will fault";
+}
+
+/*
+ * adue N on|off follows the config's rule (scripts/mkbundle.py): A/D
+ * emulation is on exactly when ADUE is off, unless set on its own, which
+ * `adem` does afterwards.  So `adue 1 off` alone keeps xv6 booting, as
+ * `adue = off` does; the ADUE story needs `adem 1 off` too.
+ */
 int cmd_adue(int argc, char **argv)
 {
 	struct console_vm_info vi;
@@ -319,10 +335,11 @@ int cmd_adue(int argc, char **argv)
 		console_error("adue vm%d: %s", vm, why);
 		return -1;
 	}
+	if (argc == 3)
+		con->set_ad_emulation(vm, !on);
 	con->vm_info(vm, &vi);
-	console_printf("vm%d (%s): ADUE %s, A/D emulation %s%s\n", vm, vi.name, vi.adue ? "on" : "off",
-		       vi.ad_emulation ? "on" : "off",
-		       vi.adue || vi.ad_emulation ? "" : " (a guest that leaves A/D clear will fault)");
+	console_printf("vm%d (%s): ADUE %s; A/D emulation %s: %s\n", vm, vi.name, vi.adue ? "on" : "off",
+		       vi.ad_emulation ? "on" : "off", ad_consequence(&vi));
 	if (argc == 3 && !on && !(con->henvcfg_caps() & ENVCFG_ADUE))
 		console_printf("note: this hart cannot set ADUE at all (no Svadu or menvcfg.ADUE clear)\n");
 	return show_vm_envcfg(vm);
@@ -341,8 +358,8 @@ int cmd_adem(int argc, char **argv)
 	if (argc == 3)
 		con->set_ad_emulation(vm, on);
 	con->vm_info(vm, &vi);
-	console_printf("vm%d (%s): A/D emulation %s, ADUE %s\n", vm, vi.name, vi.ad_emulation ? "on" : "off",
-		       vi.adue ? "on" : "off");
+	console_printf("vm%d (%s): A/D emulation %s; ADUE %s: %s\n", vm, vi.name, vi.ad_emulation ? "on" : "off",
+		       vi.adue ? "on" : "off", ad_consequence(&vi));
 	return 0;
 }
 

@@ -25,7 +25,7 @@ const struct console_cmd console_commands[] = {
 	{ "gpt", "N GPA", "walk the VM's G-stage table (hgatp) for GPA", cmd_gpt },
 	{ "xlate", "N[.V] VA [fetch|load|store]", "translate VA through both stages as the hardware does", cmd_xlate },
 	{ "x", "N GPA|v:VA [LEN]", "hex+ASCII dump of guest memory (LEN <= 4096, default 64)", cmd_x },
-	{ "adue", "N [on|off]", "show or set henvcfg.ADUE (hardware A/D updating) for a VM", cmd_adue },
+	{ "adue", "N [on|off]", "show or set henvcfg.ADUE (hardware A/D updating) for a VM; A/D emulation follows, as in configs", cmd_adue },
 	{ "adem", "N [on|off]", "show or set A/D emulation for a VM", cmd_adem },
 	{ "deleg", "N [+CAUSE|-CAUSE ...]", "show or change the VM's delegated exceptions (hedeleg)", cmd_deleg },
 	{ "trace", "[COUNT] [vm N] [class C]|on|off|clear|filter", "show or control the trap trace", cmd_trace },

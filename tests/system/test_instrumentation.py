@@ -185,3 +185,31 @@ def test_each_death_ends_with_its_diagnosis_and_a_one_line_notice(qemu_factory, 
     q.expect_exact("=== hvscope post-mortem: vm3 (outside)")
     q.expect(r"diagnosis: store at gpa 0x90000000")
     q.expect_exact("=== end of report")
+
+
+# ---------------------------------------------------------------- adue N off means adue = off
+
+def test_console_adue_off_means_what_the_config_means(qemu_factory, tmp_path):
+    """`adue = off` in a config boots xv6 with A/D emulation; `adue 1 off` on
+    the console does the same (and says so); only `adem 1 off` on top lets
+    the guest fault."""
+    config = xv6_config(2).replace("[vm xv6b]", "[vm xv6b]\nadue = off", 1)
+    q, _ = boot(qemu_factory, config, tmp_path, "adue-console-rule", template=xv6_file("fs.img"))
+    q.expect_exact("vm2: xv6b started (1 vCPU, 128 MiB, entry 0x80200000, ADUE off, A/D emulation on)")
+    q.expect(PROMPT, BOOT)
+    focus(q, "h")
+    out = hv(q, "adue 1 off")
+    assert out[0] == "vm1 (xv6a): ADUE off; A/D emulation on: hvscope sets A/D on the guest's page faults", out
+    vms = "\n".join(hv(q, "vms"))
+    assert re.search(r"^1 +xv6a +running .* off +on$", vms, re.M), vms
+    assert re.search(r"^2 +xv6b +running .* off +on$", vms, re.M), vms      # the config's VM: the same
+    hv(q, "reset 1")
+    focus(q, "1")
+    q.expect(PROMPT, BOOT)                       # xv6 boots: A/D emulation sets the bits
+    assert "console-rule" in run(q, "echo console-rule")
+    focus(q, "h")
+    stats = "\n".join(hv(q, "stats 1"))
+    fixups = int(re.search(r"(\d+) A/D fix-ups", stats).group(1))
+    assert fixups > 0, stats
+    out = hv(q, "adem 1 off")
+    assert out[0] == "vm1 (xv6a): A/D emulation off; ADUE off: a guest that relies on hardware A/D will fault", out

@@ -295,13 +295,21 @@ TEST(adue_adem_deleg)
 {
 	fresh();
 	const char *r = reply("adue 1");
-	CHECK_HAS(r, "vm1 (alpha): ADUE on, A/D emulation off\nhenvcfg = 0xa000000000000000");
+	CHECK_HAS(r, "vm1 (alpha): ADUE on; A/D emulation off: hardware sets A/D\nhenvcfg = 0xa000000000000000");
+	/* as `adue = off` in a config: A/D emulation comes on with ADUE off */
 	r = reply("adue 1 off");
-	CHECK_HAS(r, "ADUE off, A/D emulation off (a guest that leaves A/D clear will fault)");
+	CHECK_HAS(r, "vm1 (alpha): ADUE off; A/D emulation on: hvscope sets A/D on the guest's page faults\n");
 	CHECK_HAS(r, "henvcfg = 0x8000000000000000  STCE=1 PBMTE=0 ADUE=0");
 	CHECK_HAS(r, "hedeleg = 0x00000000000001ff");
-	CHECK_HAS(reply("adem 1 on"), "vm1 (alpha): A/D emulation on, ADUE off");
 	CHECK(fk.vm[0].info.ad_emulation);
+	CHECK_HAS(reply("adem 1 off"),
+		  "vm1 (alpha): A/D emulation off; ADUE off: a guest that relies on hardware A/D will fault\n");
+	CHECK(!fk.vm[0].info.ad_emulation);
+	CHECK_HAS(reply("adem 1 on"), "vm1 (alpha): A/D emulation on; ADUE off: hvscope sets A/D");
+	CHECK(fk.vm[0].info.ad_emulation);
+	CHECK_HAS(reply("adue 1 on"), "vm1 (alpha): ADUE on; A/D emulation off: hardware sets A/D\n");
+	CHECK(!fk.vm[0].info.ad_emulation);
+	reply("adue 1 off");
 	fk.caps = ENVCFG_STCE;
 	CHECK_ONE_ERROR("adue 1 on", "adue vm1: this hart cannot set henvcfg.ADUE");
 	CHECK_HAS(reply("adue 1 off"), "note: this hart cannot set ADUE at all");
