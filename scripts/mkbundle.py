@@ -14,7 +14,7 @@ Config format (INI-like; '#' starts a comment):
     adue    = on               # off: never enable henvcfg.ADUE for this VM
     disk    = auto             # a virtio-blk disk at the VM's 0x10001000: `auto` is
                                # <disk-dir>/<config>-<vm>.img (made from --disk-template
-                               # on first use), or a raw image PATH
+                               # on first use), or a raw image PATH that must exist
     ad_emulation = on          # default: on when ADUE is off or the hart lacks it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
@@ -224,12 +224,17 @@ def vm_disks(config, raw_vms, disk_dir):
         path = os.path.join(disk_dir, f"{stem}-{vm['name']}.img") if value == "auto" else value
         if not path or any(c.isspace() for c in path):
             raise ConfigError(f"{where}: vm {vm['name']}: disk path '{path}' is empty or has blanks")
+        # Only `auto` makes an image: a path that does not exist is a typo, never a new disk.
+        if value != "auto" and not os.path.isfile(path):
+            raise ConfigError(f"{where}: vm {vm['name']}: disk image '{path}' does not exist "
+                              "(only 'disk = auto' creates one; fix the path)")
         disks.append((i, f"vm{i}-{vm['name']}"[:20], path))
     return disks
 
 
 def qemu_disk_args(disks, template):
-    """QEMU options for the disks; missing images are copied from template."""
+    """QEMU options for the disks; missing `auto` images are copied from template
+    (vm_disks has refused every other missing path)."""
     args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
     for i, serial, path in disks:
         if not os.path.isfile(path):

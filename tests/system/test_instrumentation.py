@@ -213,3 +213,47 @@ def test_console_adue_off_means_what_the_config_means(qemu_factory, tmp_path):
     assert fixups > 0, stats
     out = hv(q, "adem 1 off")
     assert out[0] == "vm1 (xv6a): A/D emulation off; ADUE off: a guest that relies on hardware A/D will fault", out
+
+
+# ---------------------------------------------------------------- mistakes that must be errors
+
+def test_make_run_with_a_config_that_does_not_exist():
+    import subprocess
+    from hvtest import REPO_ROOT, build_dir
+    r = subprocess.run(["make", "--no-print-directory", f"O={build_dir()}", "run", "CONFIG=nonexistent"],
+                       cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode != 0
+    lines = (r.stdout + r.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "no configs/nonexistent.cfg for CONFIG=nonexistent" in lines[0], lines
+    assert "No rule to make target" not in lines[0]
+    for name in ("default", "xv6x4", "adue-off", "linux"):
+        assert re.search(r"\b%s\b" % re.escape(name), lines[0].split("the VM sets are:")[1]), lines
+
+
+def test_disk_path_typo_is_an_error_not_a_new_disk(tmp_path):
+    """`disk = PATH` must name an existing image (file:line otherwise); only
+    `disk = auto` makes one, under the disk directory."""
+    import subprocess
+    import sys
+    from hvtest import REPO_ROOT, build_dir
+    typo = tmp_path / "nope.img"
+    cfg = tmp_path / "typo.cfg"
+    cfg.write_text(f"[vm a]\nimage = ${{O}}/guests/tests/hello.elf\n\n[vm b]\nimage = ${{O}}/guests/tests/hello.elf\n"
+                   f"disk = {typo}\n")
+    base = [sys.executable, str(REPO_ROOT / "scripts" / "mkbundle.py"), str(cfg), "-D", f"O={build_dir()}"]
+    for extra in (["-o", str(tmp_path / "typo.bundle")],
+                  ["--qemu-args", "--disk-dir", str(tmp_path / "disks"),
+                   "--disk-template", str(xv6_file("fs.img"))]):
+        r = subprocess.run(base + extra, capture_output=True, text=True)
+        assert r.returncode == 1
+        assert r.stderr.strip().splitlines() == [
+            f"mkbundle: {cfg}:6: vm b: disk image '{typo}' does not exist (only 'disk = auto' creates one; "
+            "fix the path)"], r.stderr
+        assert not typo.exists()
+    # auto still makes its image, in the disk directory
+    cfg.write_text("[vm b]\nimage = ${O}/guests/tests/hello.elf\ndisk = auto\n")
+    r = subprocess.run(base + ["--qemu-args", "--disk-dir", str(tmp_path / "disks"),
+                               "--disk-template", str(xv6_file("fs.img"))], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "disks" / "typo-b.img").exists()
