@@ -61,7 +61,7 @@ ALL_TARGETS   :=
 UNIT_TESTS    :=
 CLEAN_EXTRA   :=
 
-.PHONY: all help deps run run-native debug gdb test test-unit test-gdb test-system \
+.PHONY: all help deps run run-native debug gdb dump postmortem test test-unit test-gdb test-system \
         bench soak clean clean-disks check-tools
 .SUFFIXES:
 
@@ -85,6 +85,8 @@ help:
 	@echo "  run            boot CONFIG's VMs under hvscope on QEMU (Ctrl-T ? for keys)"
 	@echo "  run-native     boot test guest GUEST directly on QEMU+OpenSBI (no hypervisor)"
 	@echo "  debug / gdb    start QEMU halted with a gdbstub / attach gdb-multiarch to it"
+	@echo "  dump           save the RAM of the machine make debug runs to DUMP (build/hv.core)"
+	@echo "  postmortem     gdb with the hv commands on DUMP, no QEMU (docs/gdb.md)"
 	@echo "  test           host unit tests, gdb tests, system tests; ends 'N passed, N failed'"
 	@echo "  test-unit      host unit tests only; test-system: QEMU system tests only"
 	@echo "  bench          hypervisor instructions per exit (never part of test)"
@@ -103,6 +105,7 @@ help:
 	@echo "  QEMU_OLD=$(QEMU_OLD)  (QEMU 7.2 for the version matrix)"
 	@echo "  OPENSBI=$(OPENSBI)"
 	@echo "  PYTEST=$(PYTEST)  GDB=$(GDB)  V=1 shows full command lines"
+	@echo "  GDB_SOCK=$(GDB_SOCK)  DUMP=$(DUMP)  (debug, gdb, dump, postmortem)"
 
 # `make deps` installs what is missing; run/test call it only when a tool is
 # absent, so a machine that has everything never touches apt.

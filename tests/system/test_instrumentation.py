@@ -257,3 +257,78 @@ def test_disk_path_typo_is_an_error_not_a_new_disk(tmp_path):
                                "--disk-template", str(xv6_file("fs.img"))], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "disks" / "typo-b.img").exists()
+
+
+# ---------------------------------------------------------------- make debug / gdb / dump / postmortem
+
+def make(*args, timeout=120):
+    import subprocess
+    from hvtest import REPO_ROOT, build_dir
+    return subprocess.run(["make", "--no-print-directory", f"O={build_dir()}", *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def our_lines(r, who):
+    """What the target itself said (make's own `*** [...] Error 1` aside)."""
+    return [ln for ln in (r.stdout + r.stderr).splitlines() if ln.startswith(who)]
+
+
+def test_make_gdb_and_dump_fail_fast_and_postmortem_runs_clean(tmp_path):
+    import os
+    import signal
+    import time
+    import pexpect
+    from hvtest import REPO_ROOT, build_dir
+    sock = tmp_path / "gdb.sock"
+    dump = tmp_path / "hv.core"
+    common = [f"GDB_SOCK={sock}", f"DUMP={dump}", "QEMU_MEM=256M", "CONFIG=guests"]
+    r = make("gdb", *common)
+    assert r.returncode != 0
+    assert our_lines(r, "make gdb:") == [f"make gdb: nothing listens on {sock}: start `make debug` first "
+                                         "(in another terminal)"], r.stdout + r.stderr
+    debug = pexpect.spawn("make", ["--no-print-directory", f"O={build_dir()}", "debug", *common],
+                          cwd=str(REPO_ROOT), encoding="utf-8", timeout=60)
+    holder = None
+    try:
+        deadline = time.monotonic() + 60
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert sock.exists(), "make debug made no gdb socket"
+        # straight after make debug: a dump, with a warning that it holds no VM
+        r = make("dump", *common)
+        assert r.returncode == 0, r.stdout + r.stderr
+        said = our_lines(r, "make dump:")
+        assert said[0].startswith("make dump: warning: hvscope has started no VM yet (pc 0x1000)"), said
+        assert dump.stat().st_size > 0
+        debug.expect_exact("hello: done vcpu=0")      # the dump let it run on
+        # with a gdb attached: one line, at once (it used to hang ~28 s)
+        holder = pexpect.spawn("gdb-multiarch", ["-q", "-nx", "-batch", "-ex", f"target remote {sock}",
+                                                 "-ex", "shell sleep 30"], encoding="utf-8", timeout=30)
+        holder.expect(r"in \?\? \(\)|0x[0-9a-f]+ in ")
+        t0 = time.monotonic()
+        r = make("dump", *common, "DUMP=" + str(tmp_path / "other.core"))
+        assert time.monotonic() - t0 < 10
+        assert r.returncode != 0
+        assert our_lines(r, "make dump:") == [
+            f"make dump: {sock} does not answer: a gdb is attached already (QEMU serves one client): quit that "
+            "gdb first; or type monitor dump-guest-memory FILE in that gdb"], r.stdout + r.stderr
+        holder.terminate(force=True)
+        holder = None
+        time.sleep(0.5)
+        r = make("dump", *common)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert our_lines(r, "make dump:") == [f"make dump: wrote {dump}; read it with: make postmortem DUMP={dump}"]
+    finally:
+        if holder is not None:
+            holder.terminate(force=True)
+        os.killpg(debug.pid, signal.SIGTERM)
+        debug.close(force=True)
+    # later, without QEMU: clean output, the hv commands work on the dump
+    r = make("postmortem", *common, "POSTMORTEM_ARGS=-batch -ex 'hv vms'")
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = r.stdout + r.stderr
+    assert "warning" not in out.lower() and "auto-load" not in out, out     # it used to print 12 lines of it
+    assert re.search(r"^1 +hello +running", out, re.M), out
+    r = make("postmortem", f"DUMP={tmp_path / 'none.core'}")
+    assert our_lines(r, "make postmortem:") == [
+        f"make postmortem: no {tmp_path / 'none.core'}: save one with make dump (while make debug runs)"]
