@@ -48,8 +48,10 @@ int cmd_vms(int argc, char **argv)
 			continue;
 		size_t n = 0;
 		harts[0] = '\0';
+		/* a vCPU that never ran (a secondary not started by HSM) has no hart: "-" */
 		for (unsigned v = 0; v < vi.vcpus && v < CONSOLE_VCPUS_MAX && n < sizeof(harts); v++)
-			n += snprintf(harts + n, sizeof(harts) - n, v ? ",%d" : "%d", vi.harts[v]);
+			n += vi.harts[v] < 0 ? snprintf(harts + n, sizeof(harts) - n, v ? ",-" : "-") :
+			     snprintf(harts + n, sizeof(harts) - n, v ? ",%d" : "%d", vi.harts[v]);
 		snprintf(ram, sizeof(ram), "%luM", (unsigned long)(vi.ram_size >> 20));
 		console_printf("%-2d %-16s %-8s %u@%-13s %-7s %-11lu %-4s %s\n", vi.id, vi.name, vi.state,
 			       vi.vcpus, harts, ram, (unsigned long)vi.exits,

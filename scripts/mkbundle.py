@@ -6,6 +6,7 @@ Config format (INI-like; '#' starts a comment):
     [vm hello]                 # one section per VM, in console order (vm1, vm2, ...)
     image   = ${O}/guests/tests/hello.elf   # ELF or raw binary; ${O} = build dir
     entry   = 0x80200000       # raw images: load and entry address (default 0x80200000)
+    load    = 0x80000000       # raw images: load address when it is not the entry
     ram     = 64M              # guest RAM at 0x80000000 (K/M/G suffixes)
     vcpus   = 1
     bootargs = escape=ram      # /chosen/bootargs in the VM's device tree
@@ -18,7 +19,10 @@ Config format (INI-like; '#' starts a comment):
     ad_emulation = on          # default: on when ADUE is off or the hart lacks it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
-entered at e_entry unless `entry` is given.  Every problem is reported as one
+entered at e_entry unless `entry` is given.  Relative paths (image, initrd,
+disk) are relative to the directory mkbundle runs in: the repository root
+under `make run`.  At most 8 VMs, 1..4 vCPUs each, RAM a multiple of 2M and
+at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every problem is reported as one
 line `mkbundle: CONFIG:LINE: message` and exit status 1.
 The binary layout matches hypervisor/core/bundle.h.
 

@@ -354,6 +354,8 @@ vCPUs@harts, RAM, exits, ADUE, A/D emulation), as the console's `vms`."""
         if argv:
             raise DecodeError("usage: hv vms")
         with physical_memory():
+            if target.vm_count() == 0:
+                raise DecodeError(target.NO_VMS_YET)
             vms = [target.vm_dict(i) for i in range(1, target.vm_count() + 1)]
         out(show.format_vms(vms))
 

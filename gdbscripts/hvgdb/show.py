@@ -18,7 +18,8 @@ def format_vms(vms):
     """The console's `vms` table."""
     lines = ["id name             state    vcpus@harts     ram     exits       ADUE A/D-emul"]
     for vm in vms:
-        harts = ",".join(str(v["hart"]) for v in vm["vcpus"][:min(vm["vcpu_count"], 8)])
+        harts = ",".join(str(v["hart"]) if v["hart"] >= 0 else "-"
+                         for v in vm["vcpus"][:min(vm["vcpu_count"], 8)])
         ram = f"{vm['ram_size'] >> 20}M"
         lines.append(f"{vm['id']:<2} {vm['name']:<16} {vm['state']:<8} {vm['vcpu_count']}@{harts:<13} "
                      f"{ram:<7} {vm_exits(vm):<11} {'on' if vm['adue'] else 'off':<4} "

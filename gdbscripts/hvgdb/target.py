@@ -209,9 +209,15 @@ def vm_count():
     return int(symbol("vm_count"))
 
 
+# Before hvscope has booted (straight after `make debug`, or in a dump taken then).
+NO_VMS_YET = "no VMs yet (continue first: hvscope creates them when it boots)"
+
+
 def vm_value(vm_id):
     """The gdb.Value of VM `vm_id` (1-based, as on the console)."""
     n = vm_count()
+    if n == 0:
+        raise DecodeError(NO_VMS_YET)
     if not 1 <= vm_id <= n:
         raise DecodeError(f"no VM {vm_id} (there {'is' if n == 1 else 'are'} {n}: 1..{n})")
     # Field by field (to_py skips the big buffers): one read of the whole

@@ -235,6 +235,9 @@ def test_vms_table_matches_the_console_format():
     assert lines[1] == "1  hello            running  2@0,1           32M     10          on   off"
     assert lines[2] == "2  escape           dead     1@0             32M     5           off  off"
     assert lines[3] == "   why: boom"
+    never = vm_dict(vcpus=[{"id": i, "hart": h, "stats": vm_dict()["vcpus"][0]["stats"]}
+                           for i, h in enumerate((1, -1, -1, -1))])
+    assert show.format_vms([never])[1] == "1  hello            running  2@1,-           32M     10          on   off"
 
 
 def test_stats_by_cause():

@@ -295,11 +295,12 @@ def test_make_gdb_and_dump_fail_fast_and_postmortem_runs_clean(tmp_path):
             time.sleep(0.2)
         assert sock.exists(), "make debug made no gdb socket"
         # straight after make debug: a dump, with a warning that it holds no VM
-        r = make("dump", *common)
+        preboot = tmp_path / "preboot.core"
+        r = make("dump", *common, f"DUMP={preboot}")
         assert r.returncode == 0, r.stdout + r.stderr
         said = our_lines(r, "make dump:")
         assert said[0].startswith("make dump: warning: hvscope has started no VM yet (pc 0x1000)"), said
-        assert dump.stat().st_size > 0
+        assert preboot.stat().st_size > 0
         debug.expect_exact("hello: done vcpu=0")      # the dump let it run on
         # with a gdb attached: one line, at once (it used to hang ~28 s)
         holder = pexpect.spawn("gdb-multiarch", ["-q", "-nx", "-batch", "-ex", f"target remote {sock}",
@@ -329,6 +330,11 @@ def test_make_gdb_and_dump_fail_fast_and_postmortem_runs_clean(tmp_path):
     out = r.stdout + r.stderr
     assert "warning" not in out.lower() and "auto-load" not in out, out     # it used to print 12 lines of it
     assert re.search(r"^1 +hello +running", out, re.M), out
+    # the pre-boot dump: the VM commands say why they have nothing to show
+    r = make("postmortem", *common, f"DUMP={preboot}", "POSTMORTEM_ARGS=-batch -ex 'hv vms' -ex 'hv xlate 1 0x80200000'")
+    out = r.stdout + r.stderr
+    assert "hv vms: no VMs yet (continue first: hvscope creates them when it boots)" in out, out
+    assert "hv xlate: no VMs yet (continue first: hvscope creates them when it boots)" in out, out
     r = make("postmortem", f"DUMP={tmp_path / 'none.core'}")
     assert our_lines(r, "make postmortem:") == [
         f"make postmortem: no {tmp_path / 'none.core'}: save one with make dump (while make debug runs)"]
