@@ -158,7 +158,7 @@ DIAGNOSES = {
 
 def test_each_death_ends_with_its_diagnosis_and_a_one_line_notice(qemu_factory, tmp_path):
     images = dying_guests(tmp_path)
-    config = "[vm echo]\nimage = ${O}/guests/tests/echo.elf\nram = 16M\n" + "".join(
+    config = "[vm echo]\nimage = ${O}/guests/tests/echo.elf\nram = 16M\nvcpus = 2\n" + "".join(
         f"[vm {name}]\nimage = {path}\nram = 16M\n" for name, path in images.items())
     args, logdir = hv_args(make_bundle(config, "deaths"))
     q = qemu_factory(args, name="deaths", timeout=60)
@@ -180,6 +180,8 @@ def test_each_death_ends_with_its_diagnosis_and_a_one_line_notice(qemu_factory, 
         # the full report is in the VM's own log and console
         assert lines[-2] in vm_log(logdir, vm, name).replace("\r", "")
     out = hv(q, "vms")
+    # echo never starts its second vCPU: no hart to show for it
+    assert re.search(r"^1 +echo +running +2@[01],- ", "\n".join(out), re.M), out
     assert all(re.search(r"^%d +%s +dead" % (vm, name), "\n".join(out), re.M) for vm, (name, _, _) in DIAGNOSES.items())
     focus(q, "3")                             # its console replays its report
     q.expect_exact("=== hvscope post-mortem: vm3 (outside)")
