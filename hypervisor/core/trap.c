@@ -217,26 +217,28 @@ void trap_handle_host_interrupts(void)
 
 /*
  * SBI calls and MMIO accesses leave no payload in exit_info, so that the
- * exit path costs nothing extra with tracing off; their records are filled
- * in here from what the handler left behind.  A completed SBI call still has
- * its EID/FID in a7/a6 (the SBI spec preserves them) and its result in a0/a1.
+ * exit path costs nothing extra with tracing off; on the traced path it is
+ * filled in here from what the handler left behind.  A completed SBI call
+ * still has its EID/FID in a7/a6 (the SBI spec preserves them) and its
+ * result in a0/a1.
  */
-static void trace_exit_payload(struct vcpu *v, const struct exit_info *e, struct trace_record *r)
+static void trace_fill_payload(struct vcpu *v, struct exit_info *e)
 {
-	uint64_t code = e->scause;
-
-	if (code == CAUSE_VIRTUAL_SUPERVISOR_ECALL) {
+	if (e->kind != TRACE_EXIT)
+		return;
+	if (e->scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL) {
 		uint64_t eid = v->regs.x[REG_A7];
 		uint64_t err = (uint32_t)v->regs.x[REG_A0];
 
-		r->kind = TRACE_SBI;
-		r->payload[0] = eid;
-		r->payload[1] = v->regs.x[REG_A6];
+		e->kind = TRACE_SBI;
+		e->payload[0] = eid;
+		e->payload[1] = v->regs.x[REG_A6];
 		/* legacy calls (EID < 0x10) return a0 only */
-		r->payload[2] = err << 32 | (eid < 0x10 ? 0 : (uint32_t)v->regs.x[REG_A1]);
-	} else if ((code == CAUSE_LOAD_GUEST_PAGE_FAULT || code == CAUSE_STORE_GUEST_PAGE_FAULT) && e->advance) {
-		r->kind = TRACE_MMIO;
-		mmio_trace_payload(v, e, r->payload);
+		e->payload[2] = err << 32 | (eid < 0x10 ? 0 : (uint32_t)v->regs.x[REG_A1]);
+	} else if ((e->scause == CAUSE_LOAD_GUEST_PAGE_FAULT || e->scause == CAUSE_STORE_GUEST_PAGE_FAULT) &&
+		   e->advance) {
+		e->kind = TRACE_MMIO;
+		mmio_trace_payload(v, e, e->payload);
 	}
 }
 
@@ -259,8 +261,6 @@ static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 	r->vm = (uint8_t)v->vm->id;
 	r->vcpu = (uint8_t)v->id;
 	r->kind = (uint8_t)e->kind;
-	if (e->kind == TRACE_EXIT)
-		trace_exit_payload(v, e, r);
 	r->cost = (uint32_t)(arch_time() - t0);
 	trace_commit(r, seq);
 }
@@ -328,10 +328,13 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
-	if (tracing && trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
-		if (failed)
-			e.kind = TRACE_STOP;
-		trace_exit(v, &e, t0);
+	if (tracing) {
+		trace_fill_payload(v, &e);	/* first: an MMIO record is filtered as class mmio */
+		if (trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
+			if (failed)
+				e.kind = TRACE_STOP;
+			trace_exit(v, &e, t0);
+		}
 	}
 	if (failed) {
 		vm_died(v, &e, false);

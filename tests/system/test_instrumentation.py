@@ -68,6 +68,14 @@ def test_trace_mmio_after_xv6_boots(qemu_factory, tmp_path):
     assert tx and all(0 < c < 0x80 for c in tx), seen
     # virtio-blk: the queue notify register (offset 0x50) is written, the interrupt status read
     assert ("virtio0", "store", "0x10001050") in {s[:3] for s in seen}, seen
+    # recording only MMIO: what is recorded is MMIO, with its payload
+    assert hv(q, "trace filter class mmio")[0].startswith("trace: on; recording VMs all, classes mmio;")
+    hv(q, "trace clear")
+    focus(q, "1")
+    run(q, "echo again > tracefile2")
+    focus(q, "h")
+    recs = records(hv(q, "trace 20"))
+    assert len(recs) == 20 and all(MMIO_LINE.match(ln) for ln in recs), recs
 
 
 def test_trace_sbi_calls_after_linux_boots(qemu_factory, guests):
