@@ -151,6 +151,15 @@ static int trap_virtual_insn(struct vcpu *v, struct exit_info *e)
 
 	switch (insn) {
 	case INSN_WFI:
+		/*
+		 * From VU-mode WFI always traps here; natively a U-mode WFI
+		 * is an illegal instruction (privileged spec, "Wait for
+		 * Interrupt"): a guest's user process must not idle its kernel.
+		 */
+		if (!(v->regs.sstatus & SSTATUS_SPP)) {
+			vcpu_inject_exception(v, CAUSE_ILLEGAL_INSTRUCTION, insn);
+			return 0;
+		}
 		/* VTW=1: a waiting vCPU gives up its hart until an interrupt for it. */
 		e->advance = 4;
 		if (!vcpu_has_interrupt_loaded(v)) {

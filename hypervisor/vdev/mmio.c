@@ -11,6 +11,8 @@
 #include "arch/csr.h"
 #include "arch/insn.h"
 #include "lib/printf.h"
+#include "mem/vswalk.h"
+#include "trace/trace.h"
 #include "vdev/vvirtio_blk.h"
 
 struct vdev_ops {
@@ -101,6 +103,69 @@ static int decode_access(struct vcpu *v, struct exit_info *e, struct mmio_insn *
 	return insn_decode_mmio(lo | (uint32_t)hi << 16, mi);
 }
 
+static enum vs_access access_of(unsigned code)
+{
+	return code == CAUSE_FETCH_GUEST_PAGE_FAULT ? VS_FETCH :
+	       code == CAUSE_LOAD_GUEST_PAGE_FAULT ? VS_LOAD : VS_STORE;
+}
+
+/* Does the guest's VS-stage walk of va stop at an entry outside RAM in that page? */
+static bool walk_stops_in(struct vcpu *v, uint64_t va, enum vs_access access, uint64_t pte_page)
+{
+	struct vs_walk w;
+
+	trap_vs_walk(v, va, access, &w);
+	return !w.bare && w.steps && !w.step[w.steps - 1].pte_hpa &&
+	       w.step[w.steps - 1].pte_gpa >> 12 == pte_page;
+}
+
+/*
+ * Did the guest-page fault come from the hardware's own read (or A/D write)
+ * of a VS-stage page-table entry rather than from the instruction's access?
+ * Returns the original access, or -1 for an ordinary access.  htinst says
+ * so with a pseudoinstruction (nonzero, bit 0 clear) where the hart writes
+ * one; QEMU 7.2 leaves htinst 0 for some and, where it writes one, reports
+ * every such fault as a load.  So the original access is found the same way
+ * everywhere: the fetch at sepc if its walk stops in that page, else the
+ * decoded instruction's load or store at stval.
+ */
+static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code)
+{
+	uint64_t pte_page = (e->htval << 2) >> 12;
+	bool pseudo = e->htinst && !(e->htinst & 1);
+	struct mmio_insn mi;
+	enum vs_access access;
+
+	if ((e->htinst && !pseudo) || !(v->regs.hstatus & HSTATUS_GVA))
+		return -1;	/* a transformed instruction, or stval holds no guest VA */
+	if (walk_stops_in(v, e->sepc, VS_FETCH, pte_page))
+		return VS_FETCH;
+	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || decode_access(v, e, &mi))
+		return pseudo ? (int)access_of(code) : -1;
+	access = mi.is_store ? VS_STORE : VS_LOAD;
+	return pseudo || walk_stops_in(v, e->stval, access, pte_page) ? (int)access : -1;
+}
+
+/*
+ * A VS-stage page-table access that hit no RAM: the privileged spec's
+ * answer for a PTE access that a PMA forbids is an access fault of the
+ * original access type, with stval the original VA.  Never the device:
+ * the instruction's own access must not happen on it.
+ */
+static int implicit_access_fault(struct vcpu *v, struct exit_info *e, enum vs_access access)
+{
+	uint64_t cause = access == VS_FETCH ? CAUSE_FETCH_ACCESS :
+			 access == VS_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+	uint64_t va = access == VS_FETCH ? e->sepc : e->stval;
+
+	vcpu_inject_exception(v, cause, va);
+	e->kind = TRACE_INJECT;
+	e->payload[0] = cause;
+	e->payload[1] = va;
+	e->payload[2] = e->htval << 2;	/* the page-table entry's guest-physical address */
+	return 0;
+}
+
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
@@ -109,6 +174,10 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	uint64_t val = 0;
 	unsigned code = e->scause & 0xff;
 
+	int implicit = implicit_vs_access(v, e, code);
+
+	if (implicit >= 0)
+		return implicit_access_fault(v, e, (enum vs_access)implicit);
 	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || !dev) {
 		snprintf(e->why, sizeof(e->why), "%s at guest-physical 0x%lx: not RAM and no device the VM was given",
 			 code == CAUSE_FETCH_GUEST_PAGE_FAULT ? "instruction fetch" :

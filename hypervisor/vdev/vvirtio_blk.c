@@ -26,7 +26,7 @@
 #define VVBLK_QUEUE_MAX		64		/* QueueNumMax we offer */
 #define VVBLK_VENDOR		0x68767363	/* "csvh": hvscope */
 #define VVBLK_IRQ		VM_VIRTIO_IRQ(0)
-#define VVBLK_REPORT_MAX	16		/* report lines per VM run, then quiet */
+#define VVBLK_REPORT_MAX	16		/* report lines per VM (across its reboots), then quiet */
 
 struct vvblk_queue {
 	uint32_t num;
@@ -84,7 +84,7 @@ static void report(struct vm *vm, struct vvblk *d, const char *what)
 	if (d->reports < VVBLK_REPORT_MAX)
 		hv_printf("vm%d: virtio-blk: %s\n", vm->id, what);
 	else if (d->reports == VVBLK_REPORT_MAX)
-		hv_printf("vm%d: virtio-blk: more bad requests; no further reports until the VM restarts\n", vm->id);
+		hv_printf("vm%d: virtio-blk: more bad requests; no further reports for this VM\n", vm->id);
 	d->reports++;
 }
 
@@ -554,7 +554,7 @@ void vvblk_reset(struct vm *vm)
 		return;
 	spin_lock(&d->lock);
 	device_reset(d);
-	d->reports = 0;
+	/* d->reports stays: a VM rebooting in a loop must not repeat its reports every boot. */
 	update_irq(vm, d);
 	spin_unlock(&d->lock);
 }

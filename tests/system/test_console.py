@@ -102,7 +102,7 @@ def test_pause_resume_kill_regs(qemu_factory):
     assert regs1 == regs2            # a paused VM does not move
     assert "now running" in run(q, "resume 3")
     assert "killed, now stopped" in run(q, "kill 2")
-    assert error_lines(run(q, "kill 2")) == ["error: kill vm2: it is stopped (killed)"]
+    assert error_lines(run(q, "kill 2")) == ["error: kill vm2: it is stopped"]
     out = run(q, "trace 5 vm 3")
     assert re.search(r"#\d+ t=\d+ h\d vm3\.0 ", out)
     assert re.search(r"vm3 \(timer\): \d+ exits", run(q, "stats 3"))

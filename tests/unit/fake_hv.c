@@ -104,3 +104,12 @@ bool vcpu_has_interrupt_loaded(struct vcpu *v)
 	return fake.interrupt_loaded;
 }
 void vm_console_refill(struct vm *vm) { (void)vm; }
+
+/* HSM hart_start's claim: an OFF vCPU becomes START_PENDING for the caller. */
+bool sched_claim_start(struct vcpu *v)
+{
+	if (v->state != VCPU_OFF)
+		return false;
+	v->state = VCPU_START_PENDING;
+	return true;
+}
