@@ -215,6 +215,26 @@ static int glue_vm_reset(int id, const char **why)
 	return 0;
 }
 
+static const char *glue_vm_bootargs(int id)
+{
+	return glue_vm(id)->image.bootargs;
+}
+
+/* Taken by vmfdt_build() at the VM's next (re)start; a running VM is unaffected until then. */
+static int glue_vm_set_bootargs(int id, const char *text, const char **why)
+{
+	struct vm *vm = glue_vm(id);
+
+	if (strlen(text) >= sizeof(vm->image.bootargs)) {
+		*why = "longer than a VM's bootargs can be (127 characters)";
+		return -1;
+	}
+	spin_lock(&vm->lock);
+	strncpy_safe(vm->image.bootargs, text, sizeof(vm->image.bootargs));
+	spin_unlock(&vm->lock);
+	return 0;
+}
+
 static int glue_vm_kill(int id, const char **why)
 {
 	struct vm *vm = glue_vm(id);
@@ -556,6 +576,8 @@ static const struct console_ops hv_console_ops = {
 	.vm_pause = glue_vm_pause,
 	.vm_resume = glue_vm_resume,
 	.vm_reset = glue_vm_reset,
+	.vm_bootargs = glue_vm_bootargs,
+	.vm_set_bootargs = glue_vm_set_bootargs,
 	.vm_kill = glue_vm_kill,
 	.vm_dump = glue_vm_dump,
 	.vm_log = glue_vm_log,

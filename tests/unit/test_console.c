@@ -396,6 +396,11 @@ TEST(vm_control)
 	CHECK_HAS(reply("log 2"), "--- vm2 output (last 21 bytes) ---\nbeta: booted\nbeta: $ \n--- end of vm2 output ---\n");
 	CHECK_ONE_ERROR("pause", "usage: pause N");
 	CHECK_ONE_ERROR("reset 1 now", "usage: reset N");
+	CHECK_HAS(reply("bootargs 1"), "vm1 bootargs: \"console=ttyS0\"\n");
+	CHECK_HAS(reply("bootargs 1 seed=43  quiet"), "vm1 bootargs: \"seed=43 quiet\" (from its next reset: reset N)\n");
+	CHECK_HAS(reply("bootargs 1"), "vm1 bootargs: \"seed=43 quiet\"\n");
+	CHECK_ONE_ERROR("bootargs", "usage: bootargs N [TEXT...]");
+	CHECK_ONE_ERROR("bootargs 9 x", "no VM '9' (vms lists them)");
 	CHECK_ONE_ERROR("kill -1", "bad VM number '-1'");
 	CHECK(!fk.quit_called);
 	CHECK_HAS(reply("quit"), "hvscope: shutting down");
