@@ -13,6 +13,7 @@ import argparse
 import difflib
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -138,6 +139,35 @@ def compare(native, hv, version):
     return problems
 
 
+def disk_image(path):
+    """1 MiB: a recognisable sector 0 the probe checksums, zeros after."""
+    data = bytearray(1 << 20)
+    data[0:32] = b"devprobe sector 0 " + b"." * 14
+    for i in range(32, 512):
+        data[i] = i & 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def hv_disk_args(config, tmpdir, build):
+    """QEMU's disk options for a VM config, as `make run` computes them."""
+    cfg = Path(tmpdir) / "devprobe.cfg"
+    cfg.write_text(config)
+    repo = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, str(repo / "scripts" / "mkbundle.py"), str(cfg), "--qemu-args",
+                        "-D", f"O={build}", "--disk-dir", str(Path(tmpdir) / "disks")],
+                       capture_output=True, text=True, check=False)
+    if r.returncode:
+        raise RuntimeError(r.stderr.strip())
+    return r.stdout.split()
+
+
+def version_label(qemu):
+    """The version-matrix label for a QEMU binary: "7.2" or the new one's."""
+    out = subprocess.run([qemu, "-version"], capture_output=True, text=True, check=False).stdout
+    return "7.2" if re.search(r"version 7\.2\b", out) else "10"
+
+
 def native_disk_args(disk):
     return ["-global", "virtio-mmio.force-legacy=false",
             "-drive", f"file={disk},if=none,format=raw,id=dp0",
@@ -151,13 +181,11 @@ def vm_config(image, disk):
 def main():
     import hvtest
     from hvrun import hv_args, make_bundle
-    from test_devprobe import disk_image
-    from test_xv6_vms import disk_args
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--qemu", default=hvtest.qemu_new())
-    ap.add_argument("--label", default=hvtest.QEMU_NEW, help="version label for the quirk list")
     args = ap.parse_args()
+    label = version_label(args.qemu)
     tmp = Path(tempfile.mkdtemp(prefix="devdiff-"))
     try:
         native_disk = disk_image(tmp / "native.img")
@@ -169,15 +197,15 @@ def main():
             native = probe_lines(q.output)
         config = vm_config(hvtest.build_dir() / "guests" / "tests" / "devprobe.elf", hv_disk)
         hv_cmd, _ = hv_args(make_bundle(config, "devprobe"), qemu=args.qemu)
-        with hvtest.Qemu(hv_cmd + disk_args(config, tmp), name="devdiff-hvscope") as q:
+        with hvtest.Qemu(hv_cmd + hv_disk_args(config, tmp, hvtest.build_dir()), name="devdiff-hvscope") as q:
             q.expect_exact("dp: done", timeout=60)
             hv = probe_lines(q.output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"devdiff: {args.qemu}: {len(native)} lines natively, {len(hv)} under hvscope")
+    print(f"devdiff: {args.qemu} (QEMU {label} rules): {len(native)} lines natively, {len(hv)} under hvscope")
     for d in difflib.unified_diff(native, hv, "qemu", "hvscope", n=0, lineterm=""):
         print(d)
-    problems = compare(native, hv, args.label)
+    problems = compare(native, hv, label)
     for p in problems:
         print(f"devdiff: NOT ALLOWED: {p}")
     print(f"devdiff: {len(problems)} difference(s) outside the allow-list")

@@ -15,26 +15,16 @@ version matrix, and the two transcripts must be equal except for ALLOWED.
 
 import re
 import shutil
+import subprocess
 
 import pytest
 
 import hvtest
 from hvrun import hv_args, make_bundle
-from test_xv6_vms import disk_args
-
 import devdiff
+from devdiff import disk_image
 
 BOOT_TIMEOUT = 60
-
-
-def disk_image(path):
-    """1 MiB: a recognisable sector 0 the probe checksums, zeros after."""
-    data = bytearray(1 << 20)
-    data[0:32] = b"devprobe sector 0 " + b"." * 14
-    for i in range(32, 512):
-        data[i] = i & 0xFF
-    path.write_bytes(bytes(data))
-    return path
 
 
 def transcript(q):
@@ -53,7 +43,8 @@ def run_native(qemu_factory, qemu_bin, disk, name):
 def run_hvscope(qemu_factory, qemu_bin, disk, tmp_path, name):
     config = devdiff.vm_config(hvtest.build_dir() / "guests" / "tests" / "devprobe.elf", disk)
     args, _logdir = hv_args(make_bundle(config, "devprobe"), qemu=qemu_bin)
-    q = qemu_factory(args + disk_args(config, tmp_path), name=f"{name}-hvscope", timeout=BOOT_TIMEOUT)
+    q = qemu_factory(args + devdiff.hv_disk_args(config, tmp_path, hvtest.build_dir()), name=f"{name}-hvscope",
+                     timeout=BOOT_TIMEOUT)
     lines = transcript(q)
     return lines, q
 
@@ -99,3 +90,14 @@ def test_devdiff_catches_a_difference():
     text = "\n".join(problems)
     assert "vendor-id" in text and "low-word-only" in text and "probe HSM" in text
     assert "probe PMU" not in text, "PMU is on the allow-list"
+
+
+def test_make_devdiff_prints_the_comparison():
+    """`make devdiff` runs the same comparison on the given QEMU and prints it."""
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(hvtest.REPO_ROOT),
+                        f"O={hvtest.build_dir()}", f"QEMU={hvtest.qemu_new()}", f"OPENSBI={hvtest.opensbi()}",
+                        "devdiff"], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"devdiff: \S+ \(QEMU 10 rules\): \d+ lines natively, \d+ under hvscope", r.stdout)
+    assert "+dp: sbi impl-id error 0 value 0x7676" in r.stdout      # the diff itself is shown
+    assert r.stdout.rstrip().endswith("devdiff: 0 difference(s) outside the allow-list")
