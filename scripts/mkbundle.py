@@ -18,6 +18,9 @@ Config format (INI-like; '#' starts a comment):
                                # PATH instead (so VMs can start from one image, each
                                # keeping its own copy); or a raw image PATH used as is
     ad_emulation = on          # default: on when ADUE is off or the hart lacks it
+    virtio  = strict           # default `qemu`: the disk answers as QEMU's does; `strict`
+                               # as hvscope did before (VendorID "hvsc", FEATURES_OK only
+                               # with VERSION_1), to replay drivers that reject it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Every problem is reported as one
@@ -44,7 +47,8 @@ VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
 FLAG_NO_AD_EMUL = 4
-KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk"}
+FLAG_VIRTIO_STRICT = 8
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk", "virtio"}
 
 
 class ConfigError(Exception):
@@ -186,6 +190,12 @@ def build_vm(vm, path):
         flags |= FLAG_NO_ADUE
     if "ad_emulation" in vm:
         flags |= FLAG_AD_EMUL if parse_bool(*vm["ad_emulation"]) else FLAG_NO_AD_EMUL
+    if "virtio" in vm:
+        value, vwhere = vm["virtio"]
+        if value not in ("qemu", "strict"):
+            raise ConfigError(f"{vwhere}: vm {name}: virtio must be qemu or strict, got '{value}'")
+        if value == "strict":
+            flags |= FLAG_VIRTIO_STRICT
     return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
                 flags=flags, bootargs=bootargs, initrd=initrd)
 

@@ -176,6 +176,10 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		if (mi.reg)
 			v->regs.x[mi.reg] = val;
 	}
+	e->kind = TRACE_MMIO;	/* `trace` shows what the guest read or wrote where */
+	e->payload[0] = gpa;
+	e->payload[1] = mi.width | (uint64_t)mi.is_store << 8;
+	e->payload[2] = val;
 	e->advance = mi.len;
 	return 0;
 bad_width:

@@ -36,6 +36,7 @@
 #define VVBLK_QUEUE_DEFAULT	256		/* queue size until the driver writes QueueNum */
 #define VVBLK_CHAIN_MAX		128		/* descriptors per request we copy and check */
 #define VVBLK_VENDOR		0x554d4551	/* "QEMU": drivers written for QEMU check it */
+#define VVBLK_VENDOR_STRICT	0x68767363	/* "csvh": hvscope's own, before issue 12 */
 #define VVBLK_BLK_SIZE		512
 #define VVBLK_IRQ		VM_VIRTIO_IRQ(0)
 #define VVBLK_REPORT_MAX	16		/* report lines per VM run, then quiet */
@@ -68,6 +69,7 @@ struct vvblk_req {
 struct vvblk {
 	spinlock_t lock;		/* guards everything below */
 	struct virtio_blk *host;	/* 0: the VM has no disk */
+	bool strict;			/* config `virtio = strict` */
 	uint32_t status, isr;
 	uint32_t dev_features_sel, drv_features_sel, queue_sel;
 	uint64_t drv_features;
@@ -406,7 +408,7 @@ static uint32_t reg_read(struct vvblk *d, uint64_t off)
 	case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
 	case VIRTIO_MMIO_VERSION: return VIRTIO_MMIO_VERSION_MODERN;
 	case VIRTIO_MMIO_DEVICE_ID: return VIRTIO_ID_BLOCK;
-	case VIRTIO_MMIO_VENDOR_ID: return VVBLK_VENDOR;
+	case VIRTIO_MMIO_VENDOR_ID: return d->strict ? VVBLK_VENDOR_STRICT : VVBLK_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
 		return d->dev_features_sel < 2 ? (uint32_t)(offered_features(d) >> (32 * d->dev_features_sel)) : 0;
 	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q0 ? VVBLK_QUEUE_MAX : 0;
@@ -440,6 +442,9 @@ static void status_write(struct vvblk *d, uint32_t v)
 	 * device refuse, but drivers written for QEMU, such as xv6-riscv's,
 	 * write only the low word and check that FEATURES_OK stuck.
 	 */
+	if (d->strict && (v & VIRTIO_STATUS_FEATURES_OK) &&
+	    ((d->drv_features & ~offered_features(d)) || !(d->drv_features & VIRTIO_F_VERSION_1)))
+		v &= ~VIRTIO_STATUS_FEATURES_OK;	/* the spec's strictest reading (3.1.1) */
 	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(d->status & VIRTIO_STATUS_FEATURES_OK))
 		d->drv_features &= offered_features(d);
 	d->status = (v & 0xff & ~VIRTIO_STATUS_NEEDS_RESET) | (d->status & VIRTIO_STATUS_NEEDS_RESET);
@@ -599,6 +604,14 @@ int vvblk_create(struct vm *vm, const char *serial, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+void vvblk_set_strict(struct vm *vm, bool strict)
+{
+	struct vvblk *d = dev_of(vm);
+
+	if (d)
+		d->strict = strict;
 }
 
 bool vvblk_present(const struct vm *vm)
