@@ -103,8 +103,11 @@ static void print_payload(const struct trace_record *r, char *buf, size_t size)
 			 (unsigned)(r->payload[2] & 0xffffffffU));
 		break;
 	case TRACE_MMIO:
-		snprintf(buf, size, " mmio %s gpa 0x%lx width %lu value 0x%lx", (r->payload[1] >> 8) & 1 ? "store" : "load",
-			 (unsigned long)r->payload[0], (unsigned long)(r->payload[1] & 0xff), (unsigned long)r->payload[2]);
+		/* htinst: the transformed instruction, or 0 where the hart gives none
+		 * (QEMU 7.2) and hvscope read the instruction itself. */
+		snprintf(buf, size, " mmio %s gpa 0x%lx width %lu value 0x%lx htinst 0x%lx",
+			 (r->payload[1] >> 8) & 1 ? "store" : "load", (unsigned long)r->payload[0],
+			 (unsigned long)(r->payload[1] & 0xff), (unsigned long)r->payload[2], (unsigned long)r->htinst);
 		break;
 	case TRACE_INJECT:
 		snprintf(buf, size, " injected %s tval 0x%lx", decode_cause_name(r->payload[0]),

@@ -60,7 +60,7 @@ struct console_trace_state {
 	uint64_t recorded;		/* records ever written, all harts */
 };
 
-#define CONSOLE_SBI_EXTS 8
+#define CONSOLE_SBI_EXTS 9
 #define CONSOLE_MMIO_DEVS 4
 struct console_stats {
 	uint64_t exits;

@@ -83,7 +83,7 @@ def payload_text(r: Record):
         return f"sbi {sbi_ext_name(p0)} eid 0x{p0:x} fid {p1} -> error {err} value 0x{p2 & 0xffffffff:x}"
     if k == "mmio":
         return (f"mmio {'store' if p1 >> 8 & 1 else 'load'} gpa 0x{p0:x} width {p1 & 0xff} "
-                f"value 0x{p2:x}")
+                f"value 0x{p2:x} htinst 0x{r.htinst:x}")
     if k == "inject":
         return f"injected {cause_name(p0)} tval 0x{p1:x}"
     if k == "ad-fixup":

@@ -177,6 +177,7 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
 	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
 		return -1;
+	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 #include "vdev/vplic.h"
 #include "vdev/vuart.h"
 
-#define VM_SBI_EXT_SLOTS 8
+#define VM_SBI_EXT_SLOTS 9	/* sbi/sbi.c: its extensions, then "unsupported" */
 #define VM_MMIO_DEV_SLOTS 4
 #define VM_INPUT_QUEUE 4096
 

@@ -2,8 +2,11 @@
  * Guest-page faults: the G-stage maps only a VM's RAM, so every access to a
  * device page lands here.  The access is decoded (from htinst when it holds a
  * transformed instruction, else by reading the instruction through both
- * stages with HLVX) and emulated; an access that hits neither RAM nor a
- * device stops the VM.
+ * stages with HLVX) and emulated.  An access that hits neither RAM nor a
+ * device, or that a device refuses (a PLIC register read by byte), gets what
+ * it gets on QEMU: an access fault injected into the guest, traced, counted
+ * as MMIO to "none" in the exit statistics and told on the console the
+ * first few times.
  */
 #include "core/trap.h"
 #include "core/vm.h"
@@ -28,8 +31,7 @@ static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
 	int tx;
 	bool level;
 
-	if (width > 4)
-		return -1;
+	(void)width;	/* any width reads the byte register, as QEMU's serial_mm */
 	level = vuart_read(&vm->uart, off, val, &tx);
 	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
 	if (off == 0 && vm->input_head != vm->input_tail)
@@ -42,8 +44,7 @@ static int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 	int tx;
 	bool level;
 
-	if (width > 4)
-		return -1;
+	(void)width;
 	level = vuart_write(&vm->uart, off, val, &tx);
 	if (tx >= 0)
 		cons_vm_output(vm, (char)tx);
@@ -68,14 +69,21 @@ static int plic_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 static const struct vdev_ops vdevs[] = {
 	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0 },
 	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0 },
-	/* virtio-blk in slot 0, for VMs with a disk (issue 4, vdev/vvirtio_blk.c) */
-	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, vvblk_present },
+	/* all 8 virtio-mmio slots: the disk in slot 0 for VMs with one, the rest empty */
+	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0 },
 };
+
+#define VDEV_COUNT (sizeof(vdevs) / sizeof(vdevs[0]))
+#define HOLE_SLOT VDEV_COUNT		/* mmio_by_dev[] slot of injected access faults */
+#define HOLE_NOTICES 4			/* console lines per VM, then only counted */
+_Static_assert(HOLE_SLOT < VM_MMIO_DEV_SLOTS, "mmio_by_dev has no slot for access faults");
+
+static unsigned hole_notices[VM_MAX + 1];
 
 /* Name of the device counted in vcpu_stats.mmio_by_dev[slot], or NULL. */
 const char *mmio_dev_name_at(unsigned slot)
 {
-	return slot < sizeof(vdevs) / sizeof(vdevs[0]) ? vdevs[slot].name : 0;
+	return slot < VDEV_COUNT ? vdevs[slot].name : slot == HOLE_SLOT ? "none" : 0;
 }
 
 static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
@@ -166,6 +174,37 @@ static int implicit_access_fault(struct vcpu *v, struct exit_info *e, enum vs_ac
 	return 0;
 }
 
+/*
+ * The guest gets the access fault QEMU's bus gives it (cause 1, 5 or 7 with
+ * the faulting address in stval), and the VM goes on.  A guest with no trap
+ * handler yet faults again at its vector: the fault-loop detector stops it
+ * with a report.
+ */
+static int access_fault(struct vcpu *v, struct exit_info *e, uint64_t gpa, const char *what)
+{
+	unsigned code = e->scause & 0xff;
+	uint64_t cause = code == CAUSE_FETCH_GUEST_PAGE_FAULT ? CAUSE_FETCH_ACCESS :
+			 code == CAUSE_LOAD_GUEST_PAGE_FAULT ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+	struct vm *vm = v->vm;
+	unsigned *told = &hole_notices[vm->id <= VM_MAX ? vm->id : 0];
+
+	if (*told < HOLE_NOTICES)
+		hv_printf("vm%d: %s at guest-physical 0x%lx (pc 0x%lx): %s; RAM is [0x%lx, 0x%lx): "
+			  "access fault injected, as on QEMU\n", vm->id,
+			  cause == CAUSE_FETCH_ACCESS ? "instruction fetch" : cause == CAUSE_LOAD_ACCESS ? "load" : "store",
+			  gpa, e->sepc, what, (uint64_t)VM_RAM_BASE, (uint64_t)VM_RAM_BASE + vm->ram_size);
+	else if (*told == HOLE_NOTICES)
+		hv_printf("vm%d: more access faults injected: counted in `stats` as mmio none\n", vm->id);
+	(*told)++;
+	v->stats.mmio_by_dev[HOLE_SLOT]++;
+	vcpu_inject_exception(v, cause, e->stval);
+	e->kind = TRACE_INJECT;
+	e->payload[0] = cause;
+	e->payload[1] = e->stval;
+	e->payload[2] = gpa;
+	return 0;
+}
+
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
@@ -178,12 +217,8 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 
 	if (implicit >= 0)
 		return implicit_access_fault(v, e, (enum vs_access)implicit);
-	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || !dev) {
-		snprintf(e->why, sizeof(e->why), "%s at guest-physical 0x%lx: not RAM and no device the VM was given",
-			 code == CAUSE_FETCH_GUEST_PAGE_FAULT ? "instruction fetch" :
-			 code == CAUSE_LOAD_GUEST_PAGE_FAULT ? "load" : "store", gpa);
-		return -1;
-	}
+	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || !dev)
+		return access_fault(v, e, gpa, "not RAM and no device the VM was given");
 	if (decode_access(v, e, &mi)) {
 		snprintf(e->why, sizeof(e->why), "cannot decode the %s access at pc 0x%lx", dev->name, e->sepc);
 		return -1;
@@ -209,10 +244,14 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		if (mi.reg)
 			v->regs.x[mi.reg] = val;
 	}
+	e->kind = TRACE_MMIO;	/* `trace` shows what the guest read or wrote where */
+	e->payload[0] = gpa;
+	e->payload[1] = mi.width | (uint64_t)mi.is_store << 8;
+	e->payload[2] = val;
 	e->advance = mi.len;
 	return 0;
 bad_width:
-	snprintf(e->why, sizeof(e->why), "%u-byte %s of %s register at offset 0x%lx is not supported",
-		 mi.width, mi.is_store ? "store" : "load", dev->name, gpa - dev->base);
-	return -1;
+	snprintf(e->why, sizeof(e->why), "%u-byte %s register access at offset 0x%lx refused",
+		 mi.width, dev->name, gpa - dev->base);
+	return access_fault(v, e, gpa, e->why);
 }
