@@ -83,7 +83,8 @@ help:
 	@echo "Targets:"
 	@echo "  all            build the hypervisor, xv6, the test guests (default)"
 	@echo "  run            boot CONFIG's VMs under hvscope on QEMU (Ctrl-T ? for keys)"
-	@echo "  run-native     boot test guest GUEST directly on QEMU+OpenSBI (no hypervisor)"
+	@echo "  run-native     boot GUEST (a test guest, xv6, xv6-qemu) on QEMU+OpenSBI, no hypervisor"
+	@echo "  devdiff        diff hvscope's devices against this QEMU's (the devprobe guest)"
 	@echo "  debug / gdb    start QEMU halted with a gdbstub / attach gdb-multiarch to it"
 	@echo "  dump           save the RAM of the machine make debug runs to DUMP (build/hv.core)"
 	@echo "  postmortem     gdb with the hv commands on DUMP, no QEMU (docs/gdb.md)"
@@ -99,7 +100,7 @@ help:
 	@echo "Variables (current value):"
 	@echo "  O=$(O)  build directory"
 	@echo "  CONFIG=$(CONFIG)  VM set from configs/<CONFIG>.cfg"
-	@echo "  GUEST=$(GUEST)  test guest for run-native"
+	@echo "  GUEST=$(GUEST)  guest for run-native: $(NATIVE_GUESTS)"
 	@echo "  CROSS_COMPILE=$(CROSS_COMPILE)  toolchain prefix (auto: riscv64-unknown-elf-, riscv64-linux-gnu-)"
 	@echo "  QEMU=$(QEMU)  QEMU_CPU=$(QEMU_CPU)  QEMU_SMP=$(QEMU_SMP)  QEMU_MEM=$(QEMU_MEM)"
 	@echo "  QEMU_OLD=$(QEMU_OLD)  (QEMU 7.2 for the version matrix)"
@@ -120,5 +121,32 @@ check-tools:
 
 clean:
 	rm -rf $(O)/hypervisor $(O)/guests $(O)/tests $(O)/configs $(O)/console $(O)/*.log $(CLEAN_EXTRA)
+
+# make run-native GUEST=NAME: any guest on QEMU + OpenSBI, no hypervisor
+# (Ctrl-A x quits).  A guest's Makefile.inc adds its name to NATIVE_GUESTS
+# and may set NATIVE_IMAGE_<name> (default: the test guest's .bin),
+# NATIVE_MEM_<name> (256M), NATIVE_DEPS_<name>, NATIVE_PREP_<name> (a shell
+# command run first) and NATIVE_ARGS_<name> (more QEMU options).
+NATIVE_IMAGE = $(or $(NATIVE_IMAGE_$(GUEST)),$(TG_OUT)/$(GUEST).bin)
+
+run-native: check-tools
+	$(Q)$(if $(filter $(GUEST),$(NATIVE_GUESTS)),,echo "make run-native: unknown GUEST=$(GUEST) (one of: $(NATIVE_GUESTS))"; exit 1)
+	$(Q)$(MAKE) --no-print-directory run-native-now
+
+run-native-now: $(NATIVE_IMAGE) $(NATIVE_DEPS_$(GUEST))
+	$(Q)$(NATIVE_PREP_$(GUEST))
+	$(QEMU) -M virt -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(or $(NATIVE_MEM_$(GUEST)),256M) -nographic \
+		-bios $(OPENSBI) -kernel $(NATIVE_IMAGE) $(NATIVE_ARGS_$(GUEST))
+
+# make devdiff: the differential device test on this QEMU (tests/system/devdiff.py):
+# guests/tests/devprobe natively and under hvscope, the diff, and what of it is
+# not on the documented allow-list (exit status 1 then).
+devdiff: $(HV_BIN) $(TG_OUT)/devprobe.elf $(TG_OUT)/devprobe.bin
+	$(Q)py=; for p in "$(PYTHON)" "$$(sed -n '1s/^#! *//p' "$$(command -v $(PYTEST))" 2>/dev/null)" python3; do \
+	  [ -n "$$p" ] && $$p -c 'import pexpect' 2>/dev/null && { py=$$p; break; }; done; \
+	[ -n "$$py" ] || { echo "devdiff: no python3 with pexpect (make deps)"; exit 1; }; \
+	HV_BUILD=$(O) HV_OPENSBI=$(OPENSBI) $$py tests/system/devdiff.py --qemu $(QEMU)
+
+.PHONY: run-native-now devdiff
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

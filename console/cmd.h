@@ -48,6 +48,7 @@ int cmd_vms(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_bootargs(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -80,12 +80,16 @@ static void print_status(void)
 
 static void print_record(const struct trace_record *r)
 {
-	char payload[160];
+	char payload[160], htinst[32] = "";
 
 	decode_trace_payload(r->kind, r->payload, payload, sizeof(payload));
-	console_printf("#%lu t=%lu h%u vm%u.%u %s sepc 0x%lx stval 0x%lx%s%s cost %u\n", (unsigned long)r->seq,
+	/* htinst: the transformed instruction, or 0 where the hart gives none
+	 * (QEMU 7.2) and hvscope read the instruction itself */
+	if (r->kind == TRACE_MMIO)
+		snprintf(htinst, sizeof(htinst), " htinst 0x%lx", (unsigned long)r->htinst);
+	console_printf("#%lu t=%lu h%u vm%u.%u %s sepc 0x%lx stval 0x%lx%s%s%s cost %u\n", (unsigned long)r->seq,
 		       (unsigned long)r->time, r->hart, r->vm, r->vcpu, decode_cause_name(r->scause),
-		       (unsigned long)r->sepc, (unsigned long)r->stval, payload[0] ? " " : "", payload, r->cost);
+		       (unsigned long)r->sepc, (unsigned long)r->stval, payload[0] ? " " : "", payload, htinst, r->cost);
 }
 
 static int trace_filter(int argc, char **argv)

@@ -1,4 +1,4 @@
-/* VM and machine commands: version mem quit vms pause resume reset kill dump log. */
+/* VM and machine commands: version mem quit vms pause resume reset bootargs kill dump log. */
 #include "console/cmd.h"
 #include "lib/printf.h"
 
@@ -95,6 +95,36 @@ int cmd_resume(int argc, char **argv)
 int cmd_reset(int argc, char **argv)
 {
 	return vm_action(argc, argv, con->vm_reset, "reset: image reloaded, vCPU 0 at its entry");
+}
+
+/* bootargs N [TEXT...]: what /chosen/bootargs says at the VM's next reset. */
+int cmd_bootargs(int argc, char **argv)
+{
+	char text[128];
+	const char *why = "failed";
+	size_t n = 0;
+	int vm;
+
+	if (argc < 2)
+		return console_usage("bootargs");
+	if (console_parse_vm(argv[1], &vm))
+		return -1;
+	text[0] = '\0';
+	for (int i = 2; i < argc; i++) {
+		int w = snprintf(text + n, sizeof(text) - n, i > 2 ? " %s" : "%s", argv[i]);
+		if (w < 0 || (size_t)w >= sizeof(text) - n) {
+			console_error("bootargs: longer than %u characters", (unsigned)sizeof(text) - 1);
+			return -1;
+		}
+		n += (size_t)w;
+	}
+	if (argc > 2 && con->vm_set_bootargs(vm, text, &why)) {
+		console_error("bootargs vm%d: %s", vm, why);
+		return -1;
+	}
+	console_printf("vm%d bootargs: \"%s\"%s\n", vm, con->vm_bootargs(vm),
+		       argc > 2 ? " (from its next reset: reset N)" : "");
+	return 0;
 }
 
 int cmd_kill(int argc, char **argv)

@@ -33,6 +33,7 @@ const struct console_cmd console_commands[] = {
 	{ "pause", "N", "stop running a VM's vCPUs until resume", cmd_pause },
 	{ "resume", "N", "let a paused VM run again", cmd_resume },
 	{ "reset", "N", "reboot a VM from its image (its disk stays)", cmd_reset },
+	{ "bootargs", "N [TEXT...]", "show or set the VM's bootargs for its next reset", cmd_bootargs },
 	{ "kill", "N", "stop a VM for good", cmd_kill },
 	{ "dump", "N", "print the VM's post-mortem report again", cmd_dump },
 	{ "log", "N", "the VM's buffered console output", cmd_log },

@@ -60,7 +60,7 @@ struct console_trace_state {
 	uint64_t recorded;		/* records ever written, all harts */
 };
 
-#define CONSOLE_SBI_EXTS 8
+#define CONSOLE_SBI_EXTS 9
 #define CONSOLE_MMIO_DEVS 4
 struct console_stats {
 	uint64_t exits;
@@ -92,6 +92,9 @@ struct console_ops {
 	int (*vm_resume)(int vm, const char **why);
 	int (*vm_reset)(int vm, const char **why);
 	int (*vm_kill)(int vm, const char **why);
+	/* The kernel command line the VM's device tree gets at its next (re)start. */
+	const char *(*vm_bootargs)(int vm);
+	int (*vm_set_bootargs)(int vm, const char *text, const char **why);
 	bool (*vm_dump)(int vm);		/* print the post-mortem; false: none */
 	size_t (*vm_log)(int vm, char *buf, size_t size, uint64_t *dropped);
 

@@ -20,7 +20,7 @@
 #define VM_UART_SIZE        0x100UL
 #define VM_UART_IRQ         10
 #define VM_PLIC_BASE        0x0c000000UL
-#define VM_PLIC_SIZE        0x4000000UL
+#define VM_PLIC_SIZE        0x600000UL   /* QEMU virt: VIRT_PLIC_SIZE(VIRT_CPUS_MAX * 2) */
 #define VM_PLIC_NDEV        95       /* QEMU virt: VIRT_IRQCHIP_NUM_SOURCES - 1 */
 #define VM_VIRTIO_BASE      0x10001000UL
 #define VM_VIRTIO_STRIDE    0x1000UL

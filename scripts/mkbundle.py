@@ -15,15 +15,22 @@ Config format (INI-like; '#' starts a comment):
     adue    = on               # off: never enable henvcfg.ADUE for this VM
     disk    = auto             # a virtio-blk disk at the VM's 0x10001000: `auto` is
                                # <disk-dir>/<config>-<vm>.img (made from --disk-template
-                               # on first use), or a raw image PATH that must exist
+                               # on first use); `copy:PATH` is the same file made from
+                               # PATH instead (so VMs can start from one image, each
+                               # keeping its own copy); or a raw image PATH used as is,
+                               # which must exist (only auto and copy: create an image)
     ad_emulation = on          # default: on when ADUE is off or the hart lacks it
+    virtio  = strict           # default `qemu`: the disk answers as QEMU's does; `strict`
+                               # as hvscope did before (VendorID "hvsc", FEATURES_OK only
+                               # with VERSION_1), to replay drivers that reject it
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Relative paths (image, initrd,
 disk) are relative to the directory mkbundle runs in: the repository root
 under `make run`.  At most 8 VMs, 1..4 vCPUs each, RAM a multiple of 2M and
-at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every problem is reported as one
-line `mkbundle: CONFIG:LINE: message` and exit status 1.
+at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every
+problem is reported as one line `mkbundle: CONFIG:LINE: message` and exit
+status 1.
 The binary layout matches hypervisor/core/bundle.h.
 
 `--qemu-args` prints, instead of writing a bundle, the QEMU options that attach
@@ -46,7 +53,8 @@ VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
 FLAG_NO_AD_EMUL = 4
-KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk"}
+FLAG_VIRTIO_STRICT = 8
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk", "virtio"}
 
 
 class ConfigError(Exception):
@@ -188,6 +196,12 @@ def build_vm(vm, path):
         flags |= FLAG_NO_ADUE
     if "ad_emulation" in vm:
         flags |= FLAG_AD_EMUL if parse_bool(*vm["ad_emulation"]) else FLAG_NO_AD_EMUL
+    if "virtio" in vm:
+        value, vwhere = vm["virtio"]
+        if value not in ("qemu", "strict"):
+            raise ConfigError(f"{vwhere}: vm {name}: virtio must be qemu or strict, got '{value}'")
+        if value == "strict":
+            flags |= FLAG_VIRTIO_STRICT
     return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
                 flags=flags, bootargs=bootargs, initrd=initrd)
 
@@ -218,29 +232,39 @@ def write_bundle(vms, out):
 
 
 def vm_disks(config, raw_vms, disk_dir):
-    """[(vm index from 1, serial, image path)] for the VMs with a `disk =`."""
+    """[(vm index from 1, serial, image path, template or None)] for the VMs
+    with a `disk =`; template: where a missing image is copied from (None:
+    --disk-template)."""
     stem = os.path.splitext(os.path.basename(config))[0]
     disks = []
     for i, vm in enumerate(raw_vms, 1):
         if "disk" not in vm:
             continue
         value, where = vm["disk"]
-        path = os.path.join(disk_dir, f"{stem}-{vm['name']}.img") if value == "auto" else value
+        template = None
+        own = os.path.join(disk_dir, f"{stem}-{vm['name']}.img")
+        if value.startswith("copy:"):
+            template, path = value[5:].strip(), own
+            if not os.path.isfile(template):
+                raise ConfigError(f"{where}: vm {vm['name']}: disk = copy:{template}: no such image to copy")
+        else:
+            path = own if value == "auto" else value
         if not path or any(c.isspace() for c in path):
             raise ConfigError(f"{where}: vm {vm['name']}: disk path '{path}' is empty or has blanks")
-        # Only `auto` makes an image: a path that does not exist is a typo, never a new disk.
-        if value != "auto" and not os.path.isfile(path):
+        # Only auto and copy: make an image: a PATH that does not exist is a typo, never a new disk.
+        if value != "auto" and template is None and not os.path.isfile(path):
             raise ConfigError(f"{where}: vm {vm['name']}: disk image '{path}' does not exist "
-                              "(only 'disk = auto' creates one; fix the path)")
-        disks.append((i, f"vm{i}-{vm['name']}"[:20], path))
+                              "(only 'disk = auto' or 'copy:PATH' creates one; fix the path)")
+        disks.append((i, f"vm{i}-{vm['name']}"[:20], path, template))
     return disks
 
 
-def qemu_disk_args(disks, template):
-    """QEMU options for the disks; missing `auto` images are copied from template
-    (vm_disks has refused every other missing path)."""
+def qemu_disk_args(disks, default_template):
+    """QEMU options for the disks; missing `auto`/`copy:` images are copied from
+    their template (vm_disks has refused every other missing path)."""
     args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
-    for i, serial, path in disks:
+    for i, serial, path, template in disks:
+        template = template or default_template
         if not os.path.isfile(path):
             if not template or not os.path.isfile(template):
                 raise ConfigError(f"disk image '{path}' does not exist and there is no --disk-template "
@@ -277,7 +301,7 @@ def main():
             print(" ".join(qemu_disk_args(disks, args.disk_template)))
             return
         vms = [build_vm(vm, args.config) for vm in raw_vms]
-        for i, serial, _path in disks:
+        for i, serial, _path, _template in disks:
             vms[i - 1]["disk_serial"] = serial.encode()
         host_ram = parse_size(args.host_ram, "--host-ram")
         need = sum(vm["ram"] for vm in vms)

@@ -102,7 +102,7 @@ def format_report(vm, walks, trace_lines):
         lines.append(f"  first fault of the chain: scause 0x{pm['first_scause']:x} "
                      f"{cause_name(pm['first_scause'])}, sepc 0x{pm['first_sepc']:x} "
                      f"stval 0x{pm['first_stval']:x}")
-        lines += walks(pm["first_scause"], pm["first_stval"], pm["first_stval"])
+        lines += walks(pm["first_scause"], pm["first_stval"], pm["first_gpa"])
     lines += trace_lines
     lines.append(f"diagnosis: {pm['diagnosis']}")
     lines.append(f"=== end of report (vm{vm['id']} stopped; other VMs keep running; "

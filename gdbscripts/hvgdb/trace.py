@@ -157,6 +157,10 @@ def format_record(r: Record):
     """`#seq t=time hH vmN.V cause sepc .. stval ..[ payload] cost N`, as the
     console's `trace` prints a record."""
     extra = payload_text(r)
+    if r.kind_name == "mmio":
+        # htinst: the transformed instruction, or 0 where the hart gives none
+        # (QEMU 7.2) and hvscope read the instruction itself
+        extra += f" htinst 0x{r.htinst:x}"
     return (f"#{r.seq} t={r.time} h{r.hart} vm{r.vm}.{r.vcpu} {cause_name(r.scause)} "
             f"sepc 0x{r.sepc:x} stval 0x{r.stval:x}" + (f" {extra}" if extra else "")
             + f" cost {r.cost}")

@@ -9,7 +9,10 @@
  *   escape: done
  * Steps, in order: ram (load past RAM end), low (store to 0x1000),
  * dev (load from 0x02000000, a CLINT's place), high (load from 64 GiB).
- * Bootargs "escape=<name>" limits the run to that step.
+ * Bootargs "escape=<name>" limits the run to that step; "nohandler" clears
+ * stvec before each access, so a fault has nowhere to go (the guest then
+ * faults at address 0 for ever: under hvscope the fault-loop detector stops
+ * it with a report that names the first fault).
  */
 #include "guest.h"
 
@@ -64,12 +67,16 @@ static int store_stuck(volatile uint64_t *p)
 	return !trapped && v == STORE_PATTERN;
 }
 
+static int no_handler;
+
 static void try_access(const struct attempt *a)
 {
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)a->addr;
 
 	printf("escape: try %s addr=0x%lx\n", a->name, (unsigned long)a->addr);
 	trapped = 0;
+	if (no_handler)
+		csr_write(stvec, 0);
 	if (a->access == LOAD)
 		(void)*p;
 	else
@@ -106,6 +113,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 		printf("escape: no /memory in the device tree\n");
 	attempts[0].addr = ram_base + ram_size + 0x1000;
 	bootarg_escape(dtb, only, sizeof(only));
+	no_handler = strstr_const(fdt_get_bootargs(dtb), "nohandler") != 0;
 	for (i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
 		if (!only[0] || !strcmp(only, attempts[i].name))
 			try_access(&attempts[i]);

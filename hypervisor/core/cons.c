@@ -15,6 +15,7 @@ static bool prefix_pending;
 static bool at_line_start = true;
 static int line_owner;			/* who wrote the current partial line: 0 = hv */
 static char logdir[96];
+static int log_capped_vm;	/* a VM whose log just reached CONS_LOG_MAX */
 
 static void out_raw(char c)
 {
@@ -87,11 +88,42 @@ void cons_vm_attach(struct vm *vm)
 		hv_printf("hvscope: cannot open log %s\n", path);
 }
 
-static void log_flush(struct cons_ring *r)
+/* Append to a VM's log file, up to CONS_LOG_MAX bytes in all; cons_lock held. */
+static void log_append(struct vm *vm, const char *text, unsigned len)
 {
-	if (r->log_fd >= 0 && r->line_len)
-		semihost_write(r->log_fd, r->line, r->line_len);
+	static const char capped[] = "\n[hvscope: log file capped at 8 MiB; later output is not logged]\n";
+	struct cons_ring *r = &vm->cons;
+
+	if (r->log_fd < 0 || r->log_bytes >= CONS_LOG_MAX)
+		return;
+	if (len > CONS_LOG_MAX - r->log_bytes)
+		len = (unsigned)(CONS_LOG_MAX - r->log_bytes);
+	semihost_write(r->log_fd, text, len);
+	r->log_bytes += len;
+	if (r->log_bytes < CONS_LOG_MAX)
+		return;
+	semihost_write(r->log_fd, capped, sizeof(capped) - 1);
+	log_capped_vm = vm->id;		/* said on the terminal once cons_lock is free */
+}
+
+static void log_flush(struct vm *vm)
+{
+	struct cons_ring *r = &vm->cons;
+
+	if (r->line_len)
+		log_append(vm, r->line, r->line_len);
 	r->line_len = 0;
+}
+
+/* The one terminal line for a log that reached its cap (cons_lock not held). */
+static void log_cap_notice(void)
+{
+	int id = __atomic_exchange_n(&log_capped_vm, 0, __ATOMIC_ACQ_REL);
+	struct vm *vm = id ? vm_get(id) : 0;
+
+	if (vm)
+		hv_printf("vm%d: %s: log file reached 8 MiB; later output is not logged "
+			  "(Ctrl-T %d and hv> log %d still show its latest output)\n", id, vm->name, id, id);
 }
 
 void cons_vm_output(struct vm *vm, char c)
@@ -106,12 +138,29 @@ void cons_vm_output(struct vm *vm, char c)
 		out_raw(c);
 		r->shown = r->written;
 	}
-	if (r->log_fd >= 0) {
+	if (r->log_fd >= 0 && r->log_bytes < CONS_LOG_MAX) {
 		r->line[r->line_len++] = c;
 		if (c == '\n' || r->line_len == sizeof(r->line))
-			log_flush(r);
+			log_flush(vm);
 	}
 	spin_unlock(&cons_lock);
+	if (log_capped_vm)
+		log_cap_notice();
+}
+
+/* A hypervisor line about this VM (reports) goes into its log too. */
+void cons_vm_log(struct vm *vm, const char *text)
+{
+	struct cons_ring *r = &vm->cons;
+
+	if (r->log_fd < 0)
+		return;
+	spin_lock(&cons_lock);
+	log_flush(vm);
+	log_append(vm, text, strlen(text));
+	spin_unlock(&cons_lock);
+	if (log_capped_vm)
+		log_cap_notice();
 }
 
 static void ring_put(struct cons_ring *r, char c)
@@ -153,11 +202,11 @@ void cons_vm_report(struct vm *vm, const char *text)
 		line_owner = 0;
 	if (focus == vm->id)
 		r->shown = r->written;
-	if (r->log_fd >= 0) {
-		log_flush(r);
-		semihost_write(r->log_fd, text, strlen(text));
-	}
+	log_flush(vm);
+	log_append(vm, text, strlen(text));
 	spin_unlock(&cons_lock);
+	if (log_capped_vm)
+		log_cap_notice();
 }
 
 /* Replay what a VM printed while it did not have focus; cons_lock held. */

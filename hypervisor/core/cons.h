@@ -27,11 +27,20 @@ struct cons_ring {
 	char line[160];		/* pending log line */
 	unsigned line_len;
 	long log_fd;		/* semihosting handle, -1 = no log */
+	uint64_t log_bytes;	/* written to the log file, capped at CONS_LOG_MAX */
 };
+
+/*
+ * A VM's log file grows to at most this; then one last line in it and one
+ * notice on the terminal, and the file is left alone (the ring still keeps
+ * the VM's latest output for focus and `hv> log`).
+ */
+#define CONS_LOG_MAX (8UL << 20)
 
 void cons_init(const char *logdir);
 void cons_vm_attach(struct vm *vm);
 void cons_vm_output(struct vm *vm, char c);
+void cons_vm_log(struct vm *vm, const char *text);
 void cons_vm_report(struct vm *vm, const char *text);
 void cons_input(char c);
 void cons_poll_input(void);

@@ -118,7 +118,8 @@ static const char *state_refusal(enum vm_state s)
 	switch (s) {
 	case VM_RUNNING: return "it is running";
 	case VM_PAUSED: return "it is paused";
-	case VM_STOPPED: return "it is stopped (killed)";
+	case VM_STOPPED: return "it is stopped";
+	case VM_RESETTING: return "it is resetting";
 	default: return "it is dead (dump N shows why; reset N restarts it)";
 	}
 }
@@ -195,9 +196,42 @@ static int glue_vm_reset(int id, const char **why)
 {
 	struct vm *vm = glue_vm(id);
 
+	uint32_t gen = __atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE);
+	uint64_t deadline = arch_time() + hv_timebase;
+	struct vcpu *self = self_vcpu();
+
 	(void)why;
 	vm_reset(vm, "hv> reset");
-	vm->stop_reason[0] = '\0';
+	/*
+	 * The reset happens once the VM's vCPUs have left their harts: wait
+	 * (at most a second) so the reply shows the VM running again, unless
+	 * one of them is loaded right here, under this console call: then it
+	 * happens as soon as the call returns, and `vms` says "resetting".
+	 */
+	if (self && self->vm == vm)
+		return 0;
+	while (__atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE) == gen && arch_time() < deadline)
+		;
+	return 0;
+}
+
+static const char *glue_vm_bootargs(int id)
+{
+	return glue_vm(id)->image.bootargs;
+}
+
+/* Taken by vmfdt_build() at the VM's next (re)start; a running VM is unaffected until then. */
+static int glue_vm_set_bootargs(int id, const char *text, const char **why)
+{
+	struct vm *vm = glue_vm(id);
+
+	if (strlen(text) >= sizeof(vm->image.bootargs)) {
+		*why = "longer than a VM's bootargs can be (127 characters)";
+		return -1;
+	}
+	spin_lock(&vm->lock);
+	strncpy_safe(vm->image.bootargs, text, sizeof(vm->image.bootargs));
+	spin_unlock(&vm->lock);
 	return 0;
 }
 
@@ -542,6 +576,8 @@ static const struct console_ops hv_console_ops = {
 	.vm_pause = glue_vm_pause,
 	.vm_resume = glue_vm_resume,
 	.vm_reset = glue_vm_reset,
+	.vm_bootargs = glue_vm_bootargs,
+	.vm_set_bootargs = glue_vm_set_bootargs,
 	.vm_kill = glue_vm_kill,
 	.vm_dump = glue_vm_dump,
 	.vm_log = glue_vm_log,

@@ -8,12 +8,14 @@
  *   A/D             the first fault of the chain (or the fault) is a VS-stage
  *                   page fault whose only reason is a clear A or D bit
  *   SRST            the guest shut itself down reporting a system failure
+ *   guest-physical  the first fault of the chain is a guest-page fault
+ *                   outside RAM or on no device (the guest got an access
+ *                   fault, as on QEMU, and had no handler for it), or
+ *                   inside RAM without a G-stage mapping (a hypervisor bug)
  *   no trap vector  the guest died fetching at its own stvec: the trap it
  *                   took there (vscause at vsepc) is the real cause;
  *                   an illegal instruction is named as such
  *   illegal insn    a fault loop on an illegal instruction
- *   guest-physical  a guest-page fault outside RAM, on no device, or inside
- *                   RAM without a G-stage mapping (a hypervisor bug)
  *   MMIO            a device access the hypervisor cannot emulate
  *   anything else   the cause, and where to look
  */
@@ -132,25 +134,40 @@ static bool diagnose_trap_vector(struct vm *vm, struct vm_postmortem *pm)
 	return true;
 }
 
-static void diagnose_guest_physical(struct vm *vm, struct vm_postmortem *pm)
+/*
+ * A guest-physical access that is neither RAM nor a device of the VM.  The
+ * guest got an access fault for it, as on QEMU (vdev/mmio.c); a guest with
+ * no handler for that then loops at its vector, so this is usually the
+ * first fault of the chain.
+ */
+static void diagnose_guest_physical(struct vm *vm, struct vm_postmortem *pm, uint64_t scause, uint64_t gpa,
+				    uint64_t pc)
 {
-	uint64_t gpa = pm->htval << 2 | (pm->stval & 3);
 	uint64_t ram_end = VM_RAM_BASE + vm->ram_size;
-	const char *acc = access_name(pm->scause);
+	const char *acc = access_name(scause);
 	int id = vm->id;
 
 	if (gpa >= VM_RAM_BASE && gpa < ram_end)
 		SAY("G-stage", "%s at gpa 0x%lx (pc 0x%lx) is inside vm%d's RAM but has no G-stage mapping "
-		    "-> a hypervisor bug: keep this report (hv> dump %d) and the gdb dump", acc, gpa, pm->sepc,
-		    id, id);
-	else if (gpa >= VM_RAM_BASE || pm->scause == CAUSE_FETCH_GUEST_PAGE_FAULT)
-		SAY("outside RAM", "%s at gpa 0x%lx (pc 0x%lx) is outside vm%d's RAM 0x%lx..0x%lx, so nothing maps "
-		    "it -> a bad pointer in the guest (xlate %d VA shows its translation), or more RAM (ram = "
-		    "in its config)", acc, gpa, pm->sepc, id, VM_RAM_BASE, ram_end - 1, id);
+		    "-> a hypervisor bug: keep this report (hv> dump %d) and the gdb dump", acc, gpa, pc, id, id);
+	else if (gpa >= VM_RAM_BASE || scause == CAUSE_FETCH_GUEST_PAGE_FAULT)
+		SAY("outside RAM", "%s at gpa 0x%lx (pc 0x%lx) is outside vm%d's RAM 0x%lx..0x%lx (an access "
+		    "fault, as on QEMU) -> a bad pointer in the guest (xlate %d VA shows its translation), or "
+		    "more RAM (ram = in its config)", acc, gpa, pc, id, VM_RAM_BASE, ram_end - 1, id);
 	else
-		SAY("MMIO to no device", "%s at gpa 0x%lx (pc 0x%lx) hits no device of vm%d (uart 0x%lx, plic 0x%lx, "
-		    "virtio-blk 0x%lx with disk =) -> give it the device in its config or fix the guest's address",
-		    acc, gpa, pm->sepc, id, VM_UART_BASE, VM_PLIC_BASE, VM_VIRTIO_BASE);
+		SAY("MMIO to no device", "%s at gpa 0x%lx (pc 0x%lx) hits no device of vm%d (uart 0x%lx, plic "
+		    "0x%lx, virtio-mmio 0x%lx..0x%lx; an access fault, as on QEMU) -> give it the device in its "
+		    "config or fix the guest's address", acc, gpa, pc, id, VM_UART_BASE, VM_PLIC_BASE,
+		    VM_VIRTIO_BASE, VM_VIRTIO_BASE + VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE - 1);
+}
+
+/* The first fault of the chain was an access to neither RAM nor a device (the fetch at 0 only followed). */
+static bool diagnose_hole_first(struct vm *vm, struct vm_postmortem *pm)
+{
+	if (!pm->has_first || !is_guest_page_fault(pm->first_scause))
+		return false;
+	diagnose_guest_physical(vm, pm, pm->first_scause, pm->first_gpa, pm->first_sepc);
+	return true;
 }
 
 void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
@@ -164,6 +181,8 @@ void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
 		    "-> its last console lines say why: hv> log %d", pm->sepc, id);
 		return;
 	}
+	if (diagnose_hole_first(vm, pm))
+		return;
 	if (diagnose_trap_vector(vm, pm))
 		return;
 	if (pm->scause == CAUSE_ILLEGAL_INSTRUCTION) {
@@ -173,7 +192,7 @@ void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
 		return;
 	}
 	if (is_guest_page_fault(pm->scause) && contains(pm->why, "no device")) {
-		diagnose_guest_physical(vm, pm);
+		diagnose_guest_physical(vm, pm, pm->scause, pm->htval << 2 | (pm->stval & 3), pm->sepc);
 		return;
 	}
 	if (is_guest_page_fault(pm->scause)) {

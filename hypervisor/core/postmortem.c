@@ -68,6 +68,7 @@ static void find_first_in(struct vm_postmortem *pm, const struct trace_record *r
 		pm->first_scause = r->scause;
 		pm->first_sepc = r->sepc;
 		pm->first_stval = r->stval;
+		pm->first_gpa = r->htval << 2 | (r->stval & 3);
 		pm->has_first = true;
 		return;
 	}
@@ -226,7 +227,7 @@ static void print_report(struct vm *vm)
 	if (pm->has_first) {
 		out(vm, "  first fault of the chain: scause 0x%lx %s, sepc 0x%lx stval 0x%lx\n", pm->first_scause,
 		    decode_cause_name(pm->first_scause), pm->first_sepc, pm->first_stval);
-		print_walks(vm, pm, pm->first_scause, pm->first_stval, pm->first_stval);
+		print_walks(vm, pm, pm->first_scause, pm->first_stval, pm->first_gpa);
 	}
 	print_trace(vm, pm->vcpu);
 	out(vm, "diagnosis: %s\n", pm->diagnosis);
@@ -258,6 +259,6 @@ void postmortem_announce(struct vm *vm)
 	print_report(vm);
 	to_vm_console = false;
 	spin_unlock(&report_lock);
-	hv_printf("vm%d: %s dead: %s%s (hv> dump %d)\n", vm->id, vm->name, vm->pm.loop ? "fault loop, " : "",
+	vm_notice(vm, "vm%d: %s dead: %s%s (hv> dump %d)\n", vm->id, vm->name, vm->pm.loop ? "fault loop, " : "",
 		  vm->pm.tag, vm->id);
 }

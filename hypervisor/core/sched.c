@@ -53,11 +53,45 @@ struct vcpu *sched_pick(void)
 	return found;
 }
 
+/* v left its hart: a hart_stop'ed vCPU is OFF only from now on (HSM STOP_PENDING). */
 void sched_release(struct vcpu *v)
 {
 	spin_lock(&sched_lock);
 	v->running = false;
+	if (v->state == VCPU_STOP_PENDING)
+		__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_RELEASE);
 	spin_unlock(&sched_lock);
+}
+
+/* HSM hart_start: true if v was OFF and is now START_PENDING for the caller. */
+bool sched_claim_start(struct vcpu *v)
+{
+	bool claimed;
+
+	spin_lock(&sched_lock);
+	claimed = v->state == VCPU_OFF && !v->running;
+	if (claimed)
+		v->state = VCPU_START_PENDING;
+	spin_unlock(&sched_lock);
+	return claimed;
+}
+
+/*
+ * True for exactly one caller once none of the VM's vCPUs is on a hart and
+ * *flag is set (it is cleared): whoever gets true does the work that waited.
+ */
+bool sched_claim_idle_vm(struct vm *vm, volatile uint32_t *flag)
+{
+	bool claimed = true;
+
+	spin_lock(&sched_lock);
+	for (unsigned i = 0; i < vm->vcpu_count && claimed; i++)
+		if (vm->vcpus[i].running)
+			claimed = false;
+	if (claimed)
+		claimed = __atomic_exchange_n(flag, 0, __ATOMIC_ACQ_REL) != 0;
+	spin_unlock(&sched_lock);
+	return claimed;
 }
 
 /* Returns the hart the vCPU runs on (to interrupt it), or -1. */
@@ -81,7 +115,13 @@ int sched_wake(struct vcpu *v)
 	return hart;
 }
 
-/* Earliest vstimecmp among blocked vCPUs: the idle hart must wake up for it. */
+/*
+ * Earliest vstimecmp among blocked vCPUs that their timer could wake: the
+ * hart must interrupt itself for it.  WFI ends on vsip & vsie whatever
+ * sstatus.SIE says, so a vCPU with vsie.STIE clear sleeps through its timer:
+ * counting its deadline (often long past: "timer fired, now halt") would
+ * make every guest entry on every hart take a host timer interrupt at once.
+ */
 uint64_t sched_next_deadline(void)
 {
 	uint64_t next = UINT64_MAX;
@@ -89,7 +129,8 @@ uint64_t sched_next_deadline(void)
 	spin_lock(&sched_lock);
 	for (unsigned i = 0; i < run_count; i++) {
 		struct vcpu *v = run_list[i];
-		if (v->state == VCPU_BLOCKED && !v->running && v->vm->state == VM_RUNNING) {
+		if (v->state == VCPU_BLOCKED && !v->running && v->vm->state == VM_RUNNING &&
+		    (v->vsie & 1UL << IRQ_S_TIMER)) {
 			uint64_t t = v->vstimecmp - v->htimedelta;
 			if (t < next)
 				next = t;
@@ -162,6 +203,7 @@ static void run_vcpu(struct vcpu *v)
 	}
 	vcpu_put(v);
 	sched_release(v);
+	vm_vcpu_left(v);
 }
 
 /* Nothing to run: sleep until an interrupt (SIE stays 0; WFI wakes on sie bits). */

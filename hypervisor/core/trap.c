@@ -151,6 +151,15 @@ static int trap_virtual_insn(struct vcpu *v, struct exit_info *e)
 
 	switch (insn) {
 	case INSN_WFI:
+		/*
+		 * From VU-mode WFI always traps here; natively a U-mode WFI
+		 * is an illegal instruction (privileged spec, "Wait for
+		 * Interrupt"): a guest's user process must not idle its kernel.
+		 */
+		if (!(v->regs.sstatus & SSTATUS_SPP)) {
+			vcpu_inject_exception(v, CAUSE_ILLEGAL_INSTRUCTION, insn);
+			return 0;
+		}
 		/* VTW=1: a waiting vCPU gives up its hart until an interrupt for it. */
 		e->advance = 4;
 		if (!vcpu_has_interrupt_loaded(v)) {
@@ -212,33 +221,6 @@ void trap_handle_host_interrupts(void)
 			cons_poll_input();
 			plic_complete(irq, ctx);
 		}
-	}
-}
-
-/*
- * SBI calls and MMIO accesses leave no payload in exit_info, so that the
- * exit path costs nothing extra with tracing off; on the traced path it is
- * filled in here from what the handler left behind.  A completed SBI call
- * still has its EID/FID in a7/a6 (the SBI spec preserves them) and its
- * result in a0/a1.
- */
-static void trace_fill_payload(struct vcpu *v, struct exit_info *e)
-{
-	if (e->kind != TRACE_EXIT)
-		return;
-	if (e->scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL) {
-		uint64_t eid = v->regs.x[REG_A7];
-		uint64_t err = (uint32_t)v->regs.x[REG_A0];
-
-		e->kind = TRACE_SBI;
-		e->payload[0] = eid;
-		e->payload[1] = v->regs.x[REG_A6];
-		/* legacy calls (EID < 0x10) return a0 only */
-		e->payload[2] = err << 32 | (eid < 0x10 ? 0 : (uint32_t)v->regs.x[REG_A1]);
-	} else if ((e->scause == CAUSE_LOAD_GUEST_PAGE_FAULT || e->scause == CAUSE_STORE_GUEST_PAGE_FAULT) &&
-		   e->advance) {
-		e->kind = TRACE_MMIO;
-		mmio_trace_payload(v, e, e->payload);
 	}
 }
 
@@ -328,13 +310,10 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
-	if (tracing) {
-		trace_fill_payload(v, &e);	/* first: an MMIO record is filtered as class mmio */
-		if (trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
-			if (failed)
-				e.kind = TRACE_STOP;
-			trace_exit(v, &e, t0);
-		}
+	if (tracing && trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
+		if (failed)
+			e.kind = TRACE_STOP;
+		trace_exit(v, &e, t0);
 	}
 	if (failed) {
 		vm_died(v, &e, false);

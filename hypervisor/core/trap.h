@@ -29,7 +29,6 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
 /* Handlers in other files. */
 int sbi_handle_ecall(struct vcpu *v, struct exit_info *e);
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e);
-void mmio_trace_payload(struct vcpu *v, const struct exit_info *e, uint64_t payload[3]);
 const char *mmio_dev_name_at(unsigned slot);
 
 #endif

@@ -37,6 +37,8 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	v->htimedelta = 0;
 	v->fp_live = true;
 	v->ssip_pending = 0;
+	/* Its next entry, on whatever hart: no VS TLB entry or fetched code from before. */
+	v->flush_pending = 1;
 	faultloop_reset(&v->loop);
 }
 

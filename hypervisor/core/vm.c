@@ -9,6 +9,8 @@
 #include "mem/page.h"
 #include "mem/pte.h"
 #include "lib/printf.h"
+#include "lib/ratelimit.h"
+#include <stdarg.h>
 #include "lib/string.h"
 #include "vdev/vvirtio_blk.h"
 
@@ -23,9 +25,9 @@ struct vm *vm_get(int id)
 
 const char *vm_state_name(enum vm_state s)
 {
-	static const char *const names[] = { "running", "paused", "stopped", "dead" };
+	static const char *const names[] = { "running", "paused", "stopped", "dead", "resetting" };
 
-	return (unsigned)s < 4 ? names[s] : "?";
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 bool vm_gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len)
@@ -175,6 +177,7 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
 	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
 		return -1;
+	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
 	return 0;
 }
 
@@ -254,9 +257,44 @@ void vm_start(struct vm *vm)
 	vm->started_at = arch_time();
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		sched_add(&vm->vcpus[i]);
-	hv_printf("vm%d: %s started (%u vCPU%s, %lu MiB, entry 0x%lx, ADUE %s, A/D emulation %s)\n",
+	vm_notice(vm, "vm%d: %s started (%u vCPU%s, %lu MiB, entry 0x%lx, ADUE %s, A/D emulation %s)\n",
 		  vm->id, vm->name, vm->vcpu_count, vm->vcpu_count > 1 ? "s" : "", vm->ram_size >> 20,
 		  vm->image.entry, vm->adue ? "on" : "off", vm->ad_emulation ? "on" : "off");
+}
+
+/*
+ * Lifecycle lines (started, rebooting, stopped, dead) reach the terminal
+ * whatever has focus, so a VM that reboots in a loop could bury everything
+ * else: at most VM_NOTICE_BURST per VM_NOTICE_SECONDS, then one line saying
+ * so, and the count of what was held back in front of the next one.  The
+ * VM's log file gets every line.
+ */
+#define VM_NOTICE_BURST 5
+#define VM_NOTICE_SECONDS 10
+
+void vm_notice(struct vm *vm, const char *fmt, ...)
+{
+	char line[192];
+	unsigned held;
+	va_list ap;
+	bool show;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	cons_vm_log(vm, line);
+	spin_lock(&vm->lock);
+	show = ratelimit_allow(&vm->notices, arch_time(), hv_timebase * VM_NOTICE_SECONDS,
+			       VM_NOTICE_BURST, &held);
+	spin_unlock(&vm->lock);
+	if (show && held)
+		hv_printf("vm%d: %s: %u lifecycle messages suppressed (its log has them all)\n",
+			  vm->id, vm->name, held);
+	if (show)
+		hv_printf("%s", line);
+	else if (vm->notices.suppressed == 1)
+		hv_printf("vm%d: %s: more than %d lifecycle messages in %d s; holding them back "
+			  "(hv> vms shows its state)\n", vm->id, vm->name, VM_NOTICE_BURST, VM_NOTICE_SECONDS);
 }
 
 /* Stop every vCPU of the VM; the others VMs are untouched. */
@@ -274,41 +312,88 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
 		if (&vm->vcpus[i] != this_hart()->current)
 			vcpu_kick(&vm->vcpus[i]);
 	if (state != VM_DEAD)	/* a death is announced with its report (postmortem_announce) */
-		hv_printf("vm%d: %s %s: %s\n", vm->id, vm->name, vm_state_name(state), why);
+		vm_notice(vm, "vm%d: %s %s: %s\n", vm->id, vm->name, vm_state_name(state), why);
 }
 
-/*
- * Reboot a VM from its image (SBI SRST from the guest, or `hv> reset N`):
- * stop it, wait until none of its vCPUs is loaded on a hart, reset its
- * devices, reload the image and start over.  Its disk stays as it is.
- */
-void vm_reset(struct vm *vm, const char *why)
+/* The reset itself: no vCPU of the VM is on a hart, and this caller claimed it. */
+static void vm_do_reset(struct vm *vm)
 {
-	struct vcpu *self = this_hart()->current;
+	bool again;
 
-	spin_lock(&vm->lock);
-	vm->state = VM_PAUSED;
-	spin_unlock(&vm->lock);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-		if (v == self)
-			continue;
-		vcpu_kick(v);
-		while (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE))
-			;
-	}
 	vm->restarts++;
 	vm->stop_reason[0] = '\0';
-	hv_printf("vm%d: %s rebooting (%s)\n", vm->id, vm->name, why);
+	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
 	vvblk_reset(vm);	/* issue 4 */
 	vuart_init(&vm->uart);
 	vplic_init(&vm->plic, vm->vcpu_count);
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
-	/* self is loaded on this hart: put its reset CSR values into the hardware. */
-	if (self && self->vm == vm)
-		vcpu_load(self);
-	vm->state = VM_RUNNING;
+	spin_lock(&vm->lock);
+	again = vm->reset_pending != 0;		/* asked again while we worked */
+	if (vm->state == VM_RESETTING && !again)
+		vm->state = VM_RUNNING;		/* unless killed meanwhile */
+	vm->reset_gen++;
+	spin_unlock(&vm->lock);
+	if (again)
+		vm_reset_try(vm);
+	else
+		vcpu_kick(&vm->vcpus[0]);	/* an idle hart may be asleep */
+}
+
+/* Do a pending reset if no vCPU of the VM is loaded on a hart any more. */
+void vm_reset_try(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->reset_pending, __ATOMIC_ACQUIRE) &&
+	    sched_claim_idle_vm(vm, &vm->reset_pending))
+		vm_do_reset(vm);
+}
+
+/*
+ * Reboot a VM from its image (SBI SRST from the guest, or `hv> reset N`).
+ * This only asks: the VM stops being scheduled, its vCPUs are kicked off
+ * their harts, and whoever lets go of the last one (vm_vcpu_left) does the
+ * reset, or the caller right away when none is loaded.  Nobody waits inside
+ * another vCPU's exit, so two vCPUs asking at once cannot wait for each
+ * other, and a request made while one is pending is the same reset.  The
+ * VM's disk stays as it is.
+ */
+void vm_reset(struct vm *vm, const char *why)
+{
+	spin_lock(&vm->lock);
+	if (vm->reset_pending) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	vm->state = VM_RESETTING;
+	strncpy_safe(vm->reset_why, why, sizeof(vm->reset_why));
+	__atomic_store_n(&vm->reset_pending, 1, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	vm_reset_try(vm);
+}
+
+static bool vm_all_vcpus_off(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (__atomic_load_n(&vm->vcpus[i].state, __ATOMIC_ACQUIRE) != VCPU_OFF)
+			return false;
+	return true;
+}
+
+/*
+ * A vCPU of the VM has just left its hart (run loop, after sched_release):
+ * finish what waited for that.  A VM whose vCPUs all stopped themselves
+ * with HSM hart_stop can never run again: it is stopped, and says so.
+ */
+void vm_vcpu_left(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	if (__atomic_load_n(&vm->reset_pending, __ATOMIC_ACQUIRE))
+		vm_reset_try(vm);
+	if (v->state == VCPU_OFF && vm->state == VM_RUNNING && vm_all_vcpus_off(vm))
+		vm_stop(vm, VM_STOPPED, "every vCPU stopped itself (SBI HSM hart_stop)");
 }
 
 void vm_irq_update(struct vm *vm)

@@ -9,21 +9,30 @@
 #include "arch/vcpu_regs.h"
 #include "core/cons.h"
 #include "core/faultloop.h"
+#include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "mem/gstage.h"
 #include "vdev/vplic.h"
 #include "vdev/vuart.h"
 
-#define VM_SBI_EXT_SLOTS 8
+#define VM_SBI_EXT_SLOTS 9	/* sbi/sbi.c: its extensions, then "unsupported" */
 #define VM_MMIO_DEV_SLOTS 4
 #define VM_INPUT_QUEUE 4096
 
-enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD };
+/* VM_RESETTING: a reset was asked for; it happens once no vCPU is on a hart. */
+enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD, VM_RESETTING };
 
+/*
+ * HSM states (SBI spec, "Hart State Management").  A vCPU is OFF only once it
+ * has left its hart: until then hart_stop leaves it STOP_PENDING, so that a
+ * hart_start cannot reset state the old hart's vcpu_put() would still save.
+ */
 enum vcpu_state {
-	VCPU_OFF,	/* HSM stopped: not started yet or hart_stop'ed */
-	VCPU_RUNNABLE,	/* wants a hart */
-	VCPU_BLOCKED,	/* in WFI, waiting for an interrupt or its vstimecmp */
+	VCPU_OFF,		/* HSM stopped: not started yet or hart_stop'ed, off every hart */
+	VCPU_RUNNABLE,		/* wants a hart */
+	VCPU_BLOCKED,		/* in WFI, waiting for an interrupt or its vstimecmp */
+	VCPU_STOP_PENDING,	/* hart_stop'ed, still loaded on its hart */
+	VCPU_START_PENDING,	/* hart_start claimed it and is resetting it */
 };
 
 /* Exit statistics: counters are only ever incremented by the hart running the vCPU. */
@@ -50,6 +59,7 @@ struct vm_postmortem {
 	uint64_t vsstatus, vsepc, vscause, vstval, vsatp, vstvec;
 	uint64_t hstatus, henvcfg, hgatp, hedeleg, priv_u;
 	uint64_t first_scause, first_sepc, first_stval;	/* where the chain began */
+	uint64_t first_gpa;		/* its guest-physical address (guest-page faults) */
 	bool has_first;
 	uint64_t time;
 	char tag[48];			/* kind of death, for the one-line notice: "A/D" */
@@ -130,6 +140,13 @@ struct vm {
 	uint64_t started_at;
 	unsigned restarts;
 	char stop_reason[96];
+
+	/* Reset requests (vm_reset): serialised, done by the last hart to let go of a vCPU. */
+	volatile uint32_t reset_pending;	/* asked for and not yet claimed */
+	uint32_t reset_gen;			/* completed resets (console waits on it) */
+	char reset_why[32];
+	/* Lifecycle lines (rebooting, stopped, dead): a looping VM must not flood the terminal. */
+	struct ratelimit notices;
 };
 
 extern struct vm vms[VM_MAX];
@@ -140,6 +157,9 @@ int vm_setup(struct vm *vm);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);
 void vm_reset(struct vm *vm, const char *why);
+void vm_reset_try(struct vm *vm);
+void vm_vcpu_left(struct vcpu *v);
+void vm_notice(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vm_console_input(struct vm *vm, char c);
 void vm_console_refill(struct vm *vm);
 void vm_irq_update(struct vm *vm);

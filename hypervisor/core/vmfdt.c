@@ -9,7 +9,6 @@
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "vdev/vvirtio_blk.h"
 
 struct host_info host;
 
@@ -158,15 +157,20 @@ static void cpus_node(struct fdtw *w, const struct vm *vm, const char *isa)
 	fdtw_end_node(w);
 }
 
-/* Issue 4: the VM's disk, virtio-mmio slot 0 as on QEMU virt. */
-static void virtio_node(struct fdtw *w)
+/*
+ * The eight virtio-mmio slots, as QEMU's virt board lists them: slot 0 holds
+ * the VM's disk when it has one, the others read as empty transports
+ * (device ID 0) that drivers skip.
+ */
+static void virtio_node(struct fdtw *w, unsigned slot)
 {
-	uint32_t reg[4] = { 0, (uint32_t)VM_VIRTIO_BASE, 0, (uint32_t)VM_VIRTIO_STRIDE };
+	uint64_t base = VM_VIRTIO_BASE + slot * VM_VIRTIO_STRIDE;
+	uint32_t reg[4] = { 0, (uint32_t)base, 0, (uint32_t)VM_VIRTIO_STRIDE };
 	char name[40];
 
-	snprintf(name, sizeof(name), "virtio_mmio@%lx", VM_VIRTIO_BASE);
+	snprintf(name, sizeof(name), "virtio_mmio@%lx", base);
 	fdtw_begin_node(w, name);
-	fdtw_prop_u32(w, "interrupts", VM_VIRTIO_IRQ(0));
+	fdtw_prop_u32(w, "interrupts", VM_VIRTIO_IRQ(slot));
 	fdtw_prop_u32(w, "interrupt-parent", PHANDLE_PLIC);
 	fdtw_prop_cells(w, "reg", reg, 4);
 	fdtw_prop_str(w, "compatible", "virtio,mmio");
@@ -215,8 +219,8 @@ static void soc_node(struct fdtw *w, const struct vm *vm)
 	fdtw_prop_u32(w, "#address-cells", 0);
 	fdtw_prop_u32(w, "#interrupt-cells", 1);
 	fdtw_end_node(w);
-	if (vvblk_present(vm))
-		virtio_node(w);
+	for (unsigned slot = 0; slot < VM_VIRTIO_SLOTS; slot++)
+		virtio_node(w, slot);
 	fdtw_end_node(w);
 }
 

@@ -59,6 +59,7 @@
 #define VIRTIO_STATUS_FAILED		128U
 
 /* Feature bits (6; 5.2.3). */
+#define VIRTIO_BLK_F_BLK_SIZE		(1ULL << 6)
 #define VIRTIO_BLK_F_FLUSH		(1ULL << 9)
 #define VIRTIO_F_INDIRECT_DESC		(1ULL << 28)
 #define VIRTIO_F_VERSION_1		(1ULL << 32)

@@ -1,15 +1,21 @@
 #include "sbi/sbi.h"
 #include "core/vm.h"
+#include "trace/trace.h"
 
 static const struct sbi_ext *const sbi_exts[] = {
 	&sbi_ext_base, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
 	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
 };
 
+#define SBI_EXT_COUNT (sizeof(sbi_exts) / sizeof(sbi_exts[0]))
+/* Calls to extensions hvscope does not have are counted after the others. */
+#define SBI_UNSUPPORTED_SLOT SBI_EXT_COUNT
+_Static_assert(SBI_UNSUPPORTED_SLOT < VM_SBI_EXT_SLOTS, "sbi_by_ext has no slot for unsupported calls");
+
 /* Name of the extension counted in vcpu_stats.sbi_by_ext[slot], or NULL. */
 const char *sbi_ext_name_at(unsigned slot)
 {
-	return slot < sizeof(sbi_exts) / sizeof(sbi_exts[0]) ? sbi_exts[slot]->name : 0;
+	return slot < SBI_EXT_COUNT ? sbi_exts[slot]->name : slot == SBI_UNSUPPORTED_SLOT ? "unsupported" : 0;
 }
 
 /* The extension for an EID and its slot in sbi_exts[] (-1 when unknown). */
@@ -73,6 +79,14 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 		if (slot < VM_SBI_EXT_SLOTS)
 			v->stats.sbi_by_ext[slot]++;
 		ext->handle(&c);
+	} else {
+		v->stats.sbi_by_ext[SBI_UNSUPPORTED_SLOT]++;	/* `stats` shows them */
+	}
+	if (e->kind == TRACE_EXIT) {	/* `trace` shows the call and its answer */
+		e->kind = TRACE_SBI;
+		e->payload[0] = eid;
+		e->payload[1] = c.fid;
+		e->payload[2] = (uint64_t)(uint32_t)c.error << 32 | (uint32_t)c.value;
 	}
 	if (e->why[0])
 		return -1;

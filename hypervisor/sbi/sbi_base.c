@@ -1,4 +1,5 @@
 #include "sbi/sbi.h"
+#include "arch/sbi_call.h"
 
 enum { BASE_SPEC_VERSION, BASE_IMPL_ID, BASE_IMPL_VERSION, BASE_PROBE_EXT,
        BASE_MVENDORID, BASE_MARCHID, BASE_MIMPID };
@@ -23,7 +24,10 @@ static void base_handle(struct sbi_call_ctx *c)
 	case BASE_PROBE_EXT: c->value = probe(c->arg[0]); break;
 	case BASE_MVENDORID:
 	case BASE_MARCHID:
-	case BASE_MIMPID: c->value = 0; break;
+	case BASE_MIMPID:
+		/* The real hart's IDs, from the firmware, as a native kernel sees them. */
+		c->value = sbi_call(SBI_EXT_BASE, (long)c->fid, 0, 0, 0, 0, 0, 0).value;
+		break;
 	default: c->error = SBI_ERR_NOT_SUPPORTED; break;
 	}
 }

@@ -3,6 +3,14 @@
 
 enum { DBCN_WRITE, DBCN_READ, DBCN_WRITE_BYTE };
 
+/*
+ * Bytes written per debug_console_write call.  The SBI spec lets a write
+ * return fewer bytes than asked (the caller calls again for the rest), and
+ * the call runs with the hart's interrupts off: a guest handing over its
+ * whole RAM must not hold the hart, the console or its neighbours for long.
+ */
+#define DBCN_WRITE_MAX 4096
+
 /* Buffers are guest-physical; they must lie inside the VM's RAM. */
 static void dbcn_handle(struct sbi_call_ctx *c)
 {
@@ -21,6 +29,8 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 			return;
 		}
 		const char *p = vm_gpa_ptr(vm, gpa);
+		if (len > DBCN_WRITE_MAX)
+			len = DBCN_WRITE_MAX;
 		for (unsigned long i = 0; i < len; i++)
 			cons_vm_output(vm, p[i]);
 		c->value = len;

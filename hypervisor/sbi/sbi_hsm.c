@@ -3,7 +3,7 @@
 #include "core/sched.h"
 
 enum { HSM_HART_START, HSM_HART_STOP, HSM_HART_GET_STATUS, HSM_HART_SUSPEND };
-enum { HSM_STARTED = 0, HSM_STOPPED = 1 };
+enum { HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2, HSM_STOP_PENDING = 3 };
 #define HSM_SUSPEND_RETENTIVE_DEFAULT 0x00000000UL
 #define HSM_SUSPEND_NONRET_DEFAULT    0x80000000UL
 
@@ -22,7 +22,8 @@ static void hsm_start(struct sbi_call_ctx *c)
 		return;
 	}
 	t = &vm->vcpus[id];
-	if (t->state != VCPU_OFF) {
+	/* Claimed under the scheduler's lock: OFF means off its hart, and two starts race safely. */
+	if (!sched_claim_start(t)) {
 		c->error = SBI_ERR_ALREADY_AVAILABLE;
 		return;
 	}
@@ -40,7 +41,20 @@ static void hsm_status(struct sbi_call_ctx *c)
 		c->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}
-	c->value = vm->vcpus[c->arg[0]].state == VCPU_OFF ? HSM_STOPPED : HSM_STARTED;
+	switch (__atomic_load_n(&vm->vcpus[c->arg[0]].state, __ATOMIC_ACQUIRE)) {
+	case VCPU_OFF:
+		c->value = HSM_STOPPED;
+		break;
+	case VCPU_STOP_PENDING:
+		c->value = HSM_STOP_PENDING;
+		break;
+	case VCPU_START_PENDING:
+		c->value = HSM_START_PENDING;
+		break;
+	default:
+		c->value = HSM_STARTED;
+		break;
+	}
 	c->error = SBI_SUCCESS;
 }
 
@@ -69,7 +83,8 @@ static void hsm_handle(struct sbi_call_ctx *c)
 		hsm_start(c);
 		break;
 	case HSM_HART_STOP:
-		sched_set_state(c->vcpu, VCPU_OFF);
+		/* OFF once it has left this hart (sched_release): until then STOP_PENDING. */
+		sched_set_state(c->vcpu, VCPU_STOP_PENDING);
 		c->exit->action = TRAP_YIELD;
 		c->error = SBI_SUCCESS;
 		break;

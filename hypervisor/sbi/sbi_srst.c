@@ -1,6 +1,5 @@
 #include "sbi/sbi.h"
 #include "core/vm.h"
-#include "trace/trace.h"
 #include "lib/printf.h"
 
 enum { SRST_SHUTDOWN = 0, SRST_COLD_REBOOT = 1, SRST_WARM_REBOOT = 2 };
@@ -34,11 +33,6 @@ static void srst_handle(struct sbi_call_ctx *c)
 		vm_reset(vm, "SBI SRST");
 		c->no_return = true;
 		c->exit->advance = 0;	/* sepc is the image entry now */
-		/* a7/a6/a0 are the rebooted image's now: the trace record is made here */
-		c->exit->kind = TRACE_SBI;
-		c->exit->payload[0] = SBI_EXT_SRST;
-		c->exit->payload[1] = c->fid;
-		c->exit->payload[2] = 0;
 	}
 }
 

@@ -35,12 +35,14 @@ void vplic_set_level(struct vplic *p, unsigned irq, bool level)
 	if (irq == 0 || irq >= VPLIC_SOURCES)
 		return;
 	/* Devices call this on every access: an unchanged line changes nothing. */
-	if (bit(p->level, irq) == level && (level || !bit(p->pending, irq)))
+	if (bit(p->level, irq) == level)
 		return;
 	spin_lock(&p->lock);
 	set_bit(p->level, irq, level);
-	if (!level)
-		set_bit(p->pending, irq, false);	/* a level source withdraws its request */
+	/*
+	 * A request stays pending when the line drops, until a claim takes
+	 * it: QEMU's PLIC does so, and drivers written for it see the claim.
+	 */
 	gateway(p, irq);
 	p->gen++;
 	spin_unlock(&p->lock);
@@ -169,7 +171,8 @@ int vplic_write(struct vplic *p, uint64_t off, unsigned width, uint64_t value)
 	case R_PENDING:
 		break;	/* read-only */
 	case R_ENABLE:
-		p->enable[ctx][idx] = idx == 0 ? v & ~1U : v;	/* source 0 does not exist */
+		/* Every bit is kept, as QEMU does; best() never looks at source 0. */
+		p->enable[ctx][idx] = v;
 		break;
 	case R_THRESHOLD:
 		p->threshold[ctx] = v & 7;

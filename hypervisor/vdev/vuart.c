@@ -10,6 +10,11 @@ enum { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR
 #define IIR_THRE 0x02
 #define IIR_RDA  0x04
 #define IIR_FIFO 0xc0
+#define FCR_FE   0x01	/* FIFO enable */
+#define FCR_RFR  0x02	/* receive FIFO reset */
+#define MCR_MASK 0x1f
+#define MCR_LOOP 0x10
+#define MSR_IDLE 0xb0	/* CTS, DSR, DCD asserted */
 #define LSR_DR   0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
@@ -48,6 +53,25 @@ static uint8_t iir(struct vuart *u)
 	return IIR_NONE | fifo;
 }
 
+/*
+ * Modem status: in loopback the outputs come back as inputs (RTS->CTS,
+ * DTR->DSR, OUT1->RI, OUT2->DCD), as 16550 drivers test and QEMU models.
+ */
+static uint8_t msr(const struct vuart *u)
+{
+	if (!(u->mcr & MCR_LOOP))
+		return MSR_IDLE;
+	return (uint8_t)((u->mcr & 0x0c) << 4 | (u->mcr & 0x02) << 3 | (u->mcr & 0x01) << 5);
+}
+
+static void rx_push(struct vuart *u, uint8_t c)
+{
+	if (u->rx_count < VUART_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
+		u->rx_count++;
+	}
+}
+
 bool vuart_read(struct vuart *u, uint64_t off, uint64_t *value, int *tx_char)
 {
 	uint8_t v = 0;
@@ -70,7 +94,7 @@ bool vuart_read(struct vuart *u, uint64_t off, uint64_t *value, int *tx_char)
 	case LCR: v = u->lcr; break;
 	case MCR: v = u->mcr; break;
 	case LSR: v = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0); break;
-	case MSR: v = 0xb0; break;	/* CTS, DSR, DCD asserted */
+	case MSR: v = msr(u); break;
 	case SCR: v = u->scr; break;
 	default: break;
 	}
@@ -92,7 +116,10 @@ bool vuart_write(struct vuart *u, uint64_t off, uint64_t value, int *tx_char)
 		if (u->lcr & LCR_DLAB) {
 			u->dll = v;
 		} else {
-			*tx_char = v;
+			if (u->mcr & MCR_LOOP)
+				rx_push(u, v);	/* loopback: received, never sent */
+			else
+				*tx_char = v;
 			u->thre_pending = true;	/* sent at once: THR empty again */
 		}
 		break;
@@ -106,14 +133,17 @@ bool vuart_write(struct vuart *u, uint64_t off, uint64_t value, int *tx_char)
 		}
 		break;
 	case IIR_FCR:
+		/* Turning the FIFOs on or off empties them, as on the 16550. */
+		if ((v ^ u->fcr) & FCR_FE)
+			v |= FCR_RFR;
 		u->fcr = v;
-		if (v & 0x02) {		/* clear the receive FIFO */
+		if (v & FCR_RFR) {	/* clear the receive FIFO */
 			u->rx_head = 0;
 			u->rx_count = 0;
 		}
 		break;
 	case LCR: u->lcr = v; break;
-	case MCR: u->mcr = v; break;
+	case MCR: u->mcr = v & MCR_MASK; break;
 	case SCR: u->scr = v; break;
 	default: break;		/* LSR/MSR writes are ignored */
 	}
@@ -128,10 +158,7 @@ bool vuart_receive(struct vuart *u, uint8_t c)
 
 	spin_lock(&u->lock);
 	ok = u->rx_count < VUART_FIFO;
-	if (ok) {
-		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
-		u->rx_count++;
-	}
+	rx_push(u, c);
 	spin_unlock(&u->lock);
 	return ok;
 }

@@ -2,7 +2,9 @@
  * Emulated ns16550a, one per VM.  Transmission is instant (bytes go to the
  * console multiplexer), so THR is always empty; received bytes come from the
  * multiplexer into a 64-byte FIFO.  The interrupt line (IRQ 10 on the VM's
- * PLIC) follows IER and the FIFO/THRE state.
+ * PLIC) follows IER and the FIFO/THRE state.  Loopback (MCR bit 4) sends
+ * transmitted bytes to the receive FIFO and mirrors MCR in MSR, as 16550
+ * drivers probe for and QEMU's model does (tests/system/test_devprobe.py).
  */
 #ifndef VDEV_VUART_H
 #define VDEV_VUART_H

@@ -13,6 +13,15 @@
  *
  * The device state lives here, indexed by VM id, so that struct vm only
  * needs to know whether it has a disk at all.
+ *
+ * Where the spec leaves room, the device answers as QEMU's virtio-mmio
+ * transport does, because guests are written against QEMU
+ * (tests/system/test_devprobe.py diffs the two): VendorID reads "QEMU",
+ * FEATURES_OK is always accepted (features the device did not offer are
+ * dropped, a driver that writes only the low feature word is fine),
+ * write-only registers read 0, registers accessed with another width than
+ * 32 bits read 0 and ignore writes (64-bit accesses are two 32-bit ones),
+ * and the slots without a disk read as QEMU's empty transports.
  */
 #include "vdev/vvirtio_blk.h"
 #include "drivers/virtio_blk.h"
@@ -23,10 +32,14 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define VVBLK_QUEUE_MAX		64		/* QueueNumMax we offer */
-#define VVBLK_VENDOR		0x68767363	/* "csvh": hvscope */
+#define VVBLK_QUEUE_MAX		1024		/* QueueNumMax, as QEMU's VIRTQUEUE_MAX_SIZE */
+#define VVBLK_QUEUE_DEFAULT	256		/* queue size until the driver writes QueueNum */
+#define VVBLK_CHAIN_MAX		128		/* descriptors per request we copy and check */
+#define VVBLK_VENDOR		0x554d4551	/* "QEMU": drivers written for QEMU check it */
+#define VVBLK_VENDOR_STRICT	0x68767363	/* "csvh": hvscope's own, before issue 12 */
+#define VVBLK_BLK_SIZE		512
 #define VVBLK_IRQ		VM_VIRTIO_IRQ(0)
-#define VVBLK_REPORT_MAX	16		/* report lines per VM run, then quiet */
+#define VVBLK_REPORT_MAX	16		/* report lines per VM (across its reboots), then quiet */
 
 struct vvblk_queue {
 	uint32_t num;
@@ -39,7 +52,7 @@ struct vvblk_queue {
 /* A chain as copied out of the guest's descriptor table. */
 struct vvblk_chain {
 	unsigned count;
-	struct virtq_desc desc[VVBLK_QUEUE_MAX];
+	struct virtq_desc desc[VVBLK_CHAIN_MAX];
 };
 
 /* A checked request, ready for the host device. */
@@ -49,13 +62,14 @@ struct vvblk_req {
 	uint64_t status_gpa;
 	uint32_t writable;		/* bytes in the device-writable part */
 	unsigned seg_count;
-	struct virtio_blk_seg segs[VVBLK_QUEUE_MAX];
+	struct virtio_blk_seg segs[VVBLK_CHAIN_MAX];
 	char why[112];			/* why the request was rejected */
 };
 
 struct vvblk {
 	spinlock_t lock;		/* guards everything below */
 	struct virtio_blk *host;	/* 0: the VM has no disk */
+	bool strict;			/* config `virtio = strict` */
 	uint32_t status, isr;
 	uint32_t dev_features_sel, drv_features_sel, queue_sel;
 	uint64_t drv_features;
@@ -74,9 +88,15 @@ static struct vvblk *dev_of(const struct vm *vm)
 	return vm->id >= 1 && vm->id <= VM_MAX ? &vvblks[vm->id - 1] : 0;
 }
 
+/*
+ * A subset of what QEMU's virtio-blk offers: what this file implements.  Not
+ * offered (each would need more emulation): SEG_MAX, GEOMETRY, TOPOLOGY,
+ * CONFIG_WCE, DISCARD, WRITE_ZEROES, INDIRECT_DESC, EVENT_IDX, RING_RESET.
+ */
 static uint64_t offered_features(const struct vvblk *d)
 {
-	return VIRTIO_F_VERSION_1 | (virtio_blk_has_flush(d->host) ? VIRTIO_BLK_F_FLUSH : 0);
+	return VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_BLK_SIZE |
+	       (virtio_blk_has_flush(d->host) ? VIRTIO_BLK_F_FLUSH : 0);
 }
 
 static void report(struct vm *vm, struct vvblk *d, const char *what)
@@ -84,7 +104,7 @@ static void report(struct vm *vm, struct vvblk *d, const char *what)
 	if (d->reports < VVBLK_REPORT_MAX)
 		hv_printf("vm%d: virtio-blk: %s\n", vm->id, what);
 	else if (d->reports == VVBLK_REPORT_MAX)
-		hv_printf("vm%d: virtio-blk: more bad requests; no further reports until the VM restarts\n", vm->id);
+		hv_printf("vm%d: virtio-blk: more bad requests; no further reports for this VM\n", vm->id);
 	d->reports++;
 }
 
@@ -130,6 +150,10 @@ static int copy_chain(const struct vm *vm, const struct vvblk_queue *q, uint16_t
 		}
 		if (c->count == q->num) {
 			snprintf(why, n, "descriptor chain from %u loops", head);
+			return -1;
+		}
+		if (c->count == VVBLK_CHAIN_MAX) {
+			snprintf(why, n, "descriptor chain from %u is longer than %d", head, VVBLK_CHAIN_MAX);
 			return -1;
 		}
 		memcpy(dsc, vm_gpa_ptr(vm, q->desc + VIRTQ_DESC_BYTES(i)), sizeof(*dsc));
@@ -356,6 +380,7 @@ static void device_reset(struct vvblk *d)
 	d->dev_features_sel = d->drv_features_sel = d->queue_sel = 0;
 	d->drv_features = 0;
 	memset(&d->q, 0, sizeof(d->q));
+	d->q.num = VVBLK_QUEUE_DEFAULT;
 }
 
 static void update_irq(struct vm *vm, struct vvblk *d)
@@ -363,11 +388,16 @@ static void update_irq(struct vm *vm, struct vvblk *d)
 	vplic_set_level(&vm->plic, VVBLK_IRQ, d->isr != 0);
 }
 
+/* struct virtio_blk_config (5.2.4): capacity, and blk_size since we offer it. */
 static uint32_t config_byte(const struct vvblk *d, uint64_t off)
 {
 	uint64_t capacity = virtio_blk_capacity(d->host);
 
-	return off < 8 ? (uint32_t)(capacity >> (8 * off)) & 0xff : 0;
+	if (off < 8)
+		return (uint32_t)(capacity >> (8 * off)) & 0xff;
+	if (off >= 20 && off < 24)
+		return (VVBLK_BLK_SIZE >> (8 * (off - 20))) & 0xff;
+	return 0;
 }
 
 static uint32_t reg_read(struct vvblk *d, uint64_t off)
@@ -378,24 +408,20 @@ static uint32_t reg_read(struct vvblk *d, uint64_t off)
 	case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
 	case VIRTIO_MMIO_VERSION: return VIRTIO_MMIO_VERSION_MODERN;
 	case VIRTIO_MMIO_DEVICE_ID: return VIRTIO_ID_BLOCK;
-	case VIRTIO_MMIO_VENDOR_ID: return VVBLK_VENDOR;
+	case VIRTIO_MMIO_VENDOR_ID: return d->strict ? VVBLK_VENDOR_STRICT : VVBLK_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
 		return d->dev_features_sel < 2 ? (uint32_t)(offered_features(d) >> (32 * d->dev_features_sel)) : 0;
 	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q0 ? VVBLK_QUEUE_MAX : 0;
 	case VIRTIO_MMIO_QUEUE_READY: return q0 && d->q.ready;
 	case VIRTIO_MMIO_INTERRUPT_STATUS: return d->isr;
 	case VIRTIO_MMIO_STATUS: return d->status;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW: return q0 ? (uint32_t)d->q.desc : 0;
-	case VIRTIO_MMIO_QUEUE_DESC_HIGH: return q0 ? (uint32_t)(d->q.desc >> 32) : 0;
-	case VIRTIO_MMIO_QUEUE_DRIVER_LOW: return q0 ? (uint32_t)d->q.avail : 0;
-	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH: return q0 ? (uint32_t)(d->q.avail >> 32) : 0;
-	case VIRTIO_MMIO_QUEUE_DEVICE_LOW: return q0 ? (uint32_t)d->q.used : 0;
-	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: return q0 ? (uint32_t)(d->q.used >> 32) : 0;
 	case VIRTIO_MMIO_SHM_LEN_LOW:
 	case VIRTIO_MMIO_SHM_LEN_HIGH:
 		return 0xffffffff;	/* no shared memory regions (4.2.2) */
 	default:
-		return 0;		/* write-only, reserved, ConfigGeneration (config never changes) */
+		/* Write-only (the queue addresses too, as QEMU), reserved,
+		 * ConfigGeneration (the config never changes). */
+		return 0;
 	}
 }
 
@@ -410,11 +436,18 @@ static void status_write(struct vvblk *d, uint32_t v)
 		device_reset(d);
 		return;
 	}
-	/* FEATURES_OK only for a subset of what we offer that includes VERSION_1 (3.1.1). */
-	if ((v & VIRTIO_STATUS_FEATURES_OK) &&
+	/*
+	 * FEATURES_OK is accepted whatever the driver wrote, as QEMU does: it
+	 * keeps the offered part and drops the rest.  The spec (3.1.1) lets a
+	 * device refuse, but drivers written for QEMU, such as xv6-riscv's,
+	 * write only the low word and check that FEATURES_OK stuck.
+	 */
+	if (d->strict && (v & VIRTIO_STATUS_FEATURES_OK) &&
 	    ((d->drv_features & ~offered_features(d)) || !(d->drv_features & VIRTIO_F_VERSION_1)))
-		v &= ~VIRTIO_STATUS_FEATURES_OK;
-	d->status = (v & ~VIRTIO_STATUS_NEEDS_RESET) | (d->status & VIRTIO_STATUS_NEEDS_RESET);
+		v &= ~VIRTIO_STATUS_FEATURES_OK;	/* the spec's strictest reading (3.1.1) */
+	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(d->status & VIRTIO_STATUS_FEATURES_OK))
+		d->drv_features &= offered_features(d);
+	d->status = (v & 0xff & ~VIRTIO_STATUS_NEEDS_RESET) | (d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void queue_ready_write(struct vm *vm, struct vvblk *d, uint32_t v)
@@ -425,6 +458,8 @@ static void queue_ready_write(struct vm *vm, struct vvblk *d, uint32_t v)
 		d->q.ready = false;
 		return;
 	}
+	if (d->q.ready)
+		return;		/* ready again: nothing changes, the indices go on */
 	if (queue_check(vm, &d->q, why, sizeof(why))) {
 		needs_reset(vm, d, why);
 		return;
@@ -471,46 +506,78 @@ static bool reg_write(struct vm *vm, struct vvblk *d, uint64_t off, uint32_t v)
 	return false;
 }
 
-int vvblk_mmio_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
+/*
+ * One slot's register file.  Registers are 32-bit (4.2.2); like QEMU, a
+ * 64-bit access is two 32-bit ones, any other width or a misaligned access
+ * reads 0 and writes nothing.  The config space takes any width.
+ */
+static int disk_read(struct vvblk *d, uint64_t off, unsigned width, uint64_t *val)
 {
-	struct vvblk *d = dev_of(vm);
-
-	*val = 0;
-	if (!d || !d->host || (off & (width - 1)))
-		return -1;
 	spin_lock(&d->lock);
 	if (off >= VIRTIO_MMIO_CONFIG) {
 		for (unsigned i = 0; i < width; i++)
 			*val |= (uint64_t)config_byte(d, off - VIRTIO_MMIO_CONFIG + i) << (8 * i);
-	} else if (width == 4) {
+	} else if (width == 8 && !(off & 7)) {
+		*val = reg_read(d, off) | (uint64_t)reg_read(d, off + 4) << 32;
+	} else if (width == 4 && !(off & 3)) {
 		*val = reg_read(d, off);
-	} else {
-		spin_unlock(&d->lock);
-		return -1;	/* registers are 32-bit only (4.2.2) */
 	}
 	spin_unlock(&d->lock);
 	return 0;
 }
 
-int vvblk_mmio_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
+static int disk_write(struct vm *vm, struct vvblk *d, uint64_t off, unsigned width, uint64_t val)
 {
-	struct vvblk *d = dev_of(vm);
-	bool irq;
+	bool irq = false;
 
-	if (!d || !d->host || (off & (width - 1)))
-		return -1;
-	if (off >= VIRTIO_MMIO_CONFIG)
-		return 0;	/* the block config space is read-only for us */
-	if (width != 4)
-		return -1;
+	if (off >= VIRTIO_MMIO_CONFIG || (width != 4 && width != 8) || (off & (width - 1)))
+		return 0;	/* read-only config space, wrong width: ignored */
 	spin_lock(&d->lock);
 	irq = reg_write(vm, d, off, (uint32_t)val);
+	if (width == 8)
+		irq |= reg_write(vm, d, off + 4, (uint32_t)(val >> 32));
 	if (irq)
 		update_irq(vm, d);
 	spin_unlock(&d->lock);
 	if (irq)
 		vm_irq_update(vm);
 	return 0;
+}
+
+/* A transport with nothing plugged in, as QEMU's: magic, version, vendor, zeros. */
+static uint64_t empty_reg(uint64_t off)
+{
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION: return VIRTIO_MMIO_VERSION_MODERN;
+	case VIRTIO_MMIO_VENDOR_ID: return VVBLK_VENDOR;
+	default: return 0;
+	}
+}
+
+int vvblk_mmio_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
+{
+	struct vvblk *d = dev_of(vm);
+	uint64_t slot = off / VM_VIRTIO_STRIDE;
+
+	*val = 0;
+	off %= VM_VIRTIO_STRIDE;
+	if (slot == 0 && d && d->host)
+		return disk_read(d, off, width, val);
+	if (width == 8 && !(off & 7))
+		*val = empty_reg(off) | empty_reg(off + 4) << 32;
+	else if (width == 4 && !(off & 3))
+		*val = empty_reg(off);
+	return 0;
+}
+
+int vvblk_mmio_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vvblk *d = dev_of(vm);
+
+	if (off / VM_VIRTIO_STRIDE == 0 && d && d->host)
+		return disk_write(vm, d, off % VM_VIRTIO_STRIDE, width, val);
+	return 0;	/* an empty slot ignores writes */
 }
 
 /* ---- life cycle ---- */
@@ -539,6 +606,14 @@ int vvblk_create(struct vm *vm, const char *serial, size_t len)
 	return 0;
 }
 
+void vvblk_set_strict(struct vm *vm, bool strict)
+{
+	struct vvblk *d = dev_of(vm);
+
+	if (d)
+		d->strict = strict;
+}
+
 bool vvblk_present(const struct vm *vm)
 {
 	const struct vvblk *d = dev_of(vm);
@@ -554,7 +629,7 @@ void vvblk_reset(struct vm *vm)
 		return;
 	spin_lock(&d->lock);
 	device_reset(d);
-	d->reports = 0;
+	/* d->reports stays: a VM rebooting in a loop must not repeat its reports every boot. */
 	update_irq(vm, d);
 	spin_unlock(&d->lock);
 }

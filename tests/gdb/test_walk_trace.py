@@ -163,7 +163,7 @@ def test_record_text():
     assert line.startswith("#7 t=700 h1 vm1.0 environment call from VS-mode sepc 0x80200007")
     assert line.endswith(" sbi BASE get_spec_version -> -2 (not supported) cost 5"), line
     mmio = trace.format_record(rec(8, 0, scause=23, kind=2, payload=(0x10000000, 1 | 1 << 8, 0x41)))
-    assert mmio.endswith(" mmio uart store 0x10000000 w1 = 0x41 cost 5"), mmio
+    assert mmio.endswith(" mmio uart store 0x10000000 w1 = 0x41 htinst 0x0 cost 5"), mmio
 
 
 # The same cases as tests/unit/test_decode.c: console and gdb spell payloads alike.

@@ -5,8 +5,10 @@ Needs `make xv6` (kernel.bin, kernel-0x80100000.elf, fs.img in
 <build>/guests/xv6).  Every boot uses its own copy of fs.img.
 """
 
+import os
 import re
 import shutil
+import signal
 
 import pytest
 
@@ -101,3 +103,43 @@ def test_boots_at_0x80100000(qemu_factory, disk):
     qemu = boot(qemu_factory, disk, kernel="kernel-0x80100000.elf")
     assert run(qemu, "echo low").strip() == "low"
     assert "README" in run(qemu, "ls")
+
+
+def make_cmd(*targets):
+    """`make` as a user types it, on this build directory and these QEMU/OpenSBI."""
+    return ["make", "-s", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), f"O={hvtest.build_dir()}",
+            f"QEMU={hvtest.qemu_new()}", f"OPENSBI={hvtest.opensbi()}", *targets]
+
+
+@pytest.mark.parametrize("guest", ["xv6", "xv6-qemu"])
+def test_make_run_native_boots_xv6(qemu_factory, tmp_path, guest):
+    """`make run-native GUEST=xv6` boots our xv6 the way GUEST=hello boots a
+    test guest, with a disk of its own that keeps what was written to it."""
+    disk = tmp_path / "native-fs.img"
+    for round_ in (1, 2):
+        q = qemu_factory(make_cmd("run-native", f"GUEST={guest}", f"XV6_NATIVE_DISK={disk}", "QEMU_SMP=1"),
+                         name=f"run-native-{guest}-{round_}", timeout=60)
+        try:
+            q.expect_exact("xv6 kernel is booting")
+            q.expect(PROMPT)
+            if round_ == 1:
+                q.sendline("echo kept > keep")
+            else:
+                q.sendline("cat keep")
+                q.expect_exact("kept")
+            q.expect(PROMPT)
+            q.send("\x01x")          # QEMU's own quit key
+            assert q.wait_exit(timeout=20) == 0
+        finally:
+            try:
+                os.killpg(q.pid, signal.SIGKILL)   # make and its QEMU, whatever happened
+            except ProcessLookupError:
+                pass
+        assert disk.exists()
+
+
+def test_make_run_native_rejects_unknown_guest():
+    import subprocess
+    r = subprocess.run(make_cmd("run-native", "GUEST=nosuch"), capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "make run-native: unknown GUEST=nosuch (one of: hello " in r.stdout + r.stderr

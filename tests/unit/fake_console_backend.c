@@ -243,6 +243,25 @@ static int f_vm_reset(int id, const char **why)
 	return 0;
 }
 
+static char f_bootargs[128] = "console=ttyS0";
+
+static const char *f_vm_bootargs(int id)
+{
+	(void)id;
+	return f_bootargs;
+}
+
+static int f_vm_set_bootargs(int id, const char *text, const char **why)
+{
+	(void)id;
+	if (strlen(text) >= sizeof(f_bootargs)) {
+		*why = "too long";
+		return -1;
+	}
+	snprintf(f_bootargs, sizeof(f_bootargs), "%s", text);
+	return 0;
+}
+
 static int f_vm_kill(int id, const char **why)
 {
 	struct console_vm_info *vi = &vmp(id)->info;
@@ -440,7 +459,8 @@ static void f_stats_reset(int id)
 static const struct console_ops ops = {
 	.write = f_write, .version = f_version, .quit = f_quit, .mem = f_mem, .timebase = f_timebase,
 	.vm_count = f_vm_count, .vm_info = f_vm_info, .vm_pause = f_vm_pause, .vm_resume = f_vm_resume,
-	.vm_reset = f_vm_reset, .vm_kill = f_vm_kill, .vm_dump = f_vm_dump, .vm_log = f_vm_log,
+	.vm_reset = f_vm_reset, .vm_bootargs = f_vm_bootargs, .vm_set_bootargs = f_vm_set_bootargs,
+	.vm_kill = f_vm_kill, .vm_dump = f_vm_dump, .vm_log = f_vm_log,
 	.hart_csr_read = f_hart_csr_read, .hart_csr_write = f_hart_csr_write, .last_trap = f_last_trap,
 	.vcpu_read = f_vcpu_read, .vcpu_csr_write = f_vcpu_csr_write, .henvcfg_caps = f_henvcfg_caps,
 	.set_adue = f_set_adue, .set_ad_emulation = f_set_ad_emulation, .hedeleg_allowed = f_hedeleg_allowed,

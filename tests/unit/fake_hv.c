@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fake_hv.h"
 #include "core/sched.h"
+#include "arch/sbi_call.h"
 
 uint64_t fake_csr[4096];
 unsigned fake_hfence_gvma, fake_hfence_vvma, fake_sfence_vma, fake_wfi, fake_fence;
@@ -104,3 +105,19 @@ bool vcpu_has_interrupt_loaded(struct vcpu *v)
 	return fake.interrupt_loaded;
 }
 void vm_console_refill(struct vm *vm) { (void)vm; }
+
+/* HSM hart_start's claim: an OFF vCPU becomes START_PENDING for the caller. */
+bool sched_claim_start(struct vcpu *v)
+{
+	if (v->state != VCPU_OFF)
+		return false;
+	v->state = VCPU_START_PENDING;
+	return true;
+}
+
+/* The firmware below the hypervisor: BASE's machine IDs read 0 here. */
+struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	(void)ext, (void)fid, (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return (struct sbiret){ 0, 0 };
+}

@@ -12,7 +12,7 @@
 #include "core/vm.h"
 #include "arch/asm.h"
 
-#define FAKE_OUT_MAX 4096
+#define FAKE_OUT_MAX 16384
 
 struct fake_state {
 	unsigned kicks[VM_MAX_VCPUS];		/* vcpu_kick per vCPU id */

@@ -337,7 +337,7 @@ TEST(trace_show_and_control)
 	CHECK_EQ(count(r, "\n#"), 4);
 	CHECK_HAS(r, "vm1.0 supervisor timer interrupt");
 	CHECK_HAS(r, "vm2.1 store/AMO guest-page fault sepc 0x");
-	CHECK_HAS(r, "mmio uart store 0x10000000 w1 = 0x41 cost 7\n");
+	CHECK_HAS(r, "mmio uart store 0x10000000 w1 = 0x41 htinst 0x0 cost 7\n");
 	CHECK_HAS(r, "vm1.0 environment call from VS-mode");
 	CHECK_HAS(r, "sbi TIME set_timer -> 0 cost 7\n");
 	r = reply("trace vm 2");
@@ -404,6 +404,11 @@ TEST(vm_control)
 	CHECK_HAS(reply("log 2"), "--- vm2 output (last 21 bytes) ---\nbeta: booted\nbeta: $ \n--- end of vm2 output ---\n");
 	CHECK_ONE_ERROR("pause", "usage: pause N");
 	CHECK_ONE_ERROR("reset 1 now", "usage: reset N");
+	CHECK_HAS(reply("bootargs 1"), "vm1 bootargs: \"console=ttyS0\"\n");
+	CHECK_HAS(reply("bootargs 1 seed=43  quiet"), "vm1 bootargs: \"seed=43 quiet\" (from its next reset: reset N)\n");
+	CHECK_HAS(reply("bootargs 1"), "vm1 bootargs: \"seed=43 quiet\"\n");
+	CHECK_ONE_ERROR("bootargs", "usage: bootargs N [TEXT...]");
+	CHECK_ONE_ERROR("bootargs 9 x", "no VM '9' (vms lists them)");
 	CHECK_ONE_ERROR("kill -1", "bad VM number '-1'");
 	CHECK(!fk.quit_called);
 	CHECK_HAS(reply("quit"), "hvscope: shutting down");

@@ -377,9 +377,19 @@ TEST(hsm_get_status_and_stop)
 	r = ecall(2, SBI_EXT_HSM, 1, 0, 0, 0);	/* vCPU 2 stops itself */
 	CHECK_EQ(r.rc, 0);
 	CHECK_EQ(r.e.action, TRAP_YIELD);
-	CHECK_EQ(vm.vcpus[2].state, VCPU_OFF);
+	/* Still on its hart: STOP_PENDING, and a start must not reset it yet. */
+	CHECK_EQ(vm.vcpus[2].state, VCPU_STOP_PENDING);
+	r = ecall(0, SBI_EXT_HSM, 2, 2, 0, 0);
+	CHECK_RET(r, SBI_SUCCESS, 3);
+	r = ecall(0, SBI_EXT_HSM, 0, 2, VM_RAM_BASE, 0);
+	CHECK_ERR(r, SBI_ERR_ALREADY_AVAILABLE);
+	CHECK_EQ(fake.resets, 0);
+	vm.vcpus[2].state = VCPU_OFF;		/* what sched_release does once it left */
 	r = ecall(0, SBI_EXT_HSM, 2, 2, 0, 0);
 	CHECK_RET(r, SBI_SUCCESS, 1);
+	r = ecall(0, SBI_EXT_HSM, 0, 2, VM_RAM_BASE, 0);
+	CHECK_RET(r, SBI_SUCCESS, 0);
+	CHECK_EQ(fake.resets, 1);
 }
 
 TEST(hsm_suspend_types)
@@ -509,6 +519,24 @@ TEST(dbcn_write)
 	CHECK_RET(r, SBI_SUCCESS, 0);
 	CHECK_EQ(fake.out_len, 9);
 	CHECK_EQ(fake.out[8], 'Q');
+}
+
+/* A whole-RAM buffer: at most 4 KiB per call, the count says how many; the rest is the caller's. */
+TEST(dbcn_write_is_bounded_per_call)
+{
+	struct res r;
+
+	setup();
+	memset(ram, 'a', RAM_SIZE);
+	r = ecall(0, SBI_EXT_DBCN, 0, RAM_SIZE, VM_RAM_BASE, 0);
+	CHECK_RET(r, SBI_SUCCESS, 4096);
+	CHECK_EQ(fake.out_len, 4096);
+	r = ecall(0, SBI_EXT_DBCN, 0, 4097, VM_RAM_BASE, 0);
+	CHECK_RET(r, SBI_SUCCESS, 4096);
+	r = ecall(0, SBI_EXT_DBCN, 0, 4096, VM_RAM_BASE, 0);
+	CHECK_RET(r, SBI_SUCCESS, 4096);
+	r = ecall(0, SBI_EXT_DBCN, 0, RAM_SIZE + 1, VM_RAM_BASE, 0);	/* still checked whole */
+	CHECK_ERR(r, SBI_ERR_INVALID_PARAM);
 }
 
 TEST(dbcn_write_outside_ram)
@@ -649,7 +677,7 @@ UNIT_MAIN("test_sbi",
 	  UNIT(srst_shutdown),
 	  UNIT(srst_reboot),
 	  UNIT(dbcn_write),
-	  UNIT(dbcn_write_outside_ram),
+	  UNIT(dbcn_write_is_bounded_per_call), UNIT(dbcn_write_outside_ram),
 	  UNIT(dbcn_read),
 	  UNIT(legacy_console),
 	  UNIT(legacy_other_calls))

@@ -173,3 +173,26 @@ const char *fdt_get_bootargs(const void *dtb)
 	fdt_walk(dtb, chosen_prop, &args);
 	return args;
 }
+
+struct dev_ctx {
+	fdt_device_fn fn;
+	void *ctx;
+};
+
+static void dev_prop(const struct fdt_prop *p, void *ctx)
+{
+	struct dev_ctx *d = ctx;
+
+	if (strcmp(p->name, "compatible") || !p->len)
+		return;
+	if ((p->depth == 1 && !node_is(p->path[1], "cpus")) ||
+	    (p->depth == 2 && node_is(p->path[1], "soc")))
+		d->fn(p->path[p->depth], (const char *)p->value, d->ctx);
+}
+
+void fdt_for_each_device(const void *dtb, fdt_device_fn fn, void *ctx)
+{
+	struct dev_ctx d = { fn, ctx };
+
+	fdt_walk(dtb, dev_prop, &d);
+}

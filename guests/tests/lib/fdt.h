@@ -16,4 +16,9 @@ uint64_t fdt_get_timebase(const void *dtb);
 /* /chosen/bootargs, or "" when absent. */
 const char *fdt_get_bootargs(const void *dtb);
 
+/* Devices: nodes under the root (but not /cpus) and under /soc with a
+ * compatible; fn gets the node name and the first compatible string. */
+typedef void (*fdt_device_fn)(const char *node, const char *compatible, void *ctx);
+void fdt_for_each_device(const void *dtb, fdt_device_fn fn, void *ctx);
+
 #endif

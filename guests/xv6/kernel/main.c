@@ -40,7 +40,13 @@ main(uint64 hartid, void *dtb)
 
   if(fdt_parse(dtb) < 0)
     panic("no usable device tree (need /memory)");
+#ifdef XV6_PHYSTOP
+  // Built like a kernel made for one `qemu -m`: the end of RAM is a constant
+  // and the device tree's /memory is not consulted.
+  phys_top = XV6_PHYSTOP;
+#else
   phys_top = bootinfo.ram_end;   // the device tree lives in RAM: read it before kinit()
+#endif
   if(phys_top <= KERNBASE)
     panic("RAM below the kernel");
 

@@ -27,6 +27,7 @@
 #define VIRTIO_MMIO_QUEUE_DEVICE_HIGH  0x0a4
 
 #define VIRTIO_MAGIC            0x74726976
+#define VIRTIO_VENDOR_QEMU      0x554d4551   // "QEMU"
 #define VIRTIO_ID_BLOCK         2
 
 // Device status bits.
@@ -37,6 +38,16 @@
 
 // Feature bit 32: the device follows virtio 1.x (sits in feature word 1).
 #define VIRTIO_F_VERSION_1_WORD1   (1U << 0)
+
+// Low-word feature bits (virtio 1.1, 5.2.3 and 6) that the QEMU-style
+// driver turns down.
+#define VIRTIO_BLK_F_RO             (1U << 5)
+#define VIRTIO_BLK_F_SCSI           (1U << 7)
+#define VIRTIO_BLK_F_CONFIG_WCE     (1U << 11)
+#define VIRTIO_BLK_F_MQ             (1U << 12)
+#define VIRTIO_F_ANY_LAYOUT         (1U << 27)
+#define VIRTIO_RING_F_INDIRECT_DESC (1U << 28)
+#define VIRTIO_RING_F_EVENT_IDX     (1U << 29)
 
 #define NUM 8   // descriptors in our queue; a power of two
 

@@ -43,6 +43,32 @@ virtio_disk_init(void)
 {
   initlock(&disk.lock, "virtio_disk");
 
+#ifdef XV6_VIRTIO_QEMU_STYLE
+  // The way drivers written against QEMU alone do it (xv6-riscv's among
+  // them): insist on QEMU's vendor ID, take the low feature word as offered
+  // minus what we do not want, write it back without touching the *_SEL
+  // registers (so the high word, VERSION_1 included, stays 0), and expect
+  // FEATURES_OK to stick.  hvscope must answer as QEMU does for this to boot.
+  if(*R(VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MAGIC || *R(VIRTIO_MMIO_VERSION) != 2 ||
+     *R(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK || *R(VIRTIO_MMIO_VENDOR_ID) != VIRTIO_VENDOR_QEMU)
+    panic("could not find virtio disk");
+
+  uint32 status = 0;
+  *R(VIRTIO_MMIO_STATUS) = status;   // reset
+  status |= VIRTIO_STATUS_ACKNOWLEDGE;
+  *R(VIRTIO_MMIO_STATUS) = status;
+  status |= VIRTIO_STATUS_DRIVER;
+  *R(VIRTIO_MMIO_STATUS) = status;
+
+  uint32 features = *R(VIRTIO_MMIO_DEVICE_FEATURES);
+  features &= ~(VIRTIO_BLK_F_RO | VIRTIO_BLK_F_SCSI | VIRTIO_BLK_F_CONFIG_WCE | VIRTIO_BLK_F_MQ |
+                VIRTIO_F_ANY_LAYOUT | VIRTIO_RING_F_EVENT_IDX | VIRTIO_RING_F_INDIRECT_DESC);
+  *R(VIRTIO_MMIO_DRIVER_FEATURES) = features;
+  status |= VIRTIO_STATUS_FEATURES_OK;
+  *R(VIRTIO_MMIO_STATUS) = status;
+  if(!(*R(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
+    panic("virtio disk FEATURES_OK unset");
+#else
   uint32 magic = *R(VIRTIO_MMIO_MAGIC_VALUE), version = *R(VIRTIO_MMIO_VERSION);
   uint32 id = *R(VIRTIO_MMIO_DEVICE_ID);
   if(magic != VIRTIO_MAGIC || id != VIRTIO_ID_BLOCK){
@@ -73,6 +99,8 @@ virtio_disk_init(void)
   *R(VIRTIO_MMIO_STATUS) = status;
   if(!(*R(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
     panic("virtio disk: FEATURES_OK not accepted");
+
+#endif
 
   *R(VIRTIO_MMIO_QUEUE_SEL) = 0;
   if(*R(VIRTIO_MMIO_QUEUE_READY))
