@@ -94,6 +94,7 @@ help:
 	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, Linux boots"
 	@echo "  fetch-guests   download Debian's Linux + busybox for CONFIG=linux/mixed"
 	@echo "  fuzz           fuzz the hv> console (FUZZ_SECONDS); fuzz-fdt the FDT reader"
+	@echo "  fuzz-guest     the guest-side fuzzer next to xv6 (FUZZ_SECONDS, FUZZ_SEED to replay)"
 	@echo "  deps           install missing Debian packages (run by run/test when needed)"
 	@echo "  clean          remove \$$(O); clean-disks: reset VM disk images"
 	@echo
@@ -141,12 +142,24 @@ run-native-now: $(NATIVE_IMAGE) $(NATIVE_DEPS_$(GUEST))
 # make devdiff: the differential device test on this QEMU (tests/system/devdiff.py):
 # guests/tests/devprobe natively and under hvscope, the diff, and what of it is
 # not on the documented allow-list (exit status 1 then).
-devdiff: $(HV_BIN) $(TG_OUT)/devprobe.elf $(TG_OUT)/devprobe.bin
-	$(Q)py=; for p in "$(PYTHON)" "$$(sed -n '1s/^#! *//p' "$$(command -v $(PYTEST))" 2>/dev/null)" python3; do \
+# A python3 with pexpect, into $py: $(PYTHON), the one pytest-3 runs on, or python3.
+FIND_PY_PEXPECT = py=; for p in "$(PYTHON)" "$$(sed -n '1s/^\#! *//p' "$$(command -v $(PYTEST))" 2>/dev/null)" python3; do \
 	  [ -n "$$p" ] && $$p -c 'import pexpect' 2>/dev/null && { py=$$p; break; }; done; \
-	[ -n "$$py" ] || { echo "devdiff: no python3 with pexpect (make deps)"; exit 1; }; \
+	[ -n "$$py" ] || { echo "$@: no python3 with pexpect (make deps)"; exit 1; }
+
+devdiff: $(HV_BIN) $(TG_OUT)/devprobe.elf $(TG_OUT)/devprobe.bin
+	$(Q)$(FIND_PY_PEXPECT); \
 	HV_BUILD=$(O) HV_OPENSBI=$(OPENSBI) $$py tests/system/devdiff.py --qemu $(QEMU)
 
-.PHONY: run-native-now devdiff
+# make fuzz-guest: the guest-side fuzzer (guests/tests/fuzz.c) as VM 1 next to
+# xv6 for FUZZ_SECONDS, probing both; ends "fuzz-guest: ... N findings"
+# (exit status 1 with any).  FUZZ_SEED= replays a seed.
+FUZZ_SEED ?=
+fuzz-guest: all
+	$(Q)$(FIND_PY_PEXPECT); \
+	HV_BUILD=$(O) HV_OPENSBI=$(OPENSBI) $$py scripts/fuzz_guest.py --seconds $(FUZZ_SECONDS) \
+	  --qemu $(QEMU) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+.PHONY: run-native-now devdiff fuzz-guest
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

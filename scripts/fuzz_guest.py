@@ -32,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "system"))
 
+import pexpect  # noqa: E402
+
 import hvtest  # noqa: E402
 from hvrun import CTRL_T, hv_args, make_bundle  # noqa: E402
 
@@ -99,12 +101,14 @@ class Run:
         return q.child.before
 
     def vm1(self):
-        """(state, exits) of the fuzz VM from `vms`."""
-        out = self.hv("vms")
-        m = re.search(r"\n1 +fuzz +(\w+) +\S+ +\S+ +(\d+)", out)
-        if not m:
-            raise Finding(f"`vms` did not list the fuzz VM:\n{out}")
-        return m.group(1), int(m.group(2))
+        """(state, exits) of the fuzz VM from `vms` (asked again when a
+        lifecycle line from another hart cut into the table)."""
+        for _ in range(3):
+            out = self.hv("vms")
+            m = re.search(r"\n1 +fuzz +(\w+) +\S+ +\S+ +(\d+)", out)
+            if m:
+                return m.group(1), int(m.group(2))
+        raise Finding(f"`vms` did not list the fuzz VM:\n{out}")
 
     def probe_neighbour(self):
         q = self.q
@@ -186,7 +190,9 @@ def main():
         q.expect(r"\n\$ ", timeout=120)
         start = time.monotonic()
         while time.monotonic() - start < a.seconds:
-            time.sleep(min(PROBE_EVERY, max(0.0, a.seconds - (time.monotonic() - start))))
+            # a death says so on the terminal at once (unless rate-limited): restart right away
+            wait = min(PROBE_EVERY, max(0.0, a.seconds - (time.monotonic() - start)))
+            q.child.expect([r"vm1: fuzz dead", pexpect.TIMEOUT], timeout=wait)
             state, exits = run.vm1()
             if state in ("dead", "stopped"):
                 run.restart_fuzz_vm(exits)

@@ -29,13 +29,27 @@ const char guest_name[] = "fuzz";
 #define VIRTIO_BASE	0x10001000UL
 #define VIRTIO_STRIDE	0x1000UL
 #define SANDBOX_SIZE	(64UL << 10)
-#define GUARD_SIZE	(64UL << 10)
+/*
+ * The sandbox's layout.  Everything a device or the hypervisor may write on
+ * the guest's behalf lands here: the virtio queue (a descriptor table for
+ * the largest queue, rings), the buffers its descriptors name, what SBI
+ * DBCN reads, and the fuzzed page tables (A/D emulation writes them).
+ */
+#define SB_DESC		0x0000UL	/* 1024 descriptors */
+#define SB_AVAIL	0x4000UL
+#define SB_USED		0x5000UL
+#define SB_L1		0x8000UL
+#define SB_L0		0x9000UL
+#define SB_BUF		0xa000UL	/* buffers, DBCN reads */
+#define SB_BUF_SIZE	(SANDBOX_SIZE - SB_BUF)
+#define GUARD_SIZE	(4UL << 10)
 #define REPORT_MAX	8
 #define PTE_V		1UL
 #define PTE_A		(1UL << 6)
 #define PTE_D		(1UL << 7)
 #define SATP_SV39	(8UL << 60)
 #define FUZZ_VA		0x40000000UL	/* root entry 1: the fuzzed part of the table */
+#define GIGA_PTE(pa)	(((pa) >> 12) << 10)
 
 static uint8_t sandbox[SANDBOX_SIZE] __attribute__((aligned(4096)));
 static uint8_t guard[GUARD_SIZE] __attribute__((aligned(4096)));
@@ -61,17 +75,25 @@ static uint64_t below(uint64_t n)
 	return n ? rnd() % n : 0;
 }
 
-/* Boundary values first, then random ones. */
-static uint64_t wild(void)
+static uint64_t pool[30];
+
+/* Boundary values: of numbers, of RAM, of the devices, of pages. */
+static void pool_init(void)
 {
 	const uint64_t ram_end = RAM_BASE + ram_size;
-	const uint64_t pool[] = {
+	const uint64_t values[] = {
 		0, 1, 2, 3, 4, 7, 8, ~0UL, ~0UL - 1, 1UL << 63, (1UL << 63) - 1, 0xffffffffUL,
 		0x100000000UL, RAM_BASE, RAM_BASE - 1, RAM_BASE - 8, ram_end, ram_end - 1, ram_end - 8,
 		ram_end - 4095, UART_BASE, UART_BASE + 7, PLIC_BASE_, VIRTIO_BASE, 0x10008fffUL,
 		0x1000, 0x2000000, 0x40000000UL, (uintptr_t)sandbox, (uintptr_t)guard,
 	};
+	_Static_assert(sizeof(values) == sizeof(pool), "pool size");
+	memcpy(pool, values, sizeof(pool));
+}
 
+/* Boundary values first, then random ones. */
+static uint64_t wild(void)
+{
 	switch (below(4)) {
 	case 0:
 		return pool[below(sizeof(pool) / sizeof(pool[0]))];
@@ -117,6 +139,14 @@ static int fuzz_trap(struct trap_frame *tf)
 	else
 		trap_skip_insn(tf);
 	return 1;
+}
+
+/* An address the guest may hand out for writing: never its own memory. */
+static uint64_t outside_ram(void)
+{
+	uint64_t a = wild();
+
+	return a >= RAM_BASE && a < RAM_BASE + (64UL << 20) ? a | 1UL << 40 : a;
 }
 
 static int is_ram(uint64_t a, unsigned w)
@@ -170,8 +200,8 @@ static unsigned long sbi_arg(unsigned long ext, unsigned long fid, int i)
 	/* Legacy IPI/fence calls take a pointer to a hart mask. */
 	if (ext >= 0x4 && ext <= 0x7 && i == 0 && below(2))
 		return (uintptr_t)&sandbox[below(SANDBOX_SIZE / 8) * 8];
-	if (ext == SBI_EXT_DBCN && i == 1 && below(2))
-		return (uintptr_t)&sandbox[below(SANDBOX_SIZE)];
+	if (ext == SBI_EXT_DBCN && i == 1)
+		return below(2) ? (uintptr_t)&sandbox[SB_BUF + below(SB_BUF_SIZE)] : outside_ram();
 	if (ext == SBI_EXT_DBCN && i == 0 && below(2))
 		return below(9000);
 	return wild();
@@ -232,9 +262,13 @@ static void op_mmio(void)
 		a &= ~(uint64_t)(w - 1);	/* mostly aligned; misaligned ones trap in the guest first */
 	if (is_ram(a, w) || (a >= (uintptr_t)sandbox - 8 && a < (uintptr_t)guard + GUARD_SIZE + 8))
 		return;				/* plain memory: no trap, not an op */
-	/* Virtio queue addresses stay in the sandbox or outside RAM (device DMA). */
-	if (a >= VIRTIO_BASE && a < VIRTIO_BASE + 0x100 && (a & 0xff) >= 0x80 && (a & 0xff) < 0xa8)
-		v = below(2) ? (uintptr_t)sandbox + (below(SANDBOX_SIZE) & ~0xfUL) : (below(2) ? wild() | 1UL << 40 : 0);
+	/* Virtio queue addresses: the sandbox's queue, or outside RAM (device DMA). */
+	if (a >= VIRTIO_BASE && a < VIRTIO_BASE + 0x100 && (a & 0xff) >= 0x80 && (a & 0xff) < 0xa8) {
+		static const uint64_t parts[] = { SB_DESC, SB_AVAIL, SB_USED };
+		v = below(2) ? (uintptr_t)sandbox + parts[below(3)] : outside_ram();
+		if ((a & 0xf) >= 4)
+			v >>= 32;			/* the high half of an address */
+	}
 	trapped = 0;
 	if (store) {
 		switch (w) {
@@ -293,25 +327,30 @@ static void op_mmio_odd(void)
 
 /* ---- virtio-blk: a queue in the sandbox with wild descriptors ---- */
 
+/* A descriptor: its buffer in the sandbox, outside RAM, or straddling RAM's end. */
+static void random_desc(uint64_t *d)
+{
+	uint64_t len = below(4) ? below(1024) : rnd() & 0xffffffffUL;
+	uint64_t addr = below(3) ? (uintptr_t)sandbox + SB_BUF + below(SB_BUF_SIZE - 1024) :
+			below(2) ? RAM_BASE + ram_size - below(len < 600 ? len + 1 : 600) : outside_ram();
+
+	d[0] = addr;
+	d[1] = len | (uint64_t)below(8) << 32 |			/* flags: NEXT, WRITE, INDIRECT */
+	       (uint64_t)(below(4) ? below(16) : rnd() & 0xffff) << 48;	/* next */
+}
+
 static void op_virtio(void)
 {
 	volatile uint32_t *r = (volatile uint32_t *)VIRTIO_BASE;
-	uint64_t *desc = (uint64_t *)(sandbox + 0x1000);
+	uint64_t *desc = (uint64_t *)(sandbox + SB_DESC);
 	unsigned qsize = below(4) ? 8 : (unsigned)wild();
 
-	/* Descriptors: addresses in the sandbox, outside RAM, or straddling its end. */
-	for (unsigned i = 0; i < 16; i++) {
-		uint64_t addr = below(3) ? (uintptr_t)sandbox + below(SANDBOX_SIZE) :
-				below(2) ? RAM_BASE + ram_size - below(600) : wild() | 1UL << 40;
-		desc[2 * i] = addr;
-		desc[2 * i + 1] = (below(4) ? below(1024) : rnd() & 0xffffffffUL) |
-				  (uint64_t)(below(8)) << 32 |		/* flags: NEXT, WRITE, INDIRECT */
-				  (uint64_t)(below(4) ? below(16) : rnd() & 0xffff) << 48;	/* next */
-	}
-	/* avail ring at +0x2000: a few heads; the request headers in the sandbox too */
+	for (unsigned i = 0; i < 16; i++)
+		random_desc(&desc[2 * i]);
+	/* avail ring: a few heads */
 	for (unsigned i = 0; i < 8; i++)
-		((uint16_t *)(sandbox + 0x2000))[2 + i] = (uint16_t)below(below(4) ? 8 : 0x10000);
-	((volatile uint16_t *)(sandbox + 0x2000))[1] = (uint16_t)(below(4) ? below(9) : rnd());
+		((uint16_t *)(sandbox + SB_AVAIL))[2 + i] = (uint16_t)below(below(4) ? 8 : 0x10000);
+	((volatile uint16_t *)(sandbox + SB_AVAIL))[1] = (uint16_t)(below(4) ? below(9) : rnd());
 	switch (below(6)) {
 	case 0:
 		r[0x70 / 4] = 0;			/* reset, maybe mid-request */
@@ -324,9 +363,9 @@ static void op_virtio(void)
 		r[0x38 / 4] = qsize;
 		r[0x80 / 4] = (uint32_t)(uintptr_t)desc;
 		r[0x84 / 4] = 0;
-		r[0x90 / 4] = (uint32_t)(uintptr_t)(sandbox + 0x2000);
+		r[0x90 / 4] = (uint32_t)(uintptr_t)(sandbox + SB_AVAIL);
 		r[0x94 / 4] = 0;
-		r[0xa0 / 4] = (uint32_t)(uintptr_t)(sandbox + 0x3000);
+		r[0xa0 / 4] = (uint32_t)(uintptr_t)(sandbox + SB_USED);
 		r[0xa4 / 4] = 0;
 		r[0x44 / 4] = (uint32_t)below(3);	/* ready, maybe twice, maybe 2 */
 		ops += 9;
@@ -409,10 +448,10 @@ static uint64_t random_pte(uint64_t *tables)
 		ppn = (uintptr_t)tables >> 12;			/* itself: loops */
 		break;
 	case 3:
-		ppn = wild() >> 12 & ((1UL << 44) - 1);
+		ppn = outside_ram() >> 12 & ((1UL << 44) - 1);	/* never the guest's own memory */
 		break;
 	default:
-		ppn = ((uintptr_t)sandbox >> 12) + below(SANDBOX_SIZE >> 12);
+		ppn = ((uintptr_t)sandbox + SB_BUF) / 4096 + below(SB_BUF_SIZE / 4096);
 		flags &= ~0x6UL;
 		flags |= below(2) ? 0x2 : 0x6;			/* readable or read-write, A/D random */
 		break;
@@ -422,17 +461,30 @@ static uint64_t random_pte(uint64_t *tables)
 	return ppn << 10 | flags;
 }
 
+/* Above level 0 a leaf maps 2 MiB or 1 GiB: one into RAM would reach past the sandbox, so make it misaligned (a page fault). */
+static uint64_t no_superpage(uint64_t pte)
+{
+	uint64_t pa = (pte >> 10) << 12;
+
+	if ((pte & 0xe) && pa >= RAM_BASE && pa < RAM_BASE + (64UL << 20))
+		pte |= 1UL << 10;
+	return pte;
+}
+
 static void op_pagetable(void)
 {
-	uint64_t *l1 = (uint64_t *)(sandbox + 0x8000), *l0 = (uint64_t *)(sandbox + 0x9000);
+	uint64_t *l1 = (uint64_t *)(sandbox + SB_L1), *l0 = (uint64_t *)(sandbox + SB_L0);
 	uint64_t va = FUZZ_VA + below(4) * 0x200000 + below(0x200000);
 	volatile uint8_t *p;
 
 	root[0] = (0UL >> 12) << 10 | 0xcf;			/* devices: identity, R W X A D V */
 	root[2] = (RAM_BASE >> 12) << 10 | 0xcf;		/* RAM: identity */
-	root[1] = below(8) ? ((uintptr_t)l1 >> 12) << 10 | PTE_V : random_pte(l1);
+	int via_uart = !below(8);	/* the walk reads its level-1 entry from the UART */
+
+	root[1] = via_uart ? GIGA_PTE(UART_BASE) | PTE_V :
+		  below(8) ? ((uintptr_t)l1 >> 12) << 10 | PTE_V : no_superpage(random_pte(l1));
 	for (unsigned i = 0; i < 4; i++) {
-		l1[i] = below(2) ? ((uintptr_t)l0 >> 12) << 10 | PTE_V : random_pte(l1);
+		l1[i] = below(2) ? ((uintptr_t)l0 >> 12) << 10 | PTE_V : no_superpage(random_pte(l1));
 		l0[i * 128 + below(128)] = random_pte(l0);
 	}
 	l0[(va >> 12) & 511] = random_pte(l0);
@@ -440,10 +492,15 @@ static void op_pagetable(void)
 	__asm__ volatile("sfence.vma" ::: "memory");
 	p = (volatile uint8_t *)va;
 	trapped = 0;
-	if (below(2))
-		(void)*p;
+	int store = below(2);
+	if (store)
+		*p = '~';
 	else
-		*p = 0;
+		(void)*p;
+	/* A page-table entry in MMIO: the access faults (load/store access fault), it never reaches the device. */
+	if (via_uart)
+		expect(trapped && trap_cause == (store ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS),
+		       "access through a page table in MMIO did not fault", va, trapped ? trap_cause : ~0UL);
 	csr_write(satp, 0);
 	__asm__ volatile("sfence.vma" ::: "memory");
 	ops++;
@@ -484,6 +541,9 @@ void guest_main(unsigned long hartid, const void *dtb)
 		ram_size = 16UL << 20;
 	timebase = fdt_get_timebase(dtb);
 	seed = bootarg_seed(dtb);
+	pool_init();
+	for (unsigned i = 0; i < 1024; i++)		/* the whole table a queue of any size reads */
+		random_desc((uint64_t *)(sandbox + SB_DESC) + 2 * i);
 	state = seed * 0x9e3779b97f4a7c15UL + 1;
 	for (size_t i = 0; i < GUARD_SIZE; i++)
 		guard[i] = (uint8_t)(i * 7);
@@ -517,7 +577,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 				op_sbi();
 			break;
 		}
-		if (ops - last_ops >= 256) {
+		if (ops - last_ops >= 1024) {
 			last_ops = ops;
 			check_guard();
 		}

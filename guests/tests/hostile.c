@@ -18,6 +18,13 @@
  *              store, a load and a fetch through it:
  *                                            hostile: ptmmio <access> scause=0x.. stval=0x..
  *   uwfi       WFI in U-mode:                hostile: uwfi scause=0x.. stval=0x..
+ *   vinsn      a WFI (woken by its timer), then an instruction that raises a
+ *              virtual-instruction exception (HLV.B from VS): the guest gets
+ *              an illegal-instruction exception, the vCPU never sleeps:
+ *                                            hostile: vinsn scause=0x2
+ *   amo        AMOs on a device register (the PLIC priority of source 1):
+ *              read-modify-write as QEMU does them:
+ *                                            hostile: amo add old=2 now=5, swap old=5 now=1
  * Every mode that ends prints "hostile: done".
  */
 #include "guest.h"
@@ -44,7 +51,7 @@ const char guest_name[] = "hostile";
 #define FLOOD_SIZE	(16UL << 20)
 
 static uint64_t root[512] __attribute__((aligned(4096)));
-enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI };
+enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN };
 static int hostile_mode;
 static uint64_t timebase;
 static volatile int go, arrived;
@@ -269,13 +276,52 @@ static void mode_uwfi(void)
 	printf("hostile: done\n");
 }
 
+/* ---- amo ---- */
+
+static void mode_amo(void)
+{
+	volatile uint32_t *prio = (volatile uint32_t *)PLIC_PRIORITY(1);
+	uint32_t old_add, after_add, old_swap, after_swap;
+
+	*prio = 2;
+	__asm__ volatile("amoadd.w %0, %2, (%1)" : "=r"(old_add) : "r"(prio), "r"(3) : "memory");
+	after_add = *prio;
+	__asm__ volatile("amoswap.w %0, %2, (%1)" : "=r"(old_swap) : "r"(prio), "r"(1) : "memory");
+	after_swap = *prio;
+	printf("hostile: amo add old=%u now=%u, swap old=%u now=%u\n", old_add, after_add, old_swap, after_swap);
+	printf("hostile: done\n");
+}
+
+/* ---- vinsn ---- */
+
+static void mode_vinsn(void)
+{
+	unsigned long x = 0;
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	sbi_set_timer(rdtime() + timebase / 100);
+	csr_write(sie, SIE_STIE);
+	wfi();					/* wakes on vsip & vsie, SIE stays 0 */
+	csr_write(sie, 0);
+	sbi_set_timer(~0UL);
+	trapped = 0;
+	__asm__ volatile(".insn r 0x73, 4, 0x30, %0, %1, x0" : "=r"(x) : "r"(0x80200000UL));	/* hlv.b */
+	(void)x;
+	if (trapped)
+		printf("hostile: vinsn scause=0x%lx\n", trap_scause);
+	else
+		printf("hostile: vinsn no trap\n");
+	printf("hostile: done\n");
+}
+
 /* ---- dispatch ---- */
 
 static const struct { const char *name; void (*fn)(void); } modes[] = {
 	[MODE_NONE] = { "none", 0 }, [MODE_SRST2] = { "srst2", mode_srst2 },
 	[MODE_WFI_TIMER] = { "wfi-timer", mode_wfi_timer }, [MODE_DBCN] = { "dbcn", mode_dbcn },
 	[MODE_HSM] = { "hsm", mode_hsm }, [MODE_PTMMIO] = { "ptmmio", mode_ptmmio },
-	[MODE_UWFI] = { "uwfi", mode_uwfi },
+	[MODE_UWFI] = { "uwfi", mode_uwfi }, [MODE_AMO] = { "amo", mode_amo },
+	[MODE_VINSN] = { "vinsn", mode_vinsn },
 };
 
 static void bootarg_mode(const void *dtb, char *buf, size_t size)

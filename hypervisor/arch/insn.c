@@ -6,6 +6,7 @@
 /* Major opcodes (bits 6:0, RV64I base opcode map). */
 #define OPCODE_LOAD		0x03u
 #define OPCODE_STORE		0x23u
+#define OPCODE_AMO		0x2fu
 
 /* Compressed quadrants (bits 1:0) and the funct3 values (bits 15:13)
  * of the RV64C integer loads and stores. */
@@ -42,11 +43,51 @@ int insn_length(uint16_t first_halfword)
 	return (first_halfword & 0x3u) == 0x3u ? 4 : 2;
 }
 
+/* AMO{SWAP,ADD,XOR,AND,OR,MIN,MAX,MINU,MAXU}.{W,D}; LR/SC (funct5 2, 3) are not emulated. */
+static int insn_decode_amo(uint32_t insn, struct mmio_insn *out)
+{
+	uint32_t funct3 = (insn >> 12) & 0x7u, funct5 = insn >> 27;
+
+	if ((funct3 != 2 && funct3 != 3) || (funct5 & 0x3u) > 1 || funct5 == 0x02 || funct5 == 0x03)
+		return -1;
+	if ((funct5 & 0x3u) == 1 && funct5 != AMO_SWAP)
+		return -1;
+	out->is_store = true;
+	out->width = funct3 == 2 ? 4 : 8;
+	out->sign_extend = true;		/* AMO*.W sign-extends the old value into rd */
+	out->reg = (uint8_t)((insn >> 7) & 0x1fu);
+	out->rs2 = (uint8_t)((insn >> 20) & 0x1fu);
+	out->amo = (uint8_t)(funct5 + 1);
+	out->len = 4;
+	return 0;
+}
+
+uint64_t insn_amo_apply(unsigned funct5, unsigned width, uint64_t old, uint64_t src)
+{
+	int64_t a = width == 4 ? (int32_t)old : (int64_t)old, b = width == 4 ? (int32_t)src : (int64_t)src;
+	uint64_t ua = width == 4 ? (uint32_t)old : old, ub = width == 4 ? (uint32_t)src : src;
+
+	switch (funct5) {
+	case AMO_ADD: return old + src;
+	case AMO_XOR: return old ^ src;
+	case AMO_OR: return old | src;
+	case AMO_AND: return old & src;
+	case AMO_MIN: return a < b ? old : src;
+	case AMO_MAX: return a > b ? old : src;
+	case AMO_MINU: return ua < ub ? old : src;
+	case AMO_MAXU: return ua > ub ? old : src;
+	default: return src;			/* AMOSWAP */
+	}
+}
+
 static int insn_decode32(uint32_t insn, struct mmio_insn *out)
 {
 	uint32_t opcode = insn & 0x7fu, funct3 = (insn >> 12) & 0x7u;
 	const struct mem_op *op;
 
+	out->amo = 0;
+	if (opcode == OPCODE_AMO)
+		return insn_decode_amo(insn, out);
 	if (opcode == OPCODE_LOAD)
 		op = &load_ops[funct3];
 	else if (opcode == OPCODE_STORE)
@@ -101,6 +142,7 @@ static int insn_decode16(uint16_t c, struct mmio_insn *out)
 	}
 	out->reg = (uint8_t)reg;
 	out->len = 2;
+	out->amo = 0;
 	return 0;
 }
 

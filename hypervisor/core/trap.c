@@ -128,20 +128,24 @@ static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
 #define INSN_WRS_NTO  0x00d00073u
 #define INSN_WRS_STO  0x01d00073u
 
-/* Instruction bits of a virtual-instruction trap: stval, or read through both stages. */
+/*
+ * Instruction bits of a virtual-instruction trap, read through both stages.
+ * Not from stval: writing it is optional, and QEMU 7.2 leaves the previous
+ * trap's value there (a WFI's), which once made every later virtual
+ * instruction look like a WFI and put the vCPU to sleep for good (found by
+ * the guest fuzzer).  stval is the fallback if the fetch fails.
+ */
 static uint32_t trapping_insn(struct vcpu *v, struct exit_info *e)
 {
 	uint16_t lo, hi;
 
 	(void)v;
-	if (e->stval)
-		return (uint32_t)e->stval;
 	if (arch_hlvx_hu(e->sepc, &lo))
-		return 0;
+		return (uint32_t)e->stval;
 	if (insn_length(lo) == 2)
 		return lo;
 	if (arch_hlvx_hu(e->sepc + 2, &hi))
-		return 0;
+		return (uint32_t)e->stval;
 	return lo | (uint32_t)hi << 16;
 }
 

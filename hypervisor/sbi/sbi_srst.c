@@ -18,7 +18,8 @@ static void srst_handle(struct sbi_call_ctx *c)
 		c->error = SBI_ERR_INVALID_PARAM;	/* reserved, or vendor-specific: none here */
 		return;
 	}
-	if (reason > SRST_REASON_SYSFAIL && reason < SRST_REASON_SBI_FIRST) {
+	/* reset_type and reset_reason are uint32_t: a wider value is no reason (OpenSBI says so too). */
+	if ((reason > SRST_REASON_SYSFAIL && reason < SRST_REASON_SBI_FIRST) || reason > 0xffffffffUL) {
 		c->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}

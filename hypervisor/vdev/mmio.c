@@ -205,6 +205,30 @@ static int access_fault(struct vcpu *v, struct exit_info *e, uint64_t gpa, const
 	return 0;
 }
 
+/*
+ * An AMO on a device register: read, modify, write, rd = the old value
+ * (sign-extended for .W), as QEMU performs one on MMIO.  No other hart can
+ * come between: the device models take their own locks per access, and a
+ * guest that races AMOs on one register from two vCPUs gets what two
+ * separate accesses would give it.
+ */
+static int mmio_amo(struct vcpu *v, const struct vdev_ops *dev, uint64_t gpa, const struct mmio_insn *mi,
+		    uint64_t *val)
+{
+	uint64_t mask = mi->width < 8 ? (1UL << (8 * mi->width)) - 1 : ~0UL;
+	uint64_t old, src = v->regs.x[mi->rs2];
+
+	if (dev->read(v->vm, gpa - dev->base, mi->width, &old))
+		return -1;
+	old &= mask;
+	*val = insn_amo_apply(mi->amo - 1u, mi->width, old, src) & mask;
+	if (dev->write(v->vm, gpa - dev->base, mi->width, *val))
+		return -1;
+	if (mi->reg)
+		v->regs.x[mi->reg] = mi->width == 4 ? (uint64_t)(int64_t)(int32_t)old : old;
+	return 0;
+}
+
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
@@ -226,7 +250,10 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	v->stats.mmio++;
 	if (dev - vdevs < VM_MMIO_DEV_SLOTS)
 		v->stats.mmio_by_dev[dev - vdevs]++;
-	if (mi.is_store) {
+	if (mi.amo) {
+		if (mmio_amo(v, dev, gpa, &mi, &val))
+			goto bad_width;
+	} else if (mi.is_store) {
 		val = v->regs.x[mi.reg];
 		if (mi.width < 8)
 			val &= (1UL << (8 * mi.width)) - 1;

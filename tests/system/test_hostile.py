@@ -178,3 +178,31 @@ def test_user_wfi_native_oracle(qemu_factory, qemu_bin, qemu_version):
     q = qemu_factory(hvtest.native_args(image, qemu=qemu_bin, extra=("-append", "hostile=uwfi")))
     q.expect_exact("hostile: uwfi scause=0x2 stval=0x10500073")
     q.expect_exact("hostile: done")
+
+
+AMO_LINE = "hostile: amo add old=2 now=5, swap old=5 now=1"
+
+
+def test_amo_on_a_device_register(qemu_factory, tmp_path, qemu_bin, qemu_version):
+    """An AMO on MMIO is a read-modify-write on QEMU; under hvscope too, not
+    a dead VM (the guest fuzzer found it)."""
+    q, _ = boot_with(qemu_factory, tmp_path, qemu_bin, "amo", qemu_version)
+    q.expect_exact(AMO_LINE)
+    q.expect_exact("hostile: done")
+    assert re.search(r"\n1 +hostile +running", console(q, "vms"))
+
+
+def test_amo_native_oracle(qemu_factory, qemu_bin, qemu_version):
+    image = hvtest.guest_image("hostile")
+    q = qemu_factory(hvtest.native_args(image, qemu=qemu_bin, extra=("-append", "hostile=amo")))
+    q.expect_exact(AMO_LINE)
+
+
+def test_virtual_instruction_after_wfi(qemu_factory, tmp_path, qemu_bin, qemu_version):
+    """QEMU 7.2 leaves a WFI's bits in stval at the next virtual-instruction
+    trap: hvscope reads the instruction itself, so HLV.B from VS is an
+    illegal instruction in the guest, not a WFI that sleeps forever (the
+    guest fuzzer found it)."""
+    q, _ = boot_with(qemu_factory, tmp_path, qemu_bin, "vinsn", qemu_version)
+    q.expect_exact("hostile: vinsn scause=0x2", timeout=20)
+    q.expect_exact("hostile: done")

@@ -157,7 +157,8 @@ static const struct { uint32_t insn; const char *text; } rejected[] = {
 	{ 0x00453427, "fsd f4,8(x10)" },
 	{ 0x1005a52f, "lr.w x10,(x11)" },
 	{ 0x18c5b52f, "sc.d x10,x12,(x11)" },
-	{ 0x00c5a52f, "amoadd.w x10,x12,(x11)" },
+	{ 0x1405a52f, "funct5 0x05 (no such AMO)" },
+	{ 0x00c5c52f, "amoadd with funct3 4 (no such width)" },
 	{ 0x00150513, "addi x10,x10,1" },
 	{ 0x10002573, "csrrs x10,sstatus,x0" },
 	{ 0x2588, "c.fld f10,8(x11)" },
@@ -173,6 +174,45 @@ static const struct { uint32_t insn; const char *text; } rejected[] = {
 	{ 0xffffffff, "all-ones" },
 	{ 0x0000000b, "custom-0" },
 };
+
+/* AMOs on a device are read-modify-write (as QEMU does them): decoded with rd, rs2, width. */
+TEST(amo_forms)
+{
+	struct mmio_insn d;
+
+	CHECK_EQ(insn_decode_mmio(0x00c5a52f, &d), 0);		/* amoadd.w x10,x12,(x11) */
+	CHECK_EQ(d.amo, AMO_ADD + 1);
+	CHECK_EQ(d.width, 4);
+	CHECK_EQ(d.reg, 10);
+	CHECK_EQ(d.rs2, 12);
+	CHECK_EQ(d.len, 4);
+	CHECK_EQ(insn_decode_mmio(0x08f5302f, &d), 0);		/* amoswap.d x0,x15,(x10) */
+	CHECK_EQ(d.amo, AMO_SWAP + 1);
+	CHECK_EQ(d.width, 8);
+	CHECK_EQ(d.reg, 0);
+	CHECK_EQ(d.rs2, 15);
+	CHECK_EQ(insn_decode_mmio(0xe6c5b52f, &d), 0);		/* amomaxu.d.aqrl x10,x12,(x11) */
+	CHECK_EQ(d.amo, AMO_MAXU + 1);
+	CHECK_EQ(insn_decode_mmio(0x02c5a52f, &d), 0);		/* amoadd.w.rl */
+	CHECK_EQ(insn_decode_htinst(0x00c0252f, &d), 0);	/* transformed: rs1 = 0 */
+	CHECK_EQ(d.amo, AMO_ADD + 1);
+	CHECK_EQ(d.rs2, 12);
+	CHECK_EQ(insn_decode_mmio(0x00150513, &d), -1);
+	CHECK_EQ(d.amo, 0);
+}
+
+TEST(amo_apply)
+{
+	CHECK_EQ(insn_amo_apply(AMO_ADD, 8, 5, 7), 12);
+	CHECK_EQ(insn_amo_apply(AMO_SWAP, 4, 5, 7), 7);
+	CHECK_EQ(insn_amo_apply(AMO_XOR, 8, 0xf0, 0xff), 0x0f);
+	CHECK_EQ(insn_amo_apply(AMO_AND, 8, 0xf0, 0x3c), 0x30);
+	CHECK_EQ(insn_amo_apply(AMO_OR, 8, 0xf0, 0x0f), 0xff);
+	CHECK_EQ(insn_amo_apply(AMO_MIN, 4, 0xffffffff, 1), 0xffffffff);	/* -1 < 1 at .w */
+	CHECK_EQ(insn_amo_apply(AMO_MINU, 4, 0xffffffff, 1), 1);
+	CHECK_EQ(insn_amo_apply(AMO_MAX, 8, (uint64_t)-5, 3), 3);
+	CHECK_EQ(insn_amo_apply(AMO_MAXU, 8, (uint64_t)-5, 3), (uint64_t)-5);
+}
 
 TEST(rejects_fp_amo_and_others)
 {
@@ -279,8 +319,10 @@ TEST(random_32bit_words)
 		w = x | 3u;
 		op = w & 0x7f;
 		f3 = (w >> 12) & 7;
+		uint32_t f5 = w >> 27;
+		bool amo = op == 0x2f && (f3 == 2 || f3 == 3) && ((f5 & 3) == 0 || f5 == 1);
 		if ((insn_decode_mmio(w, &d) == 0) !=
-		    ((op == 0x03 && f3 != 7) || (op == 0x23 && f3 < 4))) {
+		    ((op == 0x03 && f3 != 7) || (op == 0x23 && f3 < 4) || amo)) {
 			UNIT_FAIL("0x%08x misdecoded", w);
 			break;
 		}
@@ -356,7 +398,7 @@ TEST(htinst_rejects)
 		0x00003027,		/* transformed fsd */
 		0x00003005,		/* transformed c.fld (fld, bit 1 cleared) */
 		0x1000252f,		/* transformed lr.w */
-		0x00c0252f,		/* transformed amoadd.w */
+		0x1800252f,		/* transformed sc.w */
 		0x00002573,		/* csr access is never transformed */
 		0x100002503ull,		/* bits 63:32 must be zero */
 		0x8000000000003023ull,
@@ -376,6 +418,8 @@ UNIT_MAIN("test_insn",
 	  UNIT(load32_every_width_and_register),
 	  UNIT(store32_every_width_and_register),
 	  UNIT(assembled_encodings),
+	  UNIT(amo_forms),
+	  UNIT(amo_apply),
 	  UNIT(rejects_fp_amo_and_others),
 	  UNIT(compressed_register_forms),
 	  UNIT(compressed_sp_relative_forms),
