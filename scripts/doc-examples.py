@@ -25,6 +25,7 @@ with --make VAR=VALUE.
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -50,7 +51,7 @@ def start(config, make_args, disk_dir, timeout=120):
 def stop(child):
     if child.isalive():
         try:
-            os.killpg(child.pid, 15)
+            os.killpg(child.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
     child.close(force=True)
@@ -140,6 +141,9 @@ def check(name, doc, fresh):
 
 
 def main():
+    # `timeout` or Ctrl-C: still stop the QEMU we started (the finally blocks)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit(1))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--out", help="keep the raw captures here")
