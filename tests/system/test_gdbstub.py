@@ -74,3 +74,118 @@ def test_gdbstub_attach_regs_detach(qemu_factory, tmp_path):
     focus(q, "1")
     q.sendline("echo back")
     q.expect("back")
+
+
+def disassembly():
+    """{address: instruction text} of xv6's kernel, from objdump (the oracle for stepi)."""
+    objdump = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(hvtest.REPO_ROOT),
+                              "-p", "-n"], capture_output=True, text=True, check=False).stdout
+    tool = re.search(r"^OBJDUMP := (\S+)", objdump, re.M)
+    r = subprocess.run([tool.group(1) if tool else "riscv64-unknown-elf-objdump", "-d", str(XV6_ELF)],
+                       capture_output=True, text=True, check=True)
+    insns = {}
+    for m in re.finditer(r"^\s*([0-9a-f]+):\s+([0-9a-f]+)\s+(\S+)\s*(.*)$", r.stdout, re.M):
+        insns[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3), m.group(4))
+    return insns
+
+
+def expected_next(insns, pc, regs):
+    """Where the instruction at pc goes, from the disassembly and the registers gdb showed."""
+    word, op, args = insns[pc]
+    size = 2 if len(f"{word:x}") <= 4 else 4
+    target = re.search(r"\b([0-9a-f]{8,})\b", args)
+    ops = [a.strip() for a in args.split(",")]
+    if op in ("j", "jal", "c.j", "c.jal") or (op == "jal" and target):
+        return int(target.group(1), 16)
+    if op in ("ret", "jr", "jalr", "c.jr", "c.jalr"):
+        reg = "ra" if op == "ret" else re.match(r"(?:\d+\()?([a-z0-9]+)\)?", ops[-1] if op == "jalr" else ops[0]).group(1)
+        off = 0
+        m = re.match(r"(-?\d+)\(([a-z0-9]+)\)", ops[-1]) if op == "jalr" else None
+        if m:
+            off, reg = int(m.group(1)), m.group(2)
+        return (regs[reg] + off) & ~1
+    branches = {"beqz": lambda a: a == 0, "bnez": lambda a: a != 0, "blez": lambda a: s64(a) <= 0,
+                "bgez": lambda a: s64(a) >= 0, "bltz": lambda a: s64(a) < 0, "bgtz": lambda a: s64(a) > 0}
+    if op in branches:
+        return int(target.group(1), 16) if branches[op](regs[ops[0]]) else pc + size
+    two = {"beq": lambda a, b: a == b, "bne": lambda a, b: a != b, "blt": lambda a, b: s64(a) < s64(b),
+           "bge": lambda a, b: s64(a) >= s64(b), "bltu": lambda a, b: a < b, "bgeu": lambda a, b: a >= b,
+           "bgt": lambda a, b: s64(a) > s64(b), "ble": lambda a, b: s64(a) <= s64(b),
+           "bgtu": lambda a, b: a > b, "bleu": lambda a, b: a <= b}
+    if op in two:
+        return int(target.group(1), 16) if two[op](regs[ops[0]], regs[ops[1]]) else pc + size
+    return pc + size
+
+
+def s64(v):
+    return v - (1 << 64) if v >> 63 else v
+
+
+def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
+    """Break at xv6's syscall entry, type a command in VM 1: the breakpoint hits.
+    bt, info threads, p/x $satp, x/4i $pc, 20 x stepi (each pc checked against
+    the disassembly), next, finish; while VM 1 is stopped VM 2 answers a
+    shell command; detach, and VM 1 finishes its command."""
+    q, sockdir = boot(qemu_factory, tmp_path)
+    focus(q, "1")
+    flag = tmp_path / "stopped"
+    resume = tmp_path / "resume"
+    steps = []
+    for _ in range(20):
+        steps += ["stepi", "info registers pc ra sp a0 a1 a2 a3 a4 a5 s0 s1 t0 t1"]
+    commands = (["break syscall", "continue", "bt", "info threads", "p/x $satp", "x/4i $pc",
+                 "info registers pc ra sp a0 a1 a2 a3 a4 a5 s0 s1 t0 t1"] + steps +
+                ["next", "echo before-finish\\n", "bt 2", "finish", "echo after-finish\\n", "bt 1",
+                 f"shell touch {flag}",
+                 f'python import os, time; any(time.sleep(0.2) for _ in iter(lambda: os.path.exists("{resume}"), True))',
+                 "delete", "detach"])
+    gdb = subprocess.Popen(["make", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), "gdb-vm",
+                            f"O={hvtest.build_dir()}", "CONFIG=default", "VM=1", f"GDBSTUB_DIR={sockdir}",
+                            "GDBFLAGS=-batch " + " ".join("-ex '%s'" % c for c in commands)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        # Type into VM 1 until the breakpoint hits (gdb may still be starting:
+        # until its breakpoint is in, the command just runs).
+        deadline = time.time() + GDB_TIMEOUT
+        while not flag.exists():
+            assert gdb.poll() is None, gdb.stdout.read()
+            assert time.time() < deadline, "the breakpoint never hit"
+            q.sendline("echo hello-from-vm1")
+            for _ in range(15):
+                if flag.exists():
+                    break
+                time.sleep(0.2)
+        # VM 1 is stopped in gdb; VM 2 answers.
+        focus(q, "2")
+        q.sendline("echo vm2-still-runs")
+        q.expect("vm2-still-runs", timeout=20)
+        q.expect(PROMPT, timeout=20)
+        resume.touch()
+        out, _ = gdb.communicate(timeout=GDB_TIMEOUT)
+    finally:
+        if gdb.poll() is None:
+            gdb.kill()
+            gdb.wait()
+    print(out)
+    assert re.search(r"Breakpoint 1, syscall \(\) at .*syscall\.c", out), out
+    assert re.search(r"#0\s+syscall \(\).*\n#1\s+0x[0-9a-f]+ in usertrap", out), out
+    assert re.search(r"\* 1\s+Thread 1 \(vCPU 0", out), out
+    assert re.search(r"\$1 = 0x8[0-9a-f]{15}", out), out
+    assert re.search(r"=> 0x[0-9a-f]+ <syscall(\+\d+)?>:", out), out
+    # Every stepi lands where the disassembly and the registers before it say.
+    insns = disassembly()
+    dumps = re.findall(r"((?:^\w+\s+0x[0-9a-f]+\s+.*\n)+)", out, re.M)
+    states = [dict((m.group(1), int(m.group(2), 16)) for m in re.finditer(r"^(\w+)\s+(0x[0-9a-f]+)", d, re.M))
+              for d in dumps]
+    states = [s for s in states if "pc" in s and "t1" in s]
+    assert len(states) == 21, (len(states), out)
+    for before, after in zip(states, states[1:]):
+        assert after["pc"] == expected_next(insns, before["pc"], before), (hex(before["pc"]), insns.get(before["pc"]), hex(after["pc"]))
+    # finish returns to the caller that bt showed before it.
+    before = out.split("before-finish", 1)[1]
+    caller = re.search(r"^#1\s+(?:0x[0-9a-f]+ in )?(\w+) \(", before, re.M)
+    after = out.split("after-finish", 1)[1]
+    assert caller and re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?%s \(" % caller.group(1), after, re.M), out
+    assert "[Inferior 1 (Remote target) detached]" in out, out
+    focus(q, "1")
+    q.expect("hello-from-vm1", timeout=30)
