@@ -172,5 +172,7 @@ size_t rsp_frame(char *out, size_t size, const char *payload, size_t len)
 	out[o++] = '#';
 	out[o++] = hexdigits[sum >> 4];
 	out[o++] = hexdigits[sum & 15];
+	if (o < size)
+		out[o] = '\0';
 	return o;
 }
