@@ -555,7 +555,8 @@ static void t_detach(void *ctx)
 	d->stop_tid = 0;
 	update_hedeleg(d, false);
 	resume_vm(d);
-	vm_notice(d->vm, "vm%d: %s: debugger detached, running\n", d->vm->id, d->vm->name);
+	/* Not vm_notice(): the user did this, so it is never rate-limited away. */
+	hv_printf("vm%d: %s: debugger detached, running\n", d->vm->id, d->vm->name);
 }
 
 static void t_kill(void *ctx)
@@ -639,8 +640,7 @@ static void on_open(unsigned port, bool connected)
 	if (port < 1 || port > vm_count)
 		return;
 	d = &dbgs[port - 1];
-	vm_notice(d->vm, "vm%d: %s: debugger %s\n", d->vm->id, d->vm->name,
-		  connected ? "connected" : "disconnected");
+	hv_printf("vm%d: %s: debugger %s\n", d->vm->id, d->vm->name, connected ? "connected" : "disconnected");
 	if (connected)
 		return;
 	spin_lock(&d->lock);

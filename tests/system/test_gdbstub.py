@@ -85,14 +85,13 @@ def disassembly():
                        capture_output=True, text=True, check=True)
     insns = {}
     for m in re.finditer(r"^\s*([0-9a-f]+):\s+([0-9a-f]+)\s+(\S+)\s*(.*)$", r.stdout, re.M):
-        insns[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3), m.group(4))
+        insns[int(m.group(1), 16)] = (len(m.group(2)) // 2, m.group(3), m.group(4))
     return insns
 
 
 def expected_next(insns, pc, regs):
     """Where the instruction at pc goes, from the disassembly and the registers gdb showed."""
-    word, op, args = insns[pc]
-    size = 2 if len(f"{word:x}") <= 4 else 4
+    size, op, args = insns[pc]
     target = re.search(r"\b([0-9a-f]{8,})\b", args)
     ops = [a.strip() for a in args.split(",")]
     if op in ("j", "jal", "c.j", "c.jal") or (op == "jal" and target):
@@ -189,3 +188,177 @@ def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
     assert "[Inferior 1 (Remote target) detached]" in out, out
     focus(q, "1")
     q.expect("hello-from-vm1", timeout=30)
+
+
+def test_gdbstub_wait_boot_code(qemu_factory, tmp_path):
+    """`gdb = wait`: VM 1 is held at its first instruction while VM 2 boots;
+    gdb attaches there, steps through xv6's boot code (each pc checked),
+    runs to main, detaches, and VM 1 boots to its shell."""
+    config = DEFAULT_SET.replace("[vm xv6a]\n", "[vm xv6a]\ngdb = wait\n")
+    q, sockdir = boot(qemu_factory, tmp_path, config, name="gdbwait", shells=())
+    q.expect(r"vm1: xv6a waits for gdb at its first instruction \(make gdb-vm VM=1\)")
+    focus(q, "2")
+    q.sendline("")
+    q.expect(PROMPT)
+    regs = "info registers pc ra sp t0 t1"
+    commands = ["p/x $pc", regs] + ["stepi", regs] * 8 + ["break main", "continue", "bt 1", "detach"]
+    out = gdb_vm(sockdir, 1, *commands)
+    print(out)
+    assert re.search(r"\$1 = 0x80200000\b", out), out
+    insns = disassembly()
+    states = [dict((m.group(1), int(m.group(2), 16)) for m in re.finditer(r"^(\w+)\s+(0x[0-9a-f]+)", d, re.M))
+              for d in re.findall(r"((?:^\w+\s+0x[0-9a-f]+\s+.*\n)+)", out, re.M)]
+    states = [s for s in states if "pc" in s and "t1" in s]
+    assert len(states) == 9, out
+    for before, after in zip(states, states[1:]):
+        assert after["pc"] == expected_next(insns, before["pc"], before), (hex(before["pc"]), hex(after["pc"]))
+    assert [s["pc"] for s in states[:5]] == [0x80200000, 0x80200004, 0x80200008, 0x8020000c, 0x80200010], out
+    assert re.search(r"Breakpoint 1, main \(", out), out
+    assert "[Inferior 1 (Remote target) detached]" in out, out
+    focus(q, "1")
+    q.sendline("")
+    q.expect(PROMPT, timeout=60)
+
+
+class Rsp:
+    """A bare GDB remote-protocol client on a gdbstub port (what gdb would send, and worse)."""
+
+    def __init__(self, path, timeout=20):
+        import socket
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(str(path))
+        self.buf = b""
+
+    def raw(self, data):
+        self.sock.sendall(data)
+
+    def send(self, payload):
+        if isinstance(payload, str):
+            payload = payload.encode()
+        self.raw(b"$%s#%02x" % (payload, sum(payload) % 256))
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        assert chunk, "the stub closed the connection"
+        self.buf += chunk
+
+    def ack(self):
+        """The next acknowledgement byte (+ or -)."""
+        while not self.buf:
+            self._fill()
+        c, self.buf = self.buf[:1], self.buf[1:]
+        return c
+
+    def reply(self):
+        """The next packet's payload (checksum verified); acknowledgements are skipped."""
+        while True:
+            self.buf = self.buf.lstrip(b"+")
+            m = re.match(rb"\$([^#]*)#([0-9a-f]{2})", self.buf, re.S)
+            if m:
+                self.buf = self.buf[m.end():]
+                assert sum(m.group(1)) % 256 == int(m.group(2), 16), m.group(0)
+                self.raw(b"+")
+                return m.group(1).decode(errors="replace")
+            self._fill()
+
+    def ask(self, payload):
+        self.send(payload)
+        return self.reply()
+
+    def monitor(self, command):
+        """`monitor COMMAND`: its output (O packets) until OK."""
+        self.send("qRcmd," + command.encode().hex())
+        text = ""
+        while True:
+            r = self.reply()
+            if r.startswith("O") and r != "OK":
+                text += bytes.fromhex(r[1:]).decode(errors="replace")
+            else:
+                assert r == "OK", r
+                return text
+
+    def close(self):
+        self.sock.close()
+
+
+def test_gdbstub_bad_input_ctrl_c_monitor_drop(qemu_factory, tmp_path):
+    """Malformed, oversized and bad-checksum packets, bad thread ids, memory
+    that does not translate or is not RAM, breakpoints on MMIO: each gets an
+    error reply and the connection stays usable.  Ctrl-C stops the VM (SIGINT),
+    monitor runs the console's commands for this VM and refuses the others,
+    a dropped connection lets the VM run again, kill stops only it; VM 2
+    answers throughout."""
+    q, sockdir = boot(qemu_factory, tmp_path)
+    c = Rsp(f"{sockdir}/vm1.sock")
+    try:
+        assert "PacketSize=1000" in c.ask("qSupported:swbreak+")
+        assert c.ask("?") == "T05thread:1;"
+        c.raw(b"$g#00")
+        assert c.ack() == b"-"                       # bad checksum
+        assert c.ask("m" * 5000) == "E16"            # oversized
+        assert c.ask("") == ""                       # empty packet: unsupported
+        assert c.ask("Hg5") == "E16"                 # no such thread
+        assert c.ask("T9") == "E16"
+        assert c.ask("mzz,4") == "E16"
+        assert c.ask("m0,4") == "E14"                # VA 0: not mapped in xv6's kernel table
+        assert re.fullmatch(r"[0-9a-f]{16}", c.ask("m80200ffc,8"))   # across a page boundary
+        assert c.ask("Z0,0,4") == "E14"
+        assert "guest-physical" in c.monitor("phys on")
+        assert c.ask("m10000000,4") == "E14"         # the UART: MMIO, not RAM
+        assert c.ask("Z0,10000000,4") == "E14"
+        assert c.ask("M90000000,4:00000000") == "E14"     # beyond the VM's 128 MiB
+        assert c.ask("X7ffffffe,4:abcd") == "E14"   # straddles the start of RAM
+        assert "guest-virtual" in c.monitor("phys off")
+        assert "bitsize" in c.ask("qXfer:features:read:target.xml:0,400")
+        # monitor: the console's commands, limited to this VM
+        out = c.monitor("xlate 0x80200000")
+        assert re.search(r"vm1\.0 xlate VA 0x80200000", out), out
+        assert re.search(r"vm1\s+xv6a|1\s+xv6a", c.monitor("vms")), "vms"
+        assert "refused" in c.monitor("quit") or "error" in c.monitor("quit")
+        assert "error" in c.monitor("kill 2")
+        assert "error" in c.monitor("nosuchcommand")
+        # Ctrl-C while it runs
+        c.send("c")
+        assert c.ack() == b"+"
+        focus(q, "2")
+        q.sendline("echo vm2-while-vm1-runs")
+        q.expect("vm2-while-vm1-runs")
+        c.raw(b"\x03")
+        assert c.reply() == "T02thread:1;"
+        q.sendline("echo vm2-while-vm1-stopped")
+        q.expect("vm2-while-vm1-stopped")
+    finally:
+        c.close()                                    # dropped, not detached
+    q.expect(r"vm1: xv6a: debugger disconnected")
+    focus(q, "1")
+    q.sendline("echo vm1-runs-again")
+    q.expect("vm1-runs-again")
+    c = Rsp(f"{sockdir}/vm1.sock")
+    try:
+        assert c.ask("?") == "T05thread:1;"
+        c.send("k")
+        q.expect(r"vm1: xv6a stopped: killed from gdb")
+    finally:
+        c.close()
+    focus(q, "2")
+    q.sendline("echo vm2-after-kill")
+    q.expect("vm2-after-kill")
+
+
+def test_gdbstub_two_debuggers_at_once(qemu_factory, tmp_path):
+    """gdb on VM 1 and gdb on VM 2 at the same time, each sees its own VM."""
+    import concurrent.futures
+    q, sockdir = boot(qemu_factory, tmp_path)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(gdb_vm, sockdir, vm, "info threads", "p/x $satp", "x/i $pc", "detach") for vm in (1, 2)]
+        outs = [r.result() for r in runs]
+    for out in outs:
+        print(out)
+        assert re.search(r"\* 1\s+Thread 1 \(vCPU 0", out), out
+        assert re.search(r"\$1 = 0x8[0-9a-f]{15}", out), out
+        assert "[Inferior 1 (Remote target) detached]" in out, out
+    for vm in ("1", "2"):
+        focus(q, vm)
+        q.sendline(f"echo vm{vm}-after")
+        q.expect(f"vm{vm}-after")
