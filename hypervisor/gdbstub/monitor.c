@@ -120,10 +120,14 @@ static bool build_line(struct vm_debug *d, const char *cmd, char *line, size_t s
 			return false;
 		}
 		if (is_digit(*args)) {
+			char count[24];
 			size_t n = 0;
-			while (is_digit(args[n]) || args[n] == 'x' || args[n] == 'X')
+			while (n + 1 < sizeof(count) && args[n] && args[n] != ' ') {
+				count[n] = args[n];
 				n++;
-			snprintf(line, size, "trace %.*s vm %d%s", (int)n, args, vm, args + n);
+			}
+			count[n] = '\0';
+			snprintf(line, size, "trace %s vm %d%s", count, vm, args + n);
 		} else {
 			snprintf(line, size, "trace vm %d %s", vm, args);
 		}
