@@ -362,3 +362,27 @@ def test_gdbstub_two_debuggers_at_once(qemu_factory, tmp_path):
         focus(q, vm)
         q.sendline(f"echo vm{vm}-after")
         q.expect(f"vm{vm}-after")
+
+
+def test_gdbstub_device_absent(qemu_factory, tmp_path):
+    """Without the virtio-serial device: one boot line says so, a `gdb = wait`
+    VM starts anyway (with a line saying so), and the VMs run as before."""
+    config = DEFAULT_SET.replace("[vm xv6a]\n", "[vm xv6a]\ngdb = wait\n")
+    args, _ = hv_args(make_bundle(config, "nogdb"), gdbstub_vms=0)
+    q = qemu_factory(args + disk_args(config, tmp_path), timeout=BOOT_TIMEOUT)
+    q.expect(r"gdbstub: off \(no virtio-serial-device; make run adds one\)")
+    q.expect(r"vm1: xv6a: gdb = wait, but there is no gdbstub device: not waiting")
+    for vm in ("1", "2"):
+        focus(q, vm)
+        q.sendline("")
+        q.expect(PROMPT)
+
+
+def test_gdbstub_config_key_checked(tmp_path):
+    """`gdb =` takes only `wait`: anything else stops the build with one line."""
+    cfg = tmp_path / "bad.cfg"
+    cfg.write_text(f"[vm a]\nimage = {XV6_ELF}\nram = 128M\ngdb = now\n")
+    r = subprocess.run([sys.executable, str(hvtest.REPO_ROOT / "scripts" / "mkbundle.py"), str(cfg),
+                        "-o", str(tmp_path / "bad.bundle")], capture_output=True, text=True, check=False)
+    assert r.returncode == 1
+    assert r.stderr.strip() == f"mkbundle: {cfg}:4: vm a: gdb must be 'wait' (or leave it out)", r.stderr
