@@ -8,7 +8,9 @@ pointed at with GDBSTUB_DIR=).  gdb runs in batch mode; every test kills
 QEMU (qemu_factory) and gdb (subprocess timeout) on every path.
 """
 
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,12 +54,31 @@ def boot(qemu_factory, tmp_path, config_text=DEFAULT_SET, name="gdbstub", shells
 
 def gdb_vm(sockdir, vm, *commands, timeout=GDB_TIMEOUT, config="default"):
     """`make gdb-vm VM=vm GDBFLAGS='-batch -ex ...'`; returns its output (stdout + stderr)."""
+    gdb = start_gdb_vm(sockdir, vm, commands, config)
+    try:
+        out, _ = gdb.communicate(timeout=timeout)
+    finally:
+        stop(gdb)
+    return out
+
+
+def start_gdb_vm(sockdir, vm, commands, config="default"):
+    """`make gdb-vm` in its own session (stop() kills make and gdb together)."""
     flags = "-batch " + " ".join("-ex '%s'" % c.replace("'", "'\\''") for c in commands)
-    r = subprocess.run(["make", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), "gdb-vm",
-                        f"O={hvtest.build_dir()}", f"CONFIG={config}", f"VM={vm}",
-                        f"GDBSTUB_DIR={sockdir}", f"GDBFLAGS={flags}"],
-                       capture_output=True, text=True, timeout=timeout, check=False)
-    return r.stdout + r.stderr
+    return subprocess.Popen(["make", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), "gdb-vm",
+                             f"O={hvtest.build_dir()}", f"CONFIG={config}", f"VM={vm}",
+                             f"GDBSTUB_DIR={sockdir}", f"GDBFLAGS={flags}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def stop(proc):
+    """Kill a start_gdb_vm() process group if it still runs."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def test_gdbstub_attach_regs_detach(qemu_factory, tmp_path):
@@ -138,10 +159,7 @@ def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
                  f"shell touch {flag}",
                  f'python import os, time; any(time.sleep(0.2) for _ in iter(lambda: os.path.exists("{resume}"), True))',
                  "delete", "detach"])
-    gdb = subprocess.Popen(["make", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), "gdb-vm",
-                            f"O={hvtest.build_dir()}", "CONFIG=default", "VM=1", f"GDBSTUB_DIR={sockdir}",
-                            "GDBFLAGS=-batch " + " ".join("-ex '%s'" % c for c in commands)],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    gdb = start_gdb_vm(sockdir, 1, commands)
     try:
         # Type into VM 1 until the breakpoint hits (gdb may still be starting:
         # until its breakpoint is in, the command just runs).
@@ -162,9 +180,7 @@ def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
         resume.touch()
         out, _ = gdb.communicate(timeout=GDB_TIMEOUT)
     finally:
-        if gdb.poll() is None:
-            gdb.kill()
-            gdb.wait()
+        stop(gdb)
     print(out)
     assert re.search(r"Breakpoint 1, syscall \(\) at .*syscall\.c", out), out
     assert re.search(r"#0\s+syscall \(\).*\n#1\s+0x[0-9a-f]+ in usertrap", out), out
