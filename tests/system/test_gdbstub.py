@@ -327,6 +327,10 @@ def test_gdbstub_bad_input_ctrl_c_monitor_drop(qemu_factory, tmp_path):
         assert c.ask("X7ffffffe,4:abcd") == "E14"   # straddles the start of RAM
         assert "guest-virtual" in c.monitor("phys off")
         assert "bitsize" in c.ask("qXfer:features:read:target.xml:0,400")
+        assert re.fullmatch(r"[0-9a-f]{16}", c.ask("p21"))    # f0: the guest has D
+        assert re.fullmatch(r"[0-9a-f]{8}", c.ask("p43"))     # fcsr
+        assert c.ask("P4b=0000000000000000") == "E16"         # sip is read-only
+        assert c.ask("p4e") == "E16"                          # past the last register
         # monitor: the console's commands, limited to this VM
         out = c.monitor("xlate 0x80200000")
         assert re.search(r"vm1\.0 xlate VA 0x80200000", out), out
