@@ -692,12 +692,17 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	uint64_t gpa;
 	bool ours;
 
+	/*
+	 * Either way this is no fault loop: ours stop the VM, and the guest's
+	 * own would never have reached the hypervisor without the debugger
+	 * (a guest hitting its own ebreak at one pc 64 times is not stuck).
+	 */
+	faultloop_reset(&v->loop);
 	spin_lock(&d->lock);
 	ours = d->stub.state != GDB_DETACHED && walk_gpa(d, csr_read(CSR_VSATP), e->sepc, &gpa) &&
 	       bp_ours(d, gpa);
 	if (ours) {
 		/* pc stays on the ebreak: gdb expects it at the breakpoint's address. */
-		faultloop_reset(&v->loop);
 		e->action = TRAP_YIELD;
 		stop_locked(d, v->id + 1, GDB_SIGTRAP);
 	}

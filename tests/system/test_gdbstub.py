@@ -406,3 +406,41 @@ def test_gdbstub_config_key_checked(tmp_path):
                         "-o", str(tmp_path / "bad.bundle")], capture_output=True, text=True, check=False)
     assert r.returncode == 1
     assert r.stderr.strip() == f"mkbundle: {cfg}:4: vm a: gdb must be 'wait' (or leave it out)", r.stderr
+
+
+def symbol(elf, name):
+    """Address of a symbol, from the cross toolchain's nm."""
+    r = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(hvtest.REPO_ROOT), "-p", "-n"],
+                       capture_output=True, text=True, check=False).stdout
+    tool = re.search(r"^OBJDUMP := (\S+)objdump", r, re.M)
+    nm = (tool.group(1) if tool else "riscv64-unknown-elf-") + "nm"
+    out = subprocess.run([nm, str(elf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^([0-9a-f]+) [tT] %s$" % name, out, re.M).group(1), 16)
+
+
+def test_gdbstub_guest_ebreak_delivered(qemu_factory, tmp_path):
+    """While the stub has a breakpoint in the VM (hedeleg bit 3 clear), the
+    guest's own 300 ebreaks still reach its own trap handler, and gdb never
+    stops for them; Ctrl-C is the first stop it sees."""
+    elf = hvtest.build_dir() / "guests" / "tests" / "hostile.elf"
+    config = f"[vm hostile]\nimage = {elf}\nram = 16M\nbootargs = hostile=ebreak\ngdb = wait\n"
+    sockdir = tempfile.mkdtemp(prefix="hvgdb-")
+    args, _ = hv_args(make_bundle(config, "ebreak"), gdbstub_dir=sockdir)
+    q = qemu_factory(args, timeout=60)
+    q.expect(r"vm1: hostile waits for gdb at its first instruction")
+    c = Rsp(f"{sockdir}/vm1.sock")
+    try:
+        assert c.ask("?") == "T05thread:1;"
+        never = symbol(elf, "mode_srst2")
+        kind = 4 if int(c.ask(f"m{never:x},1"), 16) & 3 == 3 else 2
+        assert c.ask(f"Z0,{never:x},{kind}") == "OK"
+        c.send("c")
+        assert c.ack() == b"+"
+        q.expect(r"hostile: ebreak 300 of 300 delivered")
+        q.expect("hostile: done")
+        c.raw(b"\x03")
+        assert c.reply() == "T02thread:1;"
+        assert c.ask(f"z0,{never:x},{kind}") == "OK"
+        assert c.ask("D") == "OK"
+    finally:
+        c.close()
