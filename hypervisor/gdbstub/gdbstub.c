@@ -425,16 +425,18 @@ static void bp_remove_all(struct vm_debug *d)
 	flush_vcpus(d->vm);
 }
 
-/* Is there a breakpoint (or a temporary one) of ours at gpa? */
-static bool bp_ours(struct vm_debug *d, uint64_t gpa)
+enum bp_kind { BP_NONE, BP_USER, BP_TEMP };
+
+/* Is there a breakpoint of ours at gpa: gdb's, or one of the step's? */
+static enum bp_kind bp_ours(struct vm_debug *d, uint64_t gpa)
 {
 	for (unsigned i = 0; i < BP_MAX; i++)
 		if (d->bps[i].used && d->bps[i].gpa == gpa)
-			return true;
+			return BP_USER;
 	for (unsigned i = 0; i < TEMP_MAX; i++)
 		if (d->temps[i].used && d->temps[i].gpa == gpa)
-			return true;
-	return false;
+			return BP_TEMP;
+	return BP_NONE;
 }
 
 /* ---- single-step ---- */
@@ -464,7 +466,7 @@ static void temp_plant(struct vm_debug *d, struct vcpu *v, uint64_t va, unsigned
 	uint32_t insn;
 	uint64_t gpa;
 
-	if (!step_fetch(&f, va, &insn) || !va_to_gpa(d, v->vsatp, va, &gpa) || bp_ours(d, gpa))
+	if (!step_fetch(&f, va, &insn) || !va_to_gpa(d, v->vsatp, va, &gpa) || bp_ours(d, gpa) != BP_NONE)
 		return;
 	bp_plant(d, v->vsatp, &d->temps[slot], va, nextpc_insn_len(insn));
 }
@@ -689,6 +691,7 @@ void gdbstub_poll(void)
 bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 {
 	struct vm_debug *d = dbg_of(v->vm);
+	enum bp_kind kind = BP_NONE;
 	uint64_t gpa;
 	bool ours;
 
@@ -699,9 +702,17 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	 */
 	faultloop_reset(&v->loop);
 	spin_lock(&d->lock);
-	ours = d->stub.state != GDB_DETACHED && walk_gpa(d, csr_read(CSR_VSATP), e->sepc, &gpa) &&
-	       bp_ours(d, gpa);
-	if (ours) {
+	if (d->stub.state != GDB_DETACHED && walk_gpa(d, csr_read(CSR_VSATP), e->sepc, &gpa))
+		kind = bp_ours(d, gpa);
+	ours = kind != BP_NONE;
+	if (kind == BP_TEMP && (int)v->id != d->step_vcpu) {
+		/*
+		 * Another vCPU ran into the step's breakpoint (same code): it
+		 * waits, its pc on the instruction, until the step is over and
+		 * the VM stops.  Only the stepping vCPU's arrival is the step.
+		 */
+		e->action = TRAP_YIELD;
+	} else if (ours) {
 		/* pc stays on the ebreak: gdb expects it at the breakpoint's address. */
 		e->action = TRAP_YIELD;
 		stop_locked(d, v->id + 1, GDB_SIGTRAP);

@@ -105,7 +105,7 @@ def disassembly():
     r = subprocess.run([tool.group(1) if tool else "riscv64-unknown-elf-objdump", "-d", str(XV6_ELF)],
                        capture_output=True, text=True, check=True)
     insns = {}
-    for m in re.finditer(r"^\s*([0-9a-f]+):\s+([0-9a-f]+)\s+(\S+)\s*(.*)$", r.stdout, re.M):
+    for m in re.finditer(r"^[ \t]*([0-9a-f]+):[ \t]+([0-9a-f]+)[ \t]+(\S+)[ \t]*(.*)$", r.stdout, re.M):
         insns[int(m.group(1), 16)] = (len(m.group(2)) // 2, m.group(3), m.group(4))
     return insns
 
@@ -444,3 +444,25 @@ def test_gdbstub_guest_ebreak_delivered(qemu_factory, tmp_path):
         assert c.ask("D") == "OK"
     finally:
         c.close()
+
+
+def test_gdbstub_two_vcpus_are_two_threads(qemu_factory, tmp_path):
+    """A 2-vCPU xv6 VM: two threads, each with its own registers; stepi on
+    thread 2 lands where the disassembly says (the other vCPU runs meanwhile,
+    as gdb expects without scheduler-locking); after detach the shell answers."""
+    config = DEFAULT_SET.replace("[vm xv6a]\n", "[vm xv6a]\nvcpus = 2\n")
+    q, sockdir = boot(qemu_factory, tmp_path, config, name="smp")
+    regs = "info registers pc ra sp a0 a1 a2 a3 a4 a5 s0 s1 t0 t1"
+    out = gdb_vm(sockdir, 1, "info threads", "thread 2", "p/x $tp", regs, "echo stepping\\n", "stepi",
+                 "echo stepped\\n", regs, "detach")
+    print(out)
+    assert re.search(r"1\s+Thread 1 \(vCPU 0[^\n]*\n[^\n]*2\s+Thread 2 \(vCPU 1", out), out
+    assert re.search(r"^\$1 = 0x1$", out, re.M), out      # xv6 keeps the hart id in tp
+    before, step, after = re.split(r"^stepping$|^stepped$", out, flags=re.M)
+    assert "Switching to Thread 1" not in step, out      # the stop is thread 2's
+    states = [dict((m.group(1), int(m.group(2), 16)) for m in re.finditer(r"^(\w+)\s+(0x[0-9a-f]+)", part, re.M))
+              for part in (before, after)]
+    assert states[1]["pc"] == expected_next(disassembly(), states[0]["pc"], states[0]), out
+    focus(q, "1")
+    q.sendline("echo smp-after")
+    q.expect("smp-after")
