@@ -144,8 +144,9 @@ def s64(v):
 def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
     """Break at xv6's syscall entry, type a command in VM 1: the breakpoint hits.
     bt, info threads, p/x $satp, x/4i $pc, 20 x stepi (each pc checked against
-    the disassembly), next, finish; while VM 1 is stopped VM 2 answers a
-    shell command; detach, and VM 1 finishes its command."""
+    the disassembly), next, finish, continue (the breakpoint hits again);
+    while VM 1 is stopped VM 2 answers a shell command; detach, and VM 1
+    finishes its command."""
     q, sockdir = boot(qemu_factory, tmp_path)
     focus(q, "1")
     flag = tmp_path / "stopped"
@@ -156,7 +157,7 @@ def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
     commands = (["break syscall", "continue", "bt", "info threads", "p/x $satp", "x/4i $pc",
                  "info registers pc ra sp a0 a1 a2 a3 a4 a5 s0 s1 t0 t1"] + steps +
                 ["next", "echo before-finish\\n", "bt 2", "finish", "echo after-finish\\n", "bt 1",
-                 f"shell touch {flag}",
+                 "echo continuing\\n", "continue", f"shell touch {flag}",
                  f'python import os, time; any(time.sleep(0.2) for _ in iter(lambda: os.path.exists("{resume}"), True))',
                  "delete", "detach"])
     gdb = start_gdb_vm(sockdir, 1, commands)
@@ -201,6 +202,8 @@ def test_gdbstub_break_step_other_vm_runs(qemu_factory, tmp_path):
     caller = re.search(r"^#1\s+(?:0x[0-9a-f]+ in )?(\w+) \(", before, re.M)
     after = out.split("after-finish", 1)[1]
     assert caller and re.search(r"^#0\s+(?:0x[0-9a-f]+ in )?%s \(" % caller.group(1), after, re.M), out
+    # continue: the shell's next system call hits the breakpoint again
+    assert re.search(r"^continuing\n\s*Breakpoint 1, syscall \(\)", out, re.M), out
     assert "[Inferior 1 (Remote target) detached]" in out, out
     focus(q, "1")
     q.expect("hello-from-vm1", timeout=30)
