@@ -170,6 +170,23 @@ void console_run_line(const char *text)
 	c->fn(argc, argv);
 }
 
+/*
+ * Run one line with its output going to write instead of the terminal
+ * (gdb's `monitor CMD`).  Output of a command typed on the terminal at the
+ * same moment on another hart would land there too: rare, and harmless.
+ */
+void console_run_captured(const char *text, void (*write)(const char *s))
+{
+	static struct console_ops captured;
+	const struct console_ops *saved = con;
+
+	captured = *saved;
+	captured.write = write;
+	con = &captured;
+	console_run_line(text);
+	con = saved;
+}
+
 void console_prompt(void)
 {
 	con->write(CONSOLE_PROMPT);

@@ -138,6 +138,7 @@ void console_setup(const struct console_ops *ops);
 void console_input(char c);
 void console_prompt(void);
 void console_run_line(const char *line);
+void console_run_captured(const char *line, void (*write)(const char *s));
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Host glue (hypervisor/core/console_glue.c) */

@@ -23,6 +23,8 @@ Config format (INI-like; '#' starts a comment):
     virtio  = strict           # default `qemu`: the disk answers as QEMU's does; `strict`
                                # as hvscope did before (VendorID "hvsc", FEATURES_OK only
                                # with VERSION_1), to replay drivers that reject it
+    gdb     = wait             # hold the VM at its first instruction until gdb attaches
+                               # (make gdb-vm VM=N; docs/gdb.md "Debugging a guest")
 
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Relative paths (image, initrd,
@@ -54,7 +56,8 @@ FLAG_NO_ADUE = 1
 FLAG_AD_EMUL = 2
 FLAG_NO_AD_EMUL = 4
 FLAG_VIRTIO_STRICT = 8
-KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk", "virtio"}
+FLAG_GDB_WAIT = 16
+KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk", "virtio", "gdb"}
 
 
 class ConfigError(Exception):
@@ -202,6 +205,10 @@ def build_vm(vm, path):
             raise ConfigError(f"{vwhere}: vm {name}: virtio must be qemu or strict, got '{value}'")
         if value == "strict":
             flags |= FLAG_VIRTIO_STRICT
+    if "gdb" in vm:
+        if vm["gdb"][0] != "wait":
+            raise ConfigError(f"{vm['gdb'][1]}: vm {name}: gdb must be 'wait' (or leave it out)")
+        flags |= FLAG_GDB_WAIT
     return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
                 flags=flags, bootargs=bootargs, initrd=initrd)
 

@@ -25,6 +25,10 @@
  *   amo        AMOs on a device register (the PLIC priority of source 1):
  *              read-modify-write as QEMU does them:
  *                                            hostile: amo add old=2 now=5, swap old=5 now=1
+ *   ebreak     its own ebreaks, 300 of them, each handled by its own trap
+ *              handler (while a debugger has breakpoints in the VM, hvscope
+ *              takes them first and must hand them over):
+ *                                            hostile: ebreak 300 of 300 delivered
  * Every mode that ends prints "hostile: done".
  */
 #include "guest.h"
@@ -51,7 +55,7 @@ const char guest_name[] = "hostile";
 #define FLOOD_SIZE	(16UL << 20)
 
 static uint64_t root[512] __attribute__((aligned(4096)));
-enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN };
+enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN, MODE_EBREAK };
 static int hostile_mode;
 static uint64_t timebase;
 static volatile int go, arrived;
@@ -314,6 +318,27 @@ static void mode_vinsn(void)
 	printf("hostile: done\n");
 }
 
+/* ---- ebreak ---- */
+
+#define EBREAKS 300
+
+static void mode_ebreak(void)
+{
+	unsigned delivered = 0;
+
+	for (unsigned i = 0; i < EBREAKS; i++) {
+		uint64_t until = rdtime() + timebase / 1000;
+		trapped = 0;
+		__asm__ volatile("ebreak" ::: "memory");
+		if (trapped && trap_scause == CAUSE_BREAKPOINT)
+			delivered++;
+		while (rdtime() < until)
+			;
+	}
+	printf("hostile: ebreak %u of %u delivered\n", delivered, EBREAKS);
+	printf("hostile: done\n");
+}
+
 /* ---- dispatch ---- */
 
 static const struct { const char *name; void (*fn)(void); } modes[] = {
@@ -321,7 +346,7 @@ static const struct { const char *name; void (*fn)(void); } modes[] = {
 	[MODE_WFI_TIMER] = { "wfi-timer", mode_wfi_timer }, [MODE_DBCN] = { "dbcn", mode_dbcn },
 	[MODE_HSM] = { "hsm", mode_hsm }, [MODE_PTMMIO] = { "ptmmio", mode_ptmmio },
 	[MODE_UWFI] = { "uwfi", mode_uwfi }, [MODE_AMO] = { "amo", mode_amo },
-	[MODE_VINSN] = { "vinsn", mode_vinsn },
+	[MODE_VINSN] = { "vinsn", mode_vinsn }, [MODE_EBREAK] = { "ebreak", mode_ebreak },
 };
 
 static void bootarg_mode(const void *dtb, char *buf, size_t size)

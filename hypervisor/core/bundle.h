@@ -15,6 +15,7 @@
 #define BUNDLE_VM_AD_EMUL   (1U << 1)	/* config: ad_emulation = on */
 #define BUNDLE_VM_NO_AD_EMUL (1U << 2)	/* config: ad_emulation = off */
 #define BUNDLE_VM_VIRTIO_STRICT (1U << 3)	/* config: virtio = strict */
+#define BUNDLE_VM_GDB_WAIT  (1U << 4)	/* config: gdb = wait */
 
 struct bundle_header {
 	char magic[8];

@@ -16,6 +16,7 @@
 #include "drivers/uart8250.h"
 #include "drivers/plic.h"
 #include "drivers/virtio_blk.h"
+#include "gdbstub/gdbstub.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -254,6 +255,8 @@ static void enable_host_interrupts(unsigned hartid)
 	csr_write(CSR_SIE, MIP_SSIP | MIP_STIP | MIP_SEIP);
 	if (host.uart_irq)
 		plic_enable(host.uart_irq, plic_s_context(hartid));
+	if (gdbstub_irq())
+		plic_enable(gdbstub_irq(), plic_s_context(hartid));
 }
 
 void hv_main(unsigned long hartid, unsigned long fdt_addr)
@@ -276,6 +279,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	probe_henvcfg();
 	banner();
 	virtio_blk_init();	/* issue 4: the host's disks, before the VMs claim them */
+	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);
 	cons_init(logdir[0] ? logdir : 0);
 	console_init();
@@ -284,6 +288,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	else if (bundle_load(bundle_addr) == 0)
 		for (unsigned i = 0; i < vm_count; i++)
 			vm_start(&vms[i]);
+	gdbstub_hold_waiting();	/* before any hart can pick a VM that waits for gdb */
 	if (vm_count == 0)
 		hv_printf("hvscope: no VM could be started; the hv> console still works (Ctrl-T h)\n");
 	self->online = true;

@@ -18,6 +18,7 @@
 #include "arch/asm.h"
 #include "trace/trace.h"
 #include "console/decode.h"
+#include "gdbstub/gdbstub.h"
 
 typedef int (*trap_fn)(struct vcpu *v, struct exit_info *e);
 
@@ -118,6 +119,14 @@ static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
 	return trap_reflect(v, e);
 }
 
+/* An ebreak reaches us only while a debugger has breakpoints or steps (gdbstub). */
+static int trap_breakpoint(struct vcpu *v, struct exit_info *e)
+{
+	if (gdbstub_breakpoint(v, e))
+		return 0;
+	return trap_reflect(v, e);	/* the guest's own (Linux BUG/WARN): as if delegated */
+}
+
 static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
 {
 	e->advance = 4;
@@ -188,7 +197,7 @@ static const trap_fn exception_handlers[CAUSE_COUNT] = {
 	[CAUSE_MISALIGNED_FETCH] = trap_reflect,
 	[CAUSE_FETCH_ACCESS] = trap_reflect,
 	[CAUSE_ILLEGAL_INSTRUCTION] = trap_reflect,
-	[CAUSE_BREAKPOINT] = trap_reflect,
+	[CAUSE_BREAKPOINT] = trap_breakpoint,
 	[CAUSE_MISALIGNED_LOAD] = trap_reflect,
 	[CAUSE_LOAD_ACCESS] = trap_reflect,
 	[CAUSE_MISALIGNED_STORE] = trap_reflect,
@@ -222,7 +231,10 @@ void trap_handle_host_interrupts(void)
 		unsigned ctx = plic_s_context(h->hartid);
 		unsigned irq;
 		while ((irq = plic_claim(ctx)) != 0) {
-			cons_poll_input();
+			if (irq == gdbstub_irq())
+				gdbstub_poll();
+			else
+				cons_poll_input();
 			plic_complete(irq, ctx);
 		}
 	}

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include "lib/string.h"
 #include "vdev/vvirtio_blk.h"
+#include "gdbstub/gdbstub.h"
 
 struct vm vms[VM_MAX];
 unsigned vm_count;
@@ -164,6 +165,7 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	vm->ad_emulation = b->flags & BUNDLE_VM_AD_EMUL ? true :
 			   b->flags & BUNDLE_VM_NO_AD_EMUL ? false : !vm->adue;
 	vm->hedeleg = vm_hedeleg(vm);
+	vm->gdb_wait = (b->flags & BUNDLE_VM_GDB_WAIT) != 0;
 	vm->hideleg = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
 	vm->hcounteren = 0x7;	/* CY, TM, IR: rdcycle/rdtime/rdinstret do not trap */
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
@@ -394,6 +396,7 @@ void vm_vcpu_left(struct vcpu *v)
 		vm_reset_try(vm);
 	if (v->state == VCPU_OFF && vm->state == VM_RUNNING && vm_all_vcpus_off(vm))
 		vm_stop(vm, VM_STOPPED, "every vCPU stopped itself (SBI HSM hart_stop)");
+	gdbstub_vcpu_left(v);	/* a debugger's stop waits for this too */
 }
 
 void vm_irq_update(struct vm *vm)

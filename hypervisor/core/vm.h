@@ -128,6 +128,7 @@ struct vm {
 	uint64_t henvcfg, hedeleg, hideleg, hcounteren;
 	bool adue;			/* henvcfg.ADUE wanted (and possible) */
 	bool ad_emulation;		/* set A/D in software on A/D-only page faults */
+	bool gdb_wait;			/* config gdb = wait: held until a debugger attaches */
 	volatile uint32_t csr_gen;	/* bumped when henvcfg/hedeleg change at runtime */
 	struct vm_postmortem pm;
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from hvtest import REPO_ROOT, build_dir, opensbi, qemu_cpu, qemu_new
 
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import gdbvm  # noqa: E402  pylint: disable=wrong-import-position
+
 BUNDLE_ADDR = "0x84000000"
 CTRL_T = "\x14"
 
@@ -39,14 +42,20 @@ def config_bundle(name):
     return make_bundle((REPO_ROOT / "configs" / f"{name}.cfg").read_text(), name)
 
 
-def hv_args(bundle, smp=2, mem="1G", cpu=None, qemu=None, logdir=None):
-    """QEMU command line for hvscope with `bundle` (same shape as `make run`)."""
+def hv_args(bundle, smp=2, mem="1G", cpu=None, qemu=None, logdir=None, gdbstub_dir=None, gdbstub_vms=8):
+    """QEMU command line for hvscope with `bundle` (same shape as `make run`):
+    with the gdbstub's virtio-serial device, port N = VM N on the unix
+    socket gdbstub_dir/vmN.sock (a private temporary directory unless
+    given; gdbstub_vms=0 leaves the device out)."""
     logdir = logdir or tempfile.mkdtemp(prefix="hvlogs-")
-    return [qemu or qemu_new(), "-M", "virt", "-cpu", cpu or qemu_cpu(), "-smp", str(smp),
+    args = [qemu or qemu_new(), "-M", "virt", "-cpu", cpu or qemu_cpu(), "-smp", str(smp),
             "-m", mem, "-nographic", "-bios", opensbi(), "-kernel", str(hypervisor_bin()),
             "-device", f"loader,file={bundle},addr={BUNDLE_ADDR},force-raw=on",
             "-semihosting-config", "enable=on,target=native",
-            "-append", f"hvscope.bundle={BUNDLE_ADDR} hvscope.logdir={logdir}"], logdir
+            "-append", f"hvscope.bundle={BUNDLE_ADDR} hvscope.logdir={logdir}"]
+    if gdbstub_vms:
+        args += gdbvm.qemu_args(gdbstub_vms, gdbstub_dir or tempfile.mkdtemp(prefix="hvgdb-"))
+    return args, logdir
 
 
 def focus(q, key):

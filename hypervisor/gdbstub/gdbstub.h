@@ -1,0 +1,34 @@
+/*
+ * hvscope's gdbstub: one GDB remote-protocol server per VM (stub.c) over a
+ * port of the host's virtio-console (drivers/virtio_console.c), and what it
+ * does to the VM: stop and resume it (the console's pause), read and write
+ * its vCPUs' saved state and its memory through both translation stages,
+ * plant breakpoints and step.  docs/gdb.md, "Debugging a guest".
+ *
+ * Costs nothing while no debugger is attached: the exit path only reaches
+ * gdbstub_breakpoint() when hedeleg bit 3 was cleared for a VM being
+ * debugged, and gdbstub_vcpu_left() runs once per time slice, not per exit.
+ */
+#ifndef GDBSTUB_GDBSTUB_H
+#define GDBSTUB_GDBSTUB_H
+
+#include <stdbool.h>
+
+struct vcpu;
+struct vm;
+struct exit_info;
+
+/* Boot: find the virtio-console (one line either way). */
+void gdbstub_setup(void);
+/* After the VMs started: hold those with `gdb = wait` until a debugger attaches. */
+void gdbstub_hold_waiting(void);
+/* The device's host interrupt line, 0 without a device. */
+unsigned gdbstub_irq(void);
+/* The device interrupted: take debugger input. */
+void gdbstub_poll(void);
+/* An ebreak trapped (hedeleg bit 3 clear): true if it was the stub's (the VM now stops). */
+bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e);
+/* A vCPU left its hart (vm_vcpu_left): finish a stop that waited for it. */
+void gdbstub_vcpu_left(struct vcpu *v);
+
+#endif

@@ -1,0 +1,16 @@
+/* Between the gdbstub's VM glue (gdbstub.c) and its monitor commands (monitor.c). */
+#ifndef GDBSTUB_INTERNAL_H
+#define GDBSTUB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct vm_debug;
+
+void gdbstub_monitor(struct vm_debug *d, const char *cmd, char *out, size_t size);
+void gdbstub_set_phys(struct vm_debug *d, bool on);
+bool gdbstub_phys(struct vm_debug *d);
+int gdbstub_vm_id(struct vm_debug *d);
+unsigned gdbstub_vcpu_index(struct vm_debug *d);	/* the thread gdb has selected (Hg) */
+
+#endif

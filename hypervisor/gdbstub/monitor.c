@@ -1,0 +1,167 @@
+/*
+ * gdb's `monitor CMD` (qRcmd): the hv> console's own commands, limited to
+ * the VM the debugger is attached to.  Commands about one VM get its number
+ * (and the selected thread's vCPU) put in front of their arguments:
+ * `monitor xlate 0x80100000` runs `xlate N.V 0x80100000`.  Commands that act
+ * on other VMs or on the whole machine are refused with the reason.
+ */
+#include "gdbstub/internal.h"
+#include "console/console.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+enum mon_arg {
+	MON_AS_IS,		/* no VM argument: help, version, vms, mem */
+	MON_VM,			/* CMD N ARGS */
+	MON_VCPU,		/* CMD N.V ARGS */
+	MON_TRACE,		/* trace [COUNT] vm N ARGS */
+	MON_STATS,		/* stats N, stats reset N */
+	MON_REFUSE,
+};
+
+struct mon_cmd {
+	const char *name;
+	enum mon_arg arg;
+	const char *refusal;
+};
+
+static const struct mon_cmd mon_cmds[] = {
+	{ "help", MON_AS_IS, 0 },
+	{ "version", MON_AS_IS, 0 },
+	{ "vms", MON_AS_IS, 0 },
+	{ "mem", MON_AS_IS, 0 },
+	{ "regs", MON_VCPU, 0 },
+	{ "csr", MON_VCPU, 0 },
+	{ "pt", MON_VCPU, 0 },
+	{ "xlate", MON_VCPU, 0 },
+	{ "gpt", MON_VM, 0 },
+	{ "x", MON_VM, 0 },
+	{ "adue", MON_VM, 0 },
+	{ "adem", MON_VM, 0 },
+	{ "dump", MON_VM, 0 },
+	{ "log", MON_VM, 0 },
+	{ "trace", MON_TRACE, 0 },
+	{ "stats", MON_STATS, 0 },
+	{ "deleg", MON_REFUSE, "the stub owns this VM's breakpoint delegation while attached (hv> deleg shows it)" },
+	{ "pause", MON_REFUSE, "gdb stops and continues this VM itself (Ctrl-C, continue)" },
+	{ "resume", MON_REFUSE, "gdb stops and continues this VM itself (Ctrl-C, continue)" },
+	{ "reset", MON_REFUSE, "it acts on a whole VM's life cycle: use the hv> console" },
+	{ "kill", MON_REFUSE, "use gdb's own kill for this VM, the hv> console for others" },
+	{ "quit", MON_REFUSE, "it stops the whole machine: use the hv> console" },
+};
+
+struct capture {
+	char *out;
+	size_t size, len;
+};
+
+static struct capture cap;
+
+static void cap_write(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (cap.len + 1 >= cap.size)
+		return;
+	if (n > cap.size - 1 - cap.len)
+		n = cap.size - 1 - cap.len;
+	memcpy(cap.out + cap.len, s, n);
+	cap.len += n;
+	cap.out[cap.len] = '\0';
+}
+
+static const struct mon_cmd *mon_find(const char *word, size_t len)
+{
+	for (unsigned i = 0; i < sizeof(mon_cmds) / sizeof(mon_cmds[0]); i++)
+		if (strlen(mon_cmds[i].name) == len && !strncmp(mon_cmds[i].name, word, len))
+			return &mon_cmds[i];
+	return 0;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The console line for a monitor command; false (with *why) when refused. */
+static bool build_line(struct vm_debug *d, const char *cmd, char *line, size_t size, const char **why)
+{
+	const char *args, *word = cmd;
+	size_t len = 0;
+	const struct mon_cmd *m;
+	int vm = gdbstub_vm_id(d);
+
+	while (word[len] && word[len] != ' ')
+		len++;
+	args = word + len;
+	while (*args == ' ')
+		args++;
+	m = mon_find(word, len);
+	if (!m) {
+		*why = "unknown command (monitor help lists them)";
+		return false;
+	}
+	switch (m->arg) {
+	case MON_REFUSE:
+		*why = m->refusal;
+		return false;
+	case MON_AS_IS:
+		snprintf(line, size, "%s", cmd);
+		return true;
+	case MON_VM:
+		snprintf(line, size, "%s %d %s", m->name, vm, args);
+		return true;
+	case MON_VCPU:
+		snprintf(line, size, "%s %d.%u %s", m->name, vm, gdbstub_vcpu_index(d), args);
+		return true;
+	case MON_STATS:
+		snprintf(line, size, !strncmp(args, "reset", 5) ? "stats reset %d" : "stats %d", vm);
+		return true;
+	case MON_TRACE:
+		if (*args && !is_digit(*args) && strncmp(args, "class", 5)) {
+			*why = "trace on|off|clear|filter act on every VM: use the hv> console";
+			return false;
+		}
+		if (is_digit(*args)) {
+			char count[24];
+			size_t n = 0;
+			while (n + 1 < sizeof(count) && args[n] && args[n] != ' ') {
+				count[n] = args[n];
+				n++;
+			}
+			count[n] = '\0';
+			snprintf(line, size, "trace %s vm %d%s", count, vm, args + n);
+		} else {
+			snprintf(line, size, "trace vm %d %s", vm, args);
+		}
+		return true;
+	}
+	return false;
+}
+
+void gdbstub_monitor(struct vm_debug *d, const char *cmd, char *out, size_t size)
+{
+	char line[CONSOLE_LINE_MAX];
+	const char *why = 0;
+
+	while (*cmd == ' ')
+		cmd++;
+	out[0] = '\0';
+	if (!strncmp(cmd, "phys", 4) && (cmd[4] == ' ' || !cmd[4])) {
+		const char *a = cmd + 4;
+		while (*a == ' ')
+			a++;
+		if (!strcmp(a, "on") || !strcmp(a, "off"))
+			gdbstub_set_phys(d, a[1] == 'n');
+		else if (*a)
+			why = "usage: monitor phys on|off";
+		if (!why)
+			snprintf(out, size, "gdb addresses are guest-%s\n", gdbstub_phys(d) ? "physical" : "virtual");
+	} else if (build_line(d, cmd, line, sizeof(line), &why)) {
+		cap = (struct capture){ out, size, 0 };
+		if (!strncmp(cmd, "help", 4) && !cmd[4])
+			cap_write("monitor commands act on this VM (its number and the selected vCPU are\n"
+				  "filled in): regs csr pt xlate gpt x adue adem dump log trace stats,\n"
+				  "and phys on|off (gdb addresses guest-physical).  The console's:\n");
+		console_run_captured(line, cap_write);
+	}
+	if (why)
+		snprintf(out, size, "error: monitor %s: %s\n", cmd, why);
+}
