@@ -89,18 +89,6 @@ static void try_access(const struct attempt *a)
 		printf("escape: LEAK %s\n", a->name);
 }
 
-/* The value of "escape=" in bootargs copied to buf, or "" when absent. */
-static void bootarg_escape(const void *dtb, char *buf, size_t size)
-{
-	const char *p = strstr_const(fdt_get_bootargs(dtb), "escape=");
-	size_t n = 0;
-
-	if (p)
-		for (p += 7; *p && *p != ' ' && n + 1 < size; p++)
-			buf[n++] = *p;
-	buf[n] = '\0';
-}
-
 void guest_main(unsigned long hartid, const void *dtb)
 {
 	uint64_t ram_base = 0, ram_size = 0;
@@ -112,7 +100,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 	if (fdt_get_memory(dtb, &ram_base, &ram_size))
 		printf("escape: no /memory in the device tree\n");
 	attempts[0].addr = ram_base + ram_size + 0x1000;
-	bootarg_escape(dtb, only, sizeof(only));
+	fdt_bootarg(dtb, "escape", only, sizeof(only));
 	no_handler = strstr_const(fdt_get_bootargs(dtb), "nohandler") != 0;
 	for (i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++)
 		if (!only[0] || !strcmp(only, attempts[i].name))

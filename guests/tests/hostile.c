@@ -349,17 +349,6 @@ static const struct { const char *name; void (*fn)(void); } modes[] = {
 	[MODE_VINSN] = { "vinsn", mode_vinsn }, [MODE_EBREAK] = { "ebreak", mode_ebreak },
 };
 
-static void bootarg_mode(const void *dtb, char *buf, size_t size)
-{
-	const char *p = strstr_const(fdt_get_bootargs(dtb), "hostile=");
-	size_t n = 0;
-
-	if (p)
-		for (p += 8; *p && *p != ' ' && n + 1 < size; p++)
-			buf[n++] = *p;
-	buf[n] = '\0';
-}
-
 void guest_main(unsigned long hartid, const void *dtb)
 {
 	char mode[16];
@@ -367,7 +356,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 	(void)hartid;
 	timebase = fdt_get_timebase(dtb);
 	trap_set_hook(hostile_trap);
-	bootarg_mode(dtb, mode, sizeof(mode));
+	fdt_bootarg(dtb, "hostile", mode, sizeof(mode));
 	for (unsigned i = 1; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (!strcmp(mode, modes[i].name)) {
 			hostile_mode = (int)i;

@@ -318,19 +318,6 @@ static void glue_last_trap(struct console_last_trap *out)
 	*out = (struct console_last_trap){ t->scause, t->sepc, t->stval, t->htval, t->htinst, t->vm, t->vcpu };
 }
 
-/* vsip as the guest would read it, from the saved state of a vCPU that is not loaded. */
-static uint64_t saved_vsip(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	uint64_t hvip = v->hvip | (v->ssip_pending ? MIP_VSSIP : 0);
-
-	if (vplic_context_pending(&vm->plic, 2 * v->id + 1))
-		hvip |= MIP_VSEIP;
-	if ((vm->henvcfg & ENVCFG_STCE) && arch_time() + v->htimedelta >= v->vstimecmp)
-		hvip |= MIP_VSTIP;
-	return (hvip & vm->hideleg) >> 1;
-}
-
 static void read_vs_csrs(struct vcpu *v, struct console_vcpu *o)
 {
 	if (v == self_vcpu()) {
@@ -347,7 +334,7 @@ static void read_vs_csrs(struct vcpu *v, struct console_vcpu *o)
 	}
 	o->vsstatus = v->vsstatus;
 	o->vsie = v->vsie;
-	o->vsip = saved_vsip(v);
+	o->vsip = vcpu_saved_vsip(v);
 	o->vstvec = v->vstvec;
 	o->vsscratch = v->vsscratch;
 	o->vsepc = v->vsepc;

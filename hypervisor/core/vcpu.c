@@ -159,6 +159,19 @@ static bool wfi_would_wake(struct vcpu *v, uint64_t hvip, uint64_t vsie, uint64_
 	return (pending & vsie) != 0;
 }
 
+/* vsip as the guest would read it, from the saved state of a vCPU that is not loaded. */
+uint64_t vcpu_saved_vsip(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t hvip = v->hvip | (v->ssip_pending ? MIP_VSSIP : 0);
+
+	if (vplic_context_pending(&vm->plic, 2 * v->id + 1))
+		hvip |= MIP_VSEIP;
+	if ((vm->henvcfg & ENVCFG_STCE) && arch_time() + v->htimedelta >= v->vstimecmp)
+		hvip |= MIP_VSTIP;
+	return (hvip & vm->hideleg) >> 1;
+}
+
 /* For a vCPU that is not loaded: its saved state. */
 bool vcpu_has_interrupt(struct vcpu *v)
 {

@@ -174,6 +174,7 @@ void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1);
 bool vcpu_has_interrupt(struct vcpu *v);
+uint64_t vcpu_saved_vsip(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
 void vcpu_update_hvip_slow(struct vcpu *v);

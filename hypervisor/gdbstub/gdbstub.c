@@ -255,18 +255,6 @@ static struct vcpu *vcpu_of(struct vm_debug *d, unsigned tid)
 	return tid >= 1 && tid <= d->vm->vcpu_count ? &d->vm->vcpus[tid - 1] : 0;
 }
 
-static uint64_t saved_sip(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	uint64_t hvip = v->hvip | (v->ssip_pending ? MIP_VSSIP : 0);
-
-	if (vplic_context_pending(&vm->plic, 2 * v->id + 1))
-		hvip |= MIP_VSEIP;
-	if ((vm->henvcfg & ENVCFG_STCE) && arch_time() + v->htimedelta >= v->vstimecmp)
-		hvip |= MIP_VSTIP;
-	return (hvip & vm->hideleg) >> 1;
-}
-
 /* The saved field behind an S-mode CSR register number. */
 static uint64_t *csr_field(struct vcpu *v, unsigned reg)
 {
@@ -303,7 +291,7 @@ static int t_reg_read(void *ctx, unsigned tid, unsigned reg, uint64_t *val)
 	else if (reg == GDB_REG_FCSR)
 		*val = v->fp.fcsr & 0xff;
 	else if (reg == GDB_REG_SIP)
-		*val = saved_sip(v);
+		*val = vcpu_saved_vsip(v);
 	else if (reg == GDB_REG_PRIV)
 		*val = (v->regs.sstatus & SSTATUS_SPP) ? 1 : 0;
 	else if ((f = csr_field(v, reg)) != 0)

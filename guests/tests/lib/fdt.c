@@ -196,3 +196,14 @@ void fdt_for_each_device(const void *dtb, fdt_device_fn fn, void *ctx)
 
 	fdt_walk(dtb, dev_prop, &d);
 }
+
+void fdt_bootarg(const void *dtb, const char *key, char *buf, unsigned long size)
+{
+	const char *p = strstr_const(fdt_get_bootargs(dtb), key);
+	unsigned long n = 0;
+
+	if (p && p[strlen(key)] == '=')
+		for (p += strlen(key) + 1; *p && *p != ' ' && n + 1 < size; p++)
+			buf[n++] = *p;
+	buf[n] = '\0';
+}

@@ -15,6 +15,8 @@ int fdt_get_cpus(const void *dtb, unsigned long *ids, int max);
 uint64_t fdt_get_timebase(const void *dtb);
 /* /chosen/bootargs, or "" when absent. */
 const char *fdt_get_bootargs(const void *dtb);
+/* The value of "KEY=value" in bootargs (up to a space) copied to buf, or "" when absent. */
+void fdt_bootarg(const void *dtb, const char *key, char *buf, unsigned long size);
 
 /* Devices: nodes under the root (but not /cpus) and under /soc with a
  * compatible; fn gets the node name and the first compatible string. */
