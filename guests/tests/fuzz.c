@@ -497,9 +497,9 @@ static void op_pagetable(void)
 		*p = '~';
 	else
 		(void)*p;
-	/* A page-table entry in MMIO: the access faults (load/store access fault), it never reaches the device. */
+	/* A page-table entry in MMIO: the access page-faults (as on QEMU), it never reaches the device. */
 	if (via_uart)
-		expect(trapped && trap_cause == (store ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS),
+		expect(trapped && trap_cause == (store ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT),
 		       "access through a page table in MMIO did not fault", va, trapped ? trap_cause : ~0UL);
 	csr_write(satp, 0);
 	__asm__ volatile("sfence.vma" ::: "memory");

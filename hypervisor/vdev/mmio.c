@@ -155,15 +155,19 @@ static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code
 }
 
 /*
- * A VS-stage page-table access that hit no RAM: the privileged spec's
- * answer for a PTE access that a PMA forbids is an access fault of the
- * original access type, with stval the original VA.  Never the device:
- * the instruction's own access must not happen on it.
+ * A VS-stage page-table access that hit no RAM.  QEMU, the oracle, reads a
+ * device register as the PTE (an invalid one: V=0 for every register a
+ * table can land on at reset) or fails on a hole, and either way raises the
+ * page fault of the original access with stval the original VA; native
+ * runs of guests/tests/hostile (ptmmio) on QEMU 10 and 7.2 show it.  (The
+ * privileged spec would also allow an access fault, for a PMA that forbids
+ * page-table reads.)  Never the device: the instruction's own access must
+ * not happen on it.
  */
 static int implicit_access_fault(struct vcpu *v, struct exit_info *e, enum vs_access access)
 {
-	uint64_t cause = access == VS_FETCH ? CAUSE_FETCH_ACCESS :
-			 access == VS_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+	uint64_t cause = access == VS_FETCH ? CAUSE_FETCH_PAGE_FAULT :
+			 access == VS_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
 	uint64_t va = access == VS_FETCH ? e->sepc : e->stval;
 
 	vcpu_inject_exception(v, cause, va);
