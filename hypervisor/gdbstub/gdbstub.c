@@ -22,6 +22,8 @@
 #include "core/sched.h"
 #include "core/trap.h"
 #include "core/vmfdt.h"
+#include "core/postmortem.h"
+#include "console/decode.h"
 #include "console/console.h"
 #include "drivers/virtio_console.h"
 #include "arch/csr.h"
@@ -61,6 +63,12 @@ struct vm_debug {
 	int step_vcpu;			/* -1: not stepping */
 	bool vsie_masked;
 	uint64_t saved_vsie;
+	/* Stops for faults (monitor catch fault, a VM that would have died). */
+	bool catch_on;			/* mirrored in vm->catch_faults for the trap path */
+	bool fault_stop;		/* the last stop was for the fault below */
+	bool pass_next;			/* the caught fault's retry goes to the guest */
+	unsigned fault_vcpu;
+	uint64_t fault_scause, fault_sepc, fault_stval;
 };
 
 static struct vm_debug dbgs[VM_MAX];
@@ -507,6 +515,7 @@ static int t_resume(void *ctx, unsigned step_tid)
 		return -1;	/* stopped, dead or resetting: nothing to run */
 	if (step_tid && (!v || step_setup(d, v)))
 		return -1;
+	d->fault_stop = false;
 	update_hedeleg(d, bp_count(d) || d->step_vcpu >= 0);
 	resume_vm(d);
 	return 0;
@@ -535,6 +544,31 @@ static void t_stop(void *ctx)
 	stop_locked(ctx, 0, 0);
 }
 
+static void catch_set(struct vm_debug *d, bool on)
+{
+	d->catch_on = on;
+	d->pass_next = false;
+	__atomic_store_n(&d->vm->catch_faults, on, __ATOMIC_RELEASE);
+}
+
+/*
+ * The debugger let go of a VM that was held instead of dying: it dies now,
+ * as it would have without gdb (the report captured at the fault).
+ */
+static bool release_dying(struct vm_debug *d)
+{
+	struct vm *vm = d->vm;
+
+	if (!vm->debugger_held)
+		return false;
+	vm->debugger_held = false;
+	__atomic_store_n(&d->stop_pending, 0, __ATOMIC_RELEASE);
+	hv_printf("vm%d: %s: debugger detached from a VM that could not go on\n", vm->id, vm->name);
+	postmortem_announce(vm);
+	vm_stop(vm, VM_DEAD, vm->pm.why);
+	return true;
+}
+
 static void t_detach(void *ctx)
 {
 	struct vm_debug *d = ctx;
@@ -543,7 +577,11 @@ static void t_detach(void *ctx)
 	bp_remove_all(d);
 	d->phys = false;
 	d->stop_tid = 0;
+	catch_set(d, false);
+	d->fault_stop = false;
 	update_hedeleg(d, false);
+	if (release_dying(d))
+		return;
 	resume_vm(d);
 	/* Not vm_notice(): the user did this, so it is never rate-limited away. */
 	hv_printf("vm%d: %s: debugger detached, running\n", d->vm->id, d->vm->name);
@@ -555,8 +593,11 @@ static void t_kill(void *ctx)
 
 	step_finish(d);
 	bp_remove_all(d);
+	catch_set(d, false);
+	d->fault_stop = false;
 	update_hedeleg(d, false);
 	__atomic_store_n(&d->stop_pending, 0, __ATOMIC_RELEASE);
+	d->vm->debugger_held = false;
 	vm_stop(d->vm, VM_STOPPED, "killed from gdb");
 }
 
@@ -605,6 +646,88 @@ static const struct gdb_target_ops vm_target_ops = {
 /* ---- for the monitor commands (monitor.c) ---- */
 
 void gdbstub_set_phys(struct vm_debug *d, bool on) { d->phys = on; }
+void gdbstub_set_catch(struct vm_debug *d, bool on) { catch_set(d, on); }
+bool gdbstub_catching(struct vm_debug *d) { return d->catch_on; }
+
+/* The selected thread's pc (monitor's $pc). */
+uint64_t gdbstub_pc(struct vm_debug *d)
+{
+	return d->vm->vcpus[d->stub.g_tid - 1].regs.sepc;
+}
+
+/* The decisive VS-stage PTE of a page fault: the leaf (or where the walk stopped). */
+static void why_walk(const struct vs_walk *w, char *out, size_t size)
+{
+	const struct vs_level *st;
+	char bits[64];
+
+	if (w->steps == 0) {
+		snprintf(out, size, "  no VS-stage walk (vsatp Bare)\n");
+		return;
+	}
+	st = &w->step[w->leaf >= 0 ? w->leaf : w->steps - 1];
+	decode_pte_bits(st->pte, bits, sizeof(bits));
+	snprintf(out, size, "  %s PTE: level %d, at gpa 0x%lx: 0x%016lx %s\n  -> %s\n",
+		 w->leaf >= 0 ? "leaf" : "last", st->level, st->table_gpa + 8UL * st->index, st->pte, bits,
+		 w->ok ? "translates now" : w->why);
+}
+
+static bool is_page_fault(uint64_t scause)
+{
+	return scause == CAUSE_FETCH_PAGE_FAULT || scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT;
+}
+
+/* A caught fault's walk, from the stopped vCPU's saved state (as the hardware walked it). */
+static void caught_walk(struct vm_debug *d, char *out, size_t size)
+{
+	struct vcpu *v = &d->vm->vcpus[d->fault_vcpu];
+	struct vs_walk_env env = {
+		.vsatp = v->vsatp, .priv_u = !(v->regs.sstatus & SSTATUS_SPP), .sum = v->vsstatus & SSTATUS_SUM,
+		.mxr = v->vsstatus & SSTATUS_MXR, .hw_ad = (d->vm->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = vm_pte_ptr, .ctx = d->vm,
+	};
+	struct vs_walk w;
+
+	if (!is_page_fault(d->fault_scause))
+		return;
+	vswalk(&env, d->fault_stval, d->fault_scause == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH :
+	       d->fault_scause == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE, &w);
+	why_walk(&w, out, size);
+}
+
+/* monitor why: what the last stop was for. */
+void gdbstub_why(struct vm_debug *d, char *out, size_t size)
+{
+	const struct vm_postmortem *pm = &d->vm->pm;
+	size_t n;
+
+	if (d->vm->debugger_held && pm->valid) {
+		uint64_t scause = pm->has_first ? pm->first_scause : pm->scause;
+		uint64_t sepc = pm->has_first ? pm->first_sepc : pm->sepc;
+		uint64_t stval = pm->has_first ? pm->first_stval : pm->stval;
+		snprintf(out, size, "vm%d would have died (it dies on detach): %s\n"
+			 "%s: scause 0x%lx %s, pc 0x%lx, address 0x%lx\n", d->vm->id, pm->why,
+			 pm->has_first ? "first fault of the chain" : "fault", scause, decode_cause_name(scause),
+			 sepc, stval);
+		n = strlen(out);
+		if (is_page_fault(scause)) {
+			struct vs_walk w;
+			postmortem_vs_walk(d->vm, pm, stval, scause, &w);
+			why_walk(&w, out + n, size - n);
+		}
+		n = strlen(out);
+		snprintf(out + n, size - n, "diagnosis: %s\n(monitor dump: the whole report)\n", pm->diagnosis);
+	} else if (d->fault_stop) {
+		snprintf(out, size, "vm%d.%u caught (monitor catch fault): scause 0x%lx %s, pc 0x%lx, address 0x%lx; "
+			 "continue hands it to the guest\n", d->vm->id, d->fault_vcpu, d->fault_scause,
+			 decode_cause_name(d->fault_scause), d->fault_sepc, d->fault_stval);
+		n = strlen(out);
+		caught_walk(d, out + n, size - n);
+	} else {
+		snprintf(out, size, "vm%d stopped for the debugger (attach, Ctrl-C, a breakpoint or a step), "
+			 "not for a fault\n", d->vm->id);
+	}
+}
 bool gdbstub_phys(struct vm_debug *d) { return d->phys; }
 unsigned gdbstub_vcpu_index(struct vm_debug *d) { return d->stub.g_tid - 1; }
 int gdbstub_vm_id(struct vm_debug *d) { return d->vm->id; }
@@ -707,6 +830,72 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	}
 	spin_unlock(&d->lock);
 	return ours;
+}
+
+/* gdb's signal for an exception: what a Unix kernel would send. */
+static int fault_signal(uint64_t scause)
+{
+	switch (scause) {
+	case CAUSE_FETCH_ACCESS: case CAUSE_LOAD_ACCESS: case CAUSE_STORE_ACCESS:
+	case CAUSE_FETCH_PAGE_FAULT: case CAUSE_LOAD_PAGE_FAULT: case CAUSE_STORE_PAGE_FAULT:
+	case CAUSE_FETCH_GUEST_PAGE_FAULT: case CAUSE_LOAD_GUEST_PAGE_FAULT: case CAUSE_STORE_GUEST_PAGE_FAULT:
+		return GDB_SIGSEGV;
+	case CAUSE_MISALIGNED_FETCH: case CAUSE_MISALIGNED_LOAD: case CAUSE_MISALIGNED_STORE:
+		return GDB_SIGBUS;
+	case CAUSE_ILLEGAL_INSTRUCTION: case CAUSE_VIRTUAL_INSTRUCTION:
+		return GDB_SIGILL;
+	default:
+		return GDB_SIGTRAP;
+	}
+}
+
+bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop)
+{
+	struct vm_debug *d;
+	bool held = false;
+
+	if (!present)
+		return false;
+	d = dbg_of(v->vm);
+	spin_lock(&d->lock);
+	if (d->stub.state != GDB_DETACHED) {
+		held = true;
+		v->vm->debugger_held = true;
+		d->fault_stop = false;
+		e->action = TRAP_YIELD;
+		stop_locked(d, v->id + 1, loop ? GDB_SIGTRAP : fault_signal(e->scause));
+	}
+	spin_unlock(&d->lock);
+	if (held)
+		hv_printf("vm%d: %s stopped in debugger: %s (monitor why; it dies on detach)\n",
+			  v->vm->id, v->vm->name, e->why);
+	return held;
+}
+
+bool gdbstub_catch(struct vcpu *v, struct exit_info *e)
+{
+	struct vm_debug *d = dbg_of(v->vm);
+	bool stop = false;
+
+	spin_lock(&d->lock);
+	if (d->stub.state != GDB_DETACHED && d->catch_on) {
+		bool retry = d->pass_next && d->fault_vcpu == v->id && d->fault_scause == e->scause &&
+			     d->fault_sepc == e->sepc && d->fault_stval == e->stval;
+		d->pass_next = false;
+		if (!retry) {
+			stop = true;
+			d->pass_next = true;
+			d->fault_stop = true;
+			d->fault_vcpu = v->id;
+			d->fault_scause = e->scause;
+			d->fault_sepc = e->sepc;
+			d->fault_stval = e->stval;
+			e->action = TRAP_YIELD;
+			stop_locked(d, v->id + 1, fault_signal(e->scause));
+		}
+	}
+	spin_unlock(&d->lock);
+	return stop;
 }
 
 void gdbstub_vcpu_left(struct vcpu *v)

@@ -28,6 +28,14 @@ unsigned gdbstub_irq(void);
 void gdbstub_poll(void);
 /* An ebreak trapped (hedeleg bit 3 clear): true if it was the stub's (the VM now stops). */
 bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e);
+/*
+ * The VM cannot go on (core/trap.c vm_died, report captured): true if a
+ * debugger is attached, which then has the VM stopped with the fault
+ * (SIGSEGV, SIGILL, SIGTRAP for a fault loop); it dies when gdb lets go.
+ */
+bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop);
+/* `monitor catch fault on` and a reflected exception: true if it stopped the VM instead. */
+bool gdbstub_catch(struct vcpu *v, struct exit_info *e);
 /* A vCPU left its hart (vm_vcpu_left): finish a stop that waited for it. */
 void gdbstub_vcpu_left(struct vcpu *v);
 

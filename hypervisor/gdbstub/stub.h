@@ -42,7 +42,10 @@ enum {
 
 /* Unix signal numbers in stop replies (gdb's own numbering for these). */
 #define GDB_SIGINT  2
+#define GDB_SIGILL  4
 #define GDB_SIGTRAP 5
+#define GDB_SIGBUS  10
+#define GDB_SIGSEGV 11
 
 /* Error replies. */
 #define GDB_EFAULT "E14"	/* address does not translate / not RAM */
