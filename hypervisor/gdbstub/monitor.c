@@ -198,6 +198,8 @@ void gdbstub_monitor(struct vm_debug *d, const char *typed, char *out, size_t si
 	}
 	if (is_word(cmd, "why")) {
 		gdbstub_why(d, out, size);
+	} else if (is_word(cmd, "triggers")) {
+		gdbstub_triggers_info(d, out, size);
 	} else if (is_word(cmd, "catch")) {
 		why = catch_cmd(d, cmd + 5, out, size);
 	} else if (!strncmp(cmd, "phys", 4) && (cmd[4] == ' ' || !cmd[4])) {
@@ -219,9 +221,12 @@ void gdbstub_monitor(struct vm_debug *d, const char *typed, char *out, size_t si
 				  "why (what the last stop was for: a caught fault, a VM that would have\n"
 				  "died); catch fault on|off (stop at every exception hvscope reflects or\n"
 				  "fixes up for the VM, before the guest gets it).\n"
-				  "Hardware watchpoints and breakpoints (Z1-Z4) are not offered: the stub\n"
-				  "answers them empty, so `watch` becomes a software watchpoint (gdb\n"
-				  "single-steps the thread: slow) and `hbreak` is refused.  The console's:\n");
+				  "triggers: the hardware triggers (SBI DBTR, mcontrol6) that gdb's\n"
+				  "hbreak/watch/rwatch/awatch use.  Where the firmware or the hart has\n"
+				  "none (an OpenSBI without DBTR, -cpu without Sdtrig) Z1-Z4 get the\n"
+				  "empty reply: gdb cannot insert hardware watchpoints or breakpoints;\n"
+				  "`set can-use-hw-watchpoints 0` makes `watch` a software watchpoint\n"
+				  "(gdb single-steps: slow), `break` replaces `hbreak`.  The console's:\n");
 		console_run_captured(line, cap_write);
 	}
 	if (why)
