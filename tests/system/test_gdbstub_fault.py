@@ -16,6 +16,7 @@ instruction page fault at pc 0.  Without gdb that is a fault-loop death
 
 import re
 import subprocess
+import tempfile
 import time
 
 import hvtest
@@ -136,3 +137,36 @@ def test_gdbstub_catch_fault_first_fetch(qemu_factory, tmp_path):
     assert len(re.findall(r"Program received signal SIGSEGV", out)) == 2, out
     assert re.search(r"^\$2 = 0x0$", out, re.M), out
     expect_death_report(q, held=False)
+
+
+def test_gdbstub_srst_failure_dies_on_dropped_connection(qemu_factory, tmp_path):
+    """A guest SRST reporting a system failure with a debugger attached: the
+    stop is SIGTRAP with `monitor why` naming the SRST, the VM
+    is `stopped in debugger`; the connection drops without a detach and the
+    VM dies with its report."""
+    from test_gdbstub import Rsp, hv_args, make_bundle
+    elf = hvtest.build_dir() / "guests" / "tests" / "hostile.elf"
+    config = f"[vm hostile]\nimage = {elf}\nram = 16M\nbootargs = hostile=sysfail\ngdb = wait\n"
+    sockdir = tempfile.mkdtemp(prefix="hvgdb-")
+    args, _ = hv_args(make_bundle(config, "sysfail"), gdbstub_dir=sockdir)
+    q = qemu_factory(args, timeout=60)
+    q.expect(r"vm1: hostile waits for gdb at its first instruction")
+    c = Rsp(f"{sockdir}/vm1.sock")
+    try:
+        assert c.ask("?") == "T05thread:1;"
+        c.send("c")
+        assert c.ack() == b"+"
+        q.expect("hostile: sysfail now")
+        assert c.reply() == "T05thread:1;"
+        why = c.monitor("why")
+        assert "vm1 would have died (it dies on detach): guest shut down reporting a system failure (SBI SRST)" in why, why
+        assert c.ask("g")[:2] != "E1", "registers readable while held"
+        q.expect_exact("vm1: hostile stopped in debugger: guest shut down reporting a system failure (SBI SRST)")
+        assert "=== hvscope post-mortem: vm1" not in q.output
+    finally:
+        c.close()                                   # no detach: the connection just drops
+    q.expect(r"vm1: hostile: debugger disconnected")
+    q.expect(r"vm1: hostile: debugger detached from a VM that could not go on")
+    q.expect(r"=== hvscope post-mortem: vm1 \(hostile\) vCPU 0: guest shut down reporting a system failure")
+    q.expect_exact("=== end of report")
+    q.expect(r"vm1: hostile dead: ")
