@@ -1089,9 +1089,10 @@ void gdbstub_vcpu_enter(struct vcpu *v)
 			cfg[n++] = trig_config(&d->trigs[i]);
 	err = dbtr_install(hartid, cfg, n, ht->idx);
 	if (err) {
+		/* Remembered as installed (none of them): no retry every slice until gdb changes them. */
 		vm_notice(v->vm, "vm%d: %s: hart %u: the firmware refused its %u debug triggers (SBI error %ld)\n",
 			  v->vm->id, v->vm->name, hartid, n, err);
-		return;
+		n = 0;
 	}
 	ht->vm = v->vm->id;
 	ht->gen = d->trig_gen;
