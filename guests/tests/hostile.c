@@ -29,6 +29,9 @@
  *              handler (while a debugger has breakpoints in the VM, hvscope
  *              takes them first and must hand them over):
  *                                            hostile: ebreak 300 of 300 delivered
+ *   sysfail    SBI SRST shutdown reporting a system failure: hvscope stops
+ *              the VM with a report (in gdb, when a debugger is attached):
+ *                                            hostile: sysfail now
  * Every mode that ends prints "hostile: done".
  */
 #include "guest.h"
@@ -55,7 +58,7 @@ const char guest_name[] = "hostile";
 #define FLOOD_SIZE	(16UL << 20)
 
 static uint64_t root[512] __attribute__((aligned(4096)));
-enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN, MODE_EBREAK };
+enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN, MODE_EBREAK, MODE_SYSFAIL };
 static int hostile_mode;
 static uint64_t timebase;
 static volatile int go, arrived;
@@ -339,6 +342,15 @@ static void mode_ebreak(void)
 	printf("hostile: done\n");
 }
 
+/* ---- sysfail ---- */
+
+static void mode_sysfail(void)
+{
+	printf("hostile: sysfail now\n");
+	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_SYSFAIL);
+	printf("hostile: FAIL sysfail returned\n");
+}
+
 /* ---- dispatch ---- */
 
 static const struct { const char *name; void (*fn)(void); } modes[] = {
@@ -347,6 +359,7 @@ static const struct { const char *name; void (*fn)(void); } modes[] = {
 	[MODE_HSM] = { "hsm", mode_hsm }, [MODE_PTMMIO] = { "ptmmio", mode_ptmmio },
 	[MODE_UWFI] = { "uwfi", mode_uwfi }, [MODE_AMO] = { "amo", mode_amo },
 	[MODE_VINSN] = { "vinsn", mode_vinsn }, [MODE_EBREAK] = { "ebreak", mode_ebreak },
+	[MODE_SYSFAIL] = { "sysfail", mode_sysfail },
 };
 
 void guest_main(unsigned long hartid, const void *dtb)

@@ -48,7 +48,7 @@ static bool glue_vm_info(int id, struct console_vm_info *out)
 	memset(out, 0, sizeof(*out));
 	out->id = vm->id;
 	strncpy_safe(out->name, vm->name, sizeof(out->name));
-	out->state = vm_state_name(vm->state);
+	out->state = vm->debugger_held ? "stopped in debugger" : vm_state_name(vm->state);
 	out->vcpus = vm->vcpu_count;
 	out->ram_size = vm->ram_size;
 	out->adue = vm->adue;

@@ -238,6 +238,7 @@ static void banner(void)
 		  !!(hv_henvcfg_caps & ENVCFG_ADUE), !!(hv_henvcfg_caps & ENVCFG_CBZE),
 		  !!(hv_henvcfg_caps & ENVCFG_CBCFE), (int)((hv_henvcfg_caps & ENVCFG_CBIE) >> 4),
 		  !!(hv_henvcfg_caps & ENVCFG_FIOM));
+	gdbstub_probe_triggers();
 }
 
 static void setup_memory(unsigned long fdt_addr)

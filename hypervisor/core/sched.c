@@ -1,4 +1,5 @@
 #include "core/sched.h"
+#include "gdbstub/gdbstub.h"
 #include "core/vm.h"
 #include "core/hart.h"
 #include "core/trap.h"
@@ -192,6 +193,8 @@ static void run_vcpu(struct vcpu *v)
 	uint64_t deadline;
 
 	vcpu_load(v);
+	if (gdbstub_trigger_users)	/* a debugger's hardware triggers: per slice, never per exit */
+		gdbstub_vcpu_enter(v);
 	h->slice_end = arch_time() + slice;
 	deadline = sched_next_deadline();
 	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;

@@ -60,14 +60,31 @@ static int trap_unexpected(struct vcpu *v, struct exit_info *e)
 	return stop_vm(v, e, "unhandled trap from the guest");
 }
 
+/*
+ * `monitor catch fault on`: the exception stops in gdb before the guest gets
+ * it (pc on the faulting instruction); the retry after continue goes on to
+ * the guest.  A cold path: reflected and A/D-emulated faults only.
+ */
+static bool caught(struct vcpu *v, struct exit_info *e)
+{
+	return v->vm->catch_faults && gdbstub_catch(v, e);
+}
+
 /* A guest trap that should have been the guest's own: hand it over. */
-static int trap_reflect(struct vcpu *v, struct exit_info *e)
+static int reflect(struct vcpu *v, struct exit_info *e)
 {
 	vcpu_inject_exception(v, e->scause, e->stval);
 	e->kind = TRACE_INJECT;
 	e->payload[0] = e->scause;
 	e->payload[1] = e->stval;
 	return 0;
+}
+
+static int trap_reflect(struct vcpu *v, struct exit_info *e)
+{
+	if (caught(v, e))
+		return 0;
+	return reflect(v, e);
 }
 
 /* The VS-stage walk the hardware did for this vCPU's access (loaded vCPU). */
@@ -100,6 +117,8 @@ static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
 				code == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE;
 	struct vs_walk w;
 
+	if (caught(v, e))
+		return 0;
 	if (v->vm->ad_emulation) {
 		trap_vs_walk(v, e->stval, access, &w);
 		if (w.ad_only && w.leaf >= 0) {
@@ -116,7 +135,7 @@ static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
 		}
 	}
 	v->stats.pf_reflected++;
-	return trap_reflect(v, e);
+	return reflect(v, e);
 }
 
 /* An ebreak reaches us only while a debugger has breakpoints or steps (gdbstub). */
@@ -276,9 +295,16 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
 	return arch_time() >= this_hart()->timer_at ? TRAP_YIELD : TRAP_RESUME;
 }
 
+/*
+ * The VM cannot go on.  With a debugger attached it stops in gdb instead
+ * (the report is captured for `monitor dump` / `monitor why`) and dies when
+ * the debugger lets go of it (detach, a dropped connection: gdbstub.c).
+ */
 static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 {
 	postmortem_capture(v, e, loop);
+	if (gdbstub_vm_dying(v, e, loop))
+		return;
 	postmortem_announce(v->vm);
 	vm_stop(v->vm, VM_DEAD, e->why);
 }

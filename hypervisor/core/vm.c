@@ -324,6 +324,7 @@ static void vm_do_reset(struct vm *vm)
 
 	vm->restarts++;
 	vm->stop_reason[0] = '\0';
+	vm->debugger_held = false;	/* a reset instead of the death it was held for */
 	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
 	vvblk_reset(vm);	/* issue 4 */
 	vuart_init(&vm->uart);

@@ -129,6 +129,9 @@ struct vm {
 	bool adue;			/* henvcfg.ADUE wanted (and possible) */
 	bool ad_emulation;		/* set A/D in software on A/D-only page faults */
 	bool gdb_wait;			/* config gdb = wait: held until a debugger attaches */
+	/* Set and cleared by the gdbstub (under its lock); read on cold paths only. */
+	bool catch_faults;		/* monitor catch fault on: reflected exceptions stop in gdb */
+	bool debugger_held;		/* died with gdb attached: stopped in it, dies on detach */
 	volatile uint32_t csr_gen;	/* bumped when henvcfg/hedeleg change at runtime */
 	struct vm_postmortem pm;
 

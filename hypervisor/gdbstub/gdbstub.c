@@ -22,6 +22,8 @@
 #include "core/sched.h"
 #include "core/trap.h"
 #include "core/vmfdt.h"
+#include "core/postmortem.h"
+#include "console/decode.h"
 #include "console/console.h"
 #include "drivers/virtio_console.h"
 #include "arch/csr.h"
@@ -29,6 +31,7 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mem/vswalk.h"
+#include "arch/dbtr.h"
 
 #define BP_MAX		32
 #define TEMP_MAX	(NEXTPC_MAX + 1)	/* next-PC targets and stvec */
@@ -61,7 +64,39 @@ struct vm_debug {
 	int step_vcpu;			/* -1: not stepping */
 	bool vsie_masked;
 	uint64_t saved_vsie;
+	/* Stops for faults (monitor catch fault, a VM that would have died). */
+	bool catch_on;			/* mirrored in vm->catch_faults for the trap path */
+	bool fault_stop;		/* the last stop was for the fault below */
+	bool pass_next;			/* the caught fault's retry goes to the guest */
+	unsigned fault_vcpu;
+	uint64_t fault_scause, fault_sepc, fault_stval;
+	/* Hardware triggers (Z1-Z4): changed only while the VM is stopped. */
+	struct hwtrig {
+		bool used;
+		uint8_t type;		/* 1 execute, 2 write, 3 read, 4 access (gdb's Z numbers) */
+		unsigned len;
+		uint64_t addr;
+	} trigs[DBTR_MAX];
+	unsigned trig_count;
+	uint32_t trig_gen;		/* bumped on every change: harts reinstall */
+	char stop_extra[40];		/* the stop reply's watch:ADDR; for the pending stop */
 };
+
+/*
+ * What the firmware offers (probed at boot), and per hart which VM's
+ * triggers are installed there.  gdbstub_trigger_users counts VMs with
+ * triggers plus harts with triggers installed: while it is 0 the vCPU load
+ * path skips gdbstub_vcpu_enter() entirely.
+ */
+static unsigned dbtr_total, dbtr_mc6;
+static bool dbtr_present;
+volatile unsigned gdbstub_trigger_users;
+static struct hart_trigs {
+	int vm;				/* 0: none installed */
+	uint32_t gen;
+	unsigned n;
+	unsigned long idx[DBTR_MAX];
+} hart_trigs[HV_MAX_HARTS];
 
 static struct vm_debug dbgs[VM_MAX];
 static bool present;
@@ -179,6 +214,8 @@ static void report_stop_locked(struct vm_debug *d)
 	step_finish(d);
 	d->stop_tid = 0;
 	d->stop_sig = 0;
+	memcpy(d->stub.stop_extra, d->stop_extra, sizeof(d->stop_extra));
+	d->stop_extra[0] = '\0';
 	gdbstub_stopped(&d->stub, tid, sig);
 }
 
@@ -507,8 +544,113 @@ static int t_resume(void *ctx, unsigned step_tid)
 		return -1;	/* stopped, dead or resetting: nothing to run */
 	if (step_tid && (!v || step_setup(d, v)))
 		return -1;
-	update_hedeleg(d, bp_count(d) || d->step_vcpu >= 0);
+	d->fault_stop = false;
+	update_hedeleg(d, bp_count(d) || d->step_vcpu >= 0 || d->trig_count);
 	resume_vm(d);
+	return 0;
+}
+
+/* ---- hardware triggers (SBI DBTR) ---- */
+
+static void trig_users(int delta)
+{
+	__atomic_add_fetch(&gdbstub_trigger_users, (unsigned)delta, __ATOMIC_ACQ_REL);
+}
+
+/* mcontrol6 size field for an access of len bytes, -1 if it has none. */
+static int mc6_size(unsigned len)
+{
+	switch (len) {
+	case 1: return 1;
+	case 2: return 2;
+	case 4: return 3;
+	case 8: return 5;
+	default: return -1;
+	}
+}
+
+/* The trigger as the firmware wants it: mcontrol6, VS/VU-mode only, action 0 (breakpoint exception). */
+static struct dbtr_trigger trig_config(const struct hwtrig *t)
+{
+	struct dbtr_trigger c = { 0, MC6_TYPE | MC6_VS | MC6_VU, t->addr, 0 };
+
+	if (t->type == 1)
+		c.tdata1 |= MC6_EXECUTE;
+	else
+		c.tdata1 |= (uint64_t)mc6_size(t->len) << MC6_SIZE_SHIFT |
+			    (t->type != 3 ? MC6_STORE : 0) | (t->type != 2 ? MC6_LOAD : 0);
+	return c;
+}
+
+static unsigned trig_capacity(void)
+{
+	return dbtr_mc6 < DBTR_MAX ? dbtr_mc6 : DBTR_MAX;
+}
+
+static int t_hw_insert(void *ctx, unsigned type, uint64_t addr, unsigned len)
+{
+	struct vm_debug *d = ctx;
+	struct hwtrig *free_slot = 0;
+
+	if (!trig_capacity())
+		return 1;
+	if (d->phys || (type != 1 && mc6_size(len) < 0))
+		return -1;	/* triggers match virtual addresses, and only these sizes */
+	for (unsigned i = 0; i < DBTR_MAX; i++) {
+		struct hwtrig *t = &d->trigs[i];
+		if (t->used && t->type == type && t->addr == addr && t->len == len)
+			return 0;
+		if (!t->used && !free_slot)
+			free_slot = t;
+	}
+	if (!free_slot || d->trig_count >= trig_capacity())
+		return -1;
+	*free_slot = (struct hwtrig){ true, (uint8_t)type, len, addr };
+	if (d->trig_count++ == 0)
+		trig_users(1);
+	d->trig_gen++;
+	return 0;
+}
+
+static int t_hw_remove(void *ctx, unsigned type, uint64_t addr, unsigned len)
+{
+	struct vm_debug *d = ctx;
+
+	if (!trig_capacity())
+		return 1;
+	for (unsigned i = 0; i < DBTR_MAX; i++) {
+		struct hwtrig *t = &d->trigs[i];
+		if (t->used && t->type == type && t->addr == addr && t->len == len) {
+			t->used = false;
+			if (--d->trig_count == 0)
+				trig_users(-1);
+			d->trig_gen++;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void trig_remove_all(struct vm_debug *d)
+{
+	for (unsigned i = 0; i < DBTR_MAX; i++)
+		d->trigs[i].used = false;
+	if (d->trig_count)
+		trig_users(-1);
+	d->trig_count = 0;
+	d->trig_gen++;
+}
+
+/* A breakpoint exception with triggers installed: which one fired (NULL: none of ours). */
+static const struct hwtrig *trig_hit(struct vm_debug *d, const struct exit_info *e)
+{
+	for (unsigned i = 0; i < DBTR_MAX; i++) {
+		const struct hwtrig *t = &d->trigs[i];
+		if (!t->used)
+			continue;
+		if (t->type == 1 ? e->sepc == t->addr : e->stval < t->addr + t->len && e->stval + 8 > t->addr)
+			return t;
+	}
 	return 0;
 }
 
@@ -535,15 +677,45 @@ static void t_stop(void *ctx)
 	stop_locked(ctx, 0, 0);
 }
 
+static void catch_set(struct vm_debug *d, bool on)
+{
+	d->catch_on = on;
+	d->pass_next = false;
+	__atomic_store_n(&d->vm->catch_faults, on, __ATOMIC_RELEASE);
+}
+
+/*
+ * The debugger let go of a VM that was held instead of dying: it dies now,
+ * as it would have without gdb (the report captured at the fault).
+ */
+static bool release_dying(struct vm_debug *d)
+{
+	struct vm *vm = d->vm;
+
+	if (!vm->debugger_held)
+		return false;
+	vm->debugger_held = false;
+	__atomic_store_n(&d->stop_pending, 0, __ATOMIC_RELEASE);
+	hv_printf("vm%d: %s: debugger detached from a VM that could not go on\n", vm->id, vm->name);
+	postmortem_announce(vm);
+	vm_stop(vm, VM_DEAD, vm->pm.why);
+	return true;
+}
+
 static void t_detach(void *ctx)
 {
 	struct vm_debug *d = ctx;
 
 	step_finish(d);
 	bp_remove_all(d);
+	trig_remove_all(d);
 	d->phys = false;
 	d->stop_tid = 0;
+	catch_set(d, false);
+	d->fault_stop = false;
 	update_hedeleg(d, false);
+	if (release_dying(d))
+		return;
 	resume_vm(d);
 	/* Not vm_notice(): the user did this, so it is never rate-limited away. */
 	hv_printf("vm%d: %s: debugger detached, running\n", d->vm->id, d->vm->name);
@@ -555,8 +727,12 @@ static void t_kill(void *ctx)
 
 	step_finish(d);
 	bp_remove_all(d);
+	trig_remove_all(d);
+	catch_set(d, false);
+	d->fault_stop = false;
 	update_hedeleg(d, false);
 	__atomic_store_n(&d->stop_pending, 0, __ATOMIC_RELEASE);
+	d->vm->debugger_held = false;
 	vm_stop(d->vm, VM_STOPPED, "killed from gdb");
 }
 
@@ -593,6 +769,8 @@ static const struct gdb_target_ops vm_target_ops = {
 	.mem_write = t_mem_write,
 	.bp_insert = t_bp_insert,
 	.bp_remove = t_bp_remove,
+	.hw_insert = t_hw_insert,
+	.hw_remove = t_hw_remove,
 	.resume = t_resume,
 	.stop = t_stop,
 	.detach = t_detach,
@@ -605,6 +783,88 @@ static const struct gdb_target_ops vm_target_ops = {
 /* ---- for the monitor commands (monitor.c) ---- */
 
 void gdbstub_set_phys(struct vm_debug *d, bool on) { d->phys = on; }
+void gdbstub_set_catch(struct vm_debug *d, bool on) { catch_set(d, on); }
+bool gdbstub_catching(struct vm_debug *d) { return d->catch_on; }
+
+/* The selected thread's pc (monitor's $pc). */
+uint64_t gdbstub_pc(struct vm_debug *d)
+{
+	return d->vm->vcpus[d->stub.g_tid - 1].regs.sepc;
+}
+
+/* The decisive VS-stage PTE of a page fault: the leaf (or where the walk stopped). */
+static void why_walk(const struct vs_walk *w, char *out, size_t size)
+{
+	const struct vs_level *st;
+	char bits[64];
+
+	if (w->steps == 0) {
+		snprintf(out, size, "  no VS-stage walk (vsatp Bare)\n");
+		return;
+	}
+	st = &w->step[w->leaf >= 0 ? w->leaf : w->steps - 1];
+	decode_pte_bits(st->pte, bits, sizeof(bits));
+	snprintf(out, size, "  %s PTE: level %d, at gpa 0x%lx: 0x%016lx %s\n  -> %s\n",
+		 w->leaf >= 0 ? "leaf" : "last", st->level, st->table_gpa + 8UL * st->index, st->pte, bits,
+		 w->ok ? "translates now" : w->why);
+}
+
+static bool is_page_fault(uint64_t scause)
+{
+	return scause == CAUSE_FETCH_PAGE_FAULT || scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT;
+}
+
+/* A caught fault's walk, from the stopped vCPU's saved state (as the hardware walked it). */
+static void caught_walk(struct vm_debug *d, char *out, size_t size)
+{
+	struct vcpu *v = &d->vm->vcpus[d->fault_vcpu];
+	struct vs_walk_env env = {
+		.vsatp = v->vsatp, .priv_u = !(v->regs.sstatus & SSTATUS_SPP), .sum = v->vsstatus & SSTATUS_SUM,
+		.mxr = v->vsstatus & SSTATUS_MXR, .hw_ad = (d->vm->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = vm_pte_ptr, .ctx = d->vm,
+	};
+	struct vs_walk w;
+
+	if (!is_page_fault(d->fault_scause))
+		return;
+	vswalk(&env, d->fault_stval, d->fault_scause == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH :
+	       d->fault_scause == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE, &w);
+	why_walk(&w, out, size);
+}
+
+/* monitor why: what the last stop was for. */
+void gdbstub_why(struct vm_debug *d, char *out, size_t size)
+{
+	const struct vm_postmortem *pm = &d->vm->pm;
+	size_t n;
+
+	if (d->vm->debugger_held && pm->valid) {
+		uint64_t scause = pm->has_first ? pm->first_scause : pm->scause;
+		uint64_t sepc = pm->has_first ? pm->first_sepc : pm->sepc;
+		uint64_t stval = pm->has_first ? pm->first_stval : pm->stval;
+		snprintf(out, size, "vm%d would have died (it dies on detach): %s\n"
+			 "%s: scause 0x%lx %s, pc 0x%lx, address 0x%lx\n", d->vm->id, pm->why,
+			 pm->has_first ? "first fault of the chain" : "fault", scause, decode_cause_name(scause),
+			 sepc, stval);
+		n = strlen(out);
+		if (is_page_fault(scause)) {
+			struct vs_walk w;
+			postmortem_vs_walk(d->vm, pm, stval, scause, &w);
+			why_walk(&w, out + n, size - n);
+		}
+		n = strlen(out);
+		snprintf(out + n, size - n, "diagnosis: %s\n(monitor dump: the whole report)\n", pm->diagnosis);
+	} else if (d->fault_stop) {
+		snprintf(out, size, "vm%d.%u caught (monitor catch fault): scause 0x%lx %s, pc 0x%lx, address 0x%lx; "
+			 "continue hands it to the guest\n", d->vm->id, d->fault_vcpu, d->fault_scause,
+			 decode_cause_name(d->fault_scause), d->fault_sepc, d->fault_stval);
+		n = strlen(out);
+		caught_walk(d, out + n, size - n);
+	} else {
+		snprintf(out, size, "vm%d stopped for the debugger (attach, Ctrl-C, a breakpoint or a step), "
+			 "not for a fault\n", d->vm->id);
+	}
+}
 bool gdbstub_phys(struct vm_debug *d) { return d->phys; }
 unsigned gdbstub_vcpu_index(struct vm_debug *d) { return d->stub.g_tid - 1; }
 int gdbstub_vm_id(struct vm_debug *d) { return d->vm->id; }
@@ -692,6 +952,15 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	spin_lock(&d->lock);
 	if (d->stub.state != GDB_DETACHED && walk_gpa(d, csr_read(CSR_VSATP), e->sepc, &gpa))
 		kind = bp_ours(d, gpa);
+	if (kind == BP_NONE && d->stub.state != GDB_DETACHED && d->trig_count) {
+		const struct hwtrig *t = trig_hit(d, e);
+		if (t) {
+			static const char *const names[] = { "", "", "watch", "rwatch", "awatch" };
+			kind = BP_USER;
+			if (t->type != 1 && !d->stop_tid)
+				snprintf(d->stop_extra, sizeof(d->stop_extra), "%s:%lx;", names[t->type], t->addr);
+		}
+	}
 	ours = kind != BP_NONE;
 	if (kind == BP_TEMP && (int)v->id != d->step_vcpu) {
 		/*
@@ -707,6 +976,167 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	}
 	spin_unlock(&d->lock);
 	return ours;
+}
+
+/* gdb's signal for an exception: what a Unix kernel would send. */
+static int fault_signal(uint64_t scause)
+{
+	switch (scause) {
+	case CAUSE_FETCH_ACCESS: case CAUSE_LOAD_ACCESS: case CAUSE_STORE_ACCESS:
+	case CAUSE_FETCH_PAGE_FAULT: case CAUSE_LOAD_PAGE_FAULT: case CAUSE_STORE_PAGE_FAULT:
+	case CAUSE_FETCH_GUEST_PAGE_FAULT: case CAUSE_LOAD_GUEST_PAGE_FAULT: case CAUSE_STORE_GUEST_PAGE_FAULT:
+		return GDB_SIGSEGV;
+	case CAUSE_MISALIGNED_FETCH: case CAUSE_MISALIGNED_LOAD: case CAUSE_MISALIGNED_STORE:
+		return GDB_SIGBUS;
+	case CAUSE_ILLEGAL_INSTRUCTION: case CAUSE_VIRTUAL_INSTRUCTION:
+		return GDB_SIGILL;
+	default:
+		return GDB_SIGTRAP;
+	}
+}
+
+bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop)
+{
+	struct vm_debug *d;
+	bool held = false;
+
+	if (!present)
+		return false;
+	d = dbg_of(v->vm);
+	spin_lock(&d->lock);
+	if (d->stub.state != GDB_DETACHED) {
+		held = true;
+		v->vm->debugger_held = true;
+		d->fault_stop = false;
+		e->action = TRAP_YIELD;
+		stop_locked(d, v->id + 1, loop ? GDB_SIGTRAP : fault_signal(e->scause));
+	}
+	spin_unlock(&d->lock);
+	if (held)
+		hv_printf("vm%d: %s stopped in debugger: %s (monitor why; it dies on detach)\n",
+			  v->vm->id, v->vm->name, e->why);
+	return held;
+}
+
+bool gdbstub_catch(struct vcpu *v, struct exit_info *e)
+{
+	struct vm_debug *d = dbg_of(v->vm);
+	bool stop = false;
+
+	spin_lock(&d->lock);
+	if (d->stub.state != GDB_DETACHED && d->catch_on) {
+		bool retry = d->pass_next && d->fault_vcpu == v->id && d->fault_scause == e->scause &&
+			     d->fault_sepc == e->sepc && d->fault_stval == e->stval;
+		d->pass_next = false;
+		if (!retry) {
+			stop = true;
+			d->pass_next = true;
+			d->fault_stop = true;
+			d->fault_vcpu = v->id;
+			d->fault_scause = e->scause;
+			d->fault_sepc = e->sepc;
+			d->fault_stval = e->stval;
+			e->action = TRAP_YIELD;
+			stop_locked(d, v->id + 1, fault_signal(e->scause));
+		}
+	}
+	spin_unlock(&d->lock);
+	return stop;
+}
+
+void gdbstub_probe_triggers(void)
+{
+	dbtr_present = dbtr_probe(&dbtr_total, &dbtr_mc6);
+	if (!dbtr_present)
+		hv_printf("  debug triggers: none (firmware has no SBI DBTR): gdb watch/hbreak fall back to software\n");
+	else if (!dbtr_mc6)
+		hv_printf("  debug triggers: SBI DBTR, %u triggers, none mcontrol6 (the hart has no Sdtrig for VS/VU): "
+			  "gdb watch/hbreak fall back to software\n", dbtr_total);
+	else
+		hv_printf("  debug triggers: SBI DBTR, %u triggers, %u mcontrol6 (VS/VU): gdb hbreak/watch use %u per VM\n",
+			  dbtr_total, dbtr_mc6, trig_capacity());
+}
+
+/*
+ * A vCPU is about to run on this hart (once per time slice, and only while
+ * gdbstub_trigger_users is nonzero): the hart gets its VM's triggers, or
+ * loses another VM's.  Triggers change only while their VM is stopped, so
+ * none of its vCPUs is loaded while d->trigs changes.
+ */
+void gdbstub_vcpu_enter(struct vcpu *v)
+{
+	unsigned hartid = this_hart()->hartid;
+	struct hart_trigs *ht = &hart_trigs[hartid];
+	struct vm_debug *d = dbg_of(v->vm);
+	struct dbtr_trigger cfg[DBTR_MAX];
+	unsigned n = 0;
+	long err;
+
+	if (hartid >= HV_MAX_HARTS)
+		return;
+	if (d->trig_count ? ht->vm == v->vm->id && ht->gen == d->trig_gen : ht->vm == 0)
+		return;
+	if (ht->vm) {
+		dbtr_uninstall(ht->idx, ht->n);
+		ht->vm = 0;
+		ht->n = 0;
+		trig_users(-1);
+	}
+	if (!d->trig_count)
+		return;
+	for (unsigned i = 0; i < DBTR_MAX; i++)
+		if (d->trigs[i].used)
+			cfg[n++] = trig_config(&d->trigs[i]);
+	err = dbtr_install(hartid, cfg, n, ht->idx);
+	if (err) {
+		/* Remembered as installed (none of them): no retry every slice until gdb changes them. */
+		vm_notice(v->vm, "vm%d: %s: hart %u: the firmware refused its %u debug triggers (SBI error %ld)\n",
+			  v->vm->id, v->vm->name, hartid, n, err);
+		n = 0;
+	}
+	ht->vm = v->vm->id;
+	ht->gen = d->trig_gen;
+	ht->n = n;
+	trig_users(1);
+}
+
+/* monitor triggers */
+void gdbstub_triggers_info(struct vm_debug *d, char *out, size_t size)
+{
+	static const char *const kinds[] = { "", "hbreak (execute)", "watch (store)", "rwatch (load)",
+					     "awatch (load/store)" };
+	size_t o;
+
+	if (!dbtr_present)
+		snprintf(out, size, "no hardware triggers: the firmware has no SBI DBTR extension; Z1-Z4 get the "
+			 "empty reply and gdb uses software watchpoints/breakpoints\n");
+	else if (!trig_capacity())
+		snprintf(out, size, "no hardware triggers: SBI DBTR offers %u, none mcontrol6; Z1-Z4 get the empty "
+			 "reply and gdb uses software watchpoints/breakpoints\n", dbtr_total);
+	else
+		snprintf(out, size, "SBI DBTR: %u triggers per hart, %u mcontrol6; this VM may use %u, uses %u\n",
+			 dbtr_total, dbtr_mc6, trig_capacity(), d->trig_count);
+	for (unsigned i = 0, k = 0; i < DBTR_MAX; i++) {
+		const struct hwtrig *t = &d->trigs[i];
+		if (!t->used)
+			continue;
+		o = strlen(out);
+		snprintf(out + o, size - o, "  trigger %u: %s at 0x%lx, %u bytes, mcontrol6 tdata1 0x%lx\n", k++,
+			 kinds[t->type], t->addr, t->len, trig_config(t).tdata1);
+	}
+	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
+		if (hart_trigs[h].vm != d->vm->id)
+			continue;
+		o = strlen(out);
+		snprintf(out + o, size - o, "  %s on hart %u: firmware indices",
+			 hart_trigs[h].gen == d->trig_gen ? "installed" : "an older set, until it next loads a vCPU,", h);
+		for (unsigned i = 0; i < hart_trigs[h].n; i++) {
+			o = strlen(out);
+			snprintf(out + o, size - o, " %lu", hart_trigs[h].idx[i]);
+		}
+		o = strlen(out);
+		snprintf(out + o, size - o, "\n");
+	}
 }
 
 void gdbstub_vcpu_left(struct vcpu *v)

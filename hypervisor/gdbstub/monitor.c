@@ -136,15 +136,73 @@ static bool build_line(struct vm_debug *d, const char *cmd, char *line, size_t s
 	return false;
 }
 
-void gdbstub_monitor(struct vm_debug *d, const char *cmd, char *out, size_t size)
+/*
+ * gdb sends monitor text as typed: `$pc` becomes the selected thread's pc
+ * (monitor pt $pc fetch).  false if the result does not fit.
+ */
+static bool expand_pc(struct vm_debug *d, const char *cmd, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *p = cmd; *p; p++) {
+		if (!strncmp(p, "$pc", 3)) {
+			int k = snprintf(buf + o, size - o, "0x%lx", gdbstub_pc(d));
+			if (k < 0 || (size_t)k >= size - o)
+				return false;
+			o += (size_t)k;
+			p += 2;
+			continue;
+		}
+		if (o + 1 >= size)
+			return false;
+		buf[o++] = *p;
+	}
+	buf[o] = '\0';
+	return true;
+}
+
+static bool is_word(const char *cmd, const char *word)
+{
+	size_t n = strlen(word);
+
+	return !strncmp(cmd, word, n) && (cmd[n] == ' ' || !cmd[n]);
+}
+
+/* monitor catch fault on|off */
+static const char *catch_cmd(struct vm_debug *d, const char *a, char *out, size_t size)
+{
+	while (*a == ' ')
+		a++;
+	if (!strcmp(a, "fault on") || !strcmp(a, "fault off"))
+		gdbstub_set_catch(d, a[7] == 'n');
+	else if (*a && strcmp(a, "fault"))
+		return "usage: monitor catch fault on|off";
+	snprintf(out, size, "catch fault %s: %s\n", gdbstub_catching(d) ? "on" : "off",
+		 gdbstub_catching(d) ? "every exception the hypervisor reflects or fixes up for this VM stops here first"
+				     : "only a VM that would die stops here");
+	return 0;
+}
+
+void gdbstub_monitor(struct vm_debug *d, const char *typed, char *out, size_t size)
 {
 	char line[CONSOLE_LINE_MAX];
-	const char *why = 0;
+	char expanded[CONSOLE_LINE_MAX];
+	const char *why = 0, *cmd = expanded;
 
-	while (*cmd == ' ')
-		cmd++;
+	while (*typed == ' ')
+		typed++;
 	out[0] = '\0';
-	if (!strncmp(cmd, "phys", 4) && (cmd[4] == ' ' || !cmd[4])) {
+	if (!expand_pc(d, typed, expanded, sizeof(expanded))) {
+		snprintf(out, size, "error: monitor: command too long\n");
+		return;
+	}
+	if (is_word(cmd, "why")) {
+		gdbstub_why(d, out, size);
+	} else if (is_word(cmd, "triggers")) {
+		gdbstub_triggers_info(d, out, size);
+	} else if (is_word(cmd, "catch")) {
+		why = catch_cmd(d, cmd + 5, out, size);
+	} else if (!strncmp(cmd, "phys", 4) && (cmd[4] == ' ' || !cmd[4])) {
 		const char *a = cmd + 4;
 		while (*a == ' ')
 			a++;
@@ -158,8 +216,17 @@ void gdbstub_monitor(struct vm_debug *d, const char *cmd, char *out, size_t size
 		cap = (struct capture){ out, size, 0 };
 		if (!strncmp(cmd, "help", 4) && !cmd[4])
 			cap_write("monitor commands act on this VM (its number and the selected vCPU are\n"
-				  "filled in): regs csr pt xlate gpt x adue adem dump log trace stats,\n"
-				  "and phys on|off (gdb addresses guest-physical).  The console's:\n");
+				  "filled in, $pc becomes the thread's pc): regs csr pt xlate gpt x adue\n"
+				  "adem dump log trace stats; phys on|off (gdb addresses guest-physical);\n"
+				  "why (what the last stop was for: a caught fault, a VM that would have\n"
+				  "died); catch fault on|off (stop at every exception hvscope reflects or\n"
+				  "fixes up for the VM, before the guest gets it).\n"
+				  "triggers: the hardware triggers (SBI DBTR, mcontrol6) that gdb's\n"
+				  "hbreak/watch/rwatch/awatch use.  Where the firmware or the hart has\n"
+				  "none (an OpenSBI without DBTR, -cpu without Sdtrig) Z1-Z4 get the\n"
+				  "empty reply: gdb cannot insert hardware watchpoints or breakpoints;\n"
+				  "`set can-use-hw-watchpoints 0` makes `watch` a software watchpoint\n"
+				  "(gdb single-steps: slow), `break` replaces `hbreak`.  The console's:\n");
 		console_run_captured(line, cap_write);
 	}
 	if (why)

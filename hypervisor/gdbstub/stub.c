@@ -40,9 +40,9 @@ void gdbstub_init(struct gdbstub *s, const struct gdb_target_ops *ops, void *ctx
 
 static void send_stop_reply(struct gdbstub *s)
 {
-	char buf[40];
+	char buf[96];
 
-	snprintf(buf, sizeof(buf), "T%02xthread:%x;", (unsigned)s->stop_sig & 0xff, s->stop_tid);
+	snprintf(buf, sizeof(buf), "T%02x%sthread:%x;", (unsigned)s->stop_sig & 0xff, s->stop_extra, s->stop_tid);
 	reply(s, buf);
 }
 
@@ -318,8 +318,24 @@ static void handle_breakpoint(struct gdbstub *s, const char *p, bool insert)
 		reply(s, GDB_EINVAL);
 		return;
 	}
+	if (type > 4) {
+		reply(s, "");
+		return;
+	}
 	if (type != 0) {
-		reply(s, "");	/* hardware break/watchpoints: not here (gdb falls back) */
+		int (*op)(void *, unsigned, uint64_t, unsigned) = insert ? s->ops->hw_insert : s->ops->hw_remove;
+		if (!op) {
+			reply(s, "");	/* no hardware triggers: gdb falls back to software */
+			return;
+		}
+		if (!stopped(s))
+			return;
+		if (!parse_addr_len(&p, 0, &addr, &kind) || kind == 0 || kind > 8) {
+			reply(s, GDB_EINVAL);
+			return;
+		}
+		rc = op(s->ctx, (unsigned)type, addr, (unsigned)kind);
+		reply(s, rc > 0 ? "" : rc < 0 ? GDB_EINVAL : "OK");
 		return;
 	}
 	if (!stopped(s))
@@ -340,6 +356,7 @@ static void resume(struct gdbstub *s, unsigned step_tid)
 	}
 	s->state = GDB_RUNNING;
 	s->stop_sig = GDB_SIGTRAP;
+	s->stop_extra[0] = '\0';
 	s->reply_owed = true;
 }
 
@@ -600,6 +617,7 @@ static void attach(struct gdbstub *s)
 {
 	s->state = GDB_STOPPING;
 	s->stop_sig = GDB_SIGTRAP;
+	s->stop_extra[0] = '\0';
 	s->g_tid = 1;
 	s->ops->stop(s->ctx);
 }

@@ -42,7 +42,10 @@ enum {
 
 /* Unix signal numbers in stop replies (gdb's own numbering for these). */
 #define GDB_SIGINT  2
+#define GDB_SIGILL  4
 #define GDB_SIGTRAP 5
+#define GDB_SIGBUS  10
+#define GDB_SIGSEGV 11
 
 /* Error replies. */
 #define GDB_EFAULT "E14"	/* address does not translate / not RAM */
@@ -60,6 +63,14 @@ struct gdb_target_ops {
 	int (*mem_write)(void *ctx, unsigned tid, uint64_t addr, const uint8_t *buf, size_t len);
 	int (*bp_insert)(void *ctx, uint64_t addr, unsigned kind);
 	int (*bp_remove)(void *ctx, uint64_t addr, unsigned kind);
+	/*
+	 * Z1-Z4 (type 1 hardware breakpoint, 2 write, 3 read, 4 access
+	 * watchpoint): 0, -1 (cannot: an error reply) or 1 (no hardware
+	 * triggers here: the empty reply, and gdb falls back to software).
+	 * NULL: always 1.
+	 */
+	int (*hw_insert)(void *ctx, unsigned type, uint64_t addr, unsigned len);
+	int (*hw_remove)(void *ctx, unsigned type, uint64_t addr, unsigned len);
 	/* Let the VM run; step_tid != 0: that vCPU stops after one instruction. */
 	int (*resume)(void *ctx, unsigned step_tid);
 	void (*stop)(void *ctx);		/* ask for a stop; gdbstub_stopped() follows */
@@ -87,6 +98,7 @@ struct gdbstub {
 	unsigned g_tid;		/* Hg: registers and memory */
 	unsigned stop_tid;
 	int stop_sig;
+	char stop_extra[40];	/* "watch:ADDR;" and the like, set by the target before gdbstub_stopped() */
 	struct rsp_rx rx;
 	char reply[RSP_PACKET_MAX + 1];
 	char frame[2 * RSP_PACKET_MAX + 8];

@@ -234,6 +234,59 @@ TEST(breakpoints_and_resume)
 	CHECK_STR((send_pkt("vCont;x"), last_reply()), GDB_EINVAL);
 }
 
+/* Hardware triggers (Z1-Z4) through a copy of the fake's ops with hw_insert/hw_remove. */
+static int hw_result, hw_calls;
+static unsigned hw_type, hw_len;
+static uint64_t hw_addr;
+
+static int fake_hw(void *ctx, unsigned type, uint64_t addr, unsigned len)
+{
+	(void)ctx;
+	hw_calls++;
+	hw_type = type;
+	hw_addr = addr;
+	hw_len = len;
+	return hw_result;
+}
+
+TEST(hardware_watchpoints)
+{
+	static struct gdb_target_ops ops;
+
+	fake_gdb_reset();
+	ops = *fake_gdb_ops();
+	ops.hw_insert = fake_hw;
+	ops.hw_remove = fake_hw;
+	gdbstub_init(&stub, &ops, 0);
+	send_pkt("qSupported:multiprocess+;swbreak+");
+	gdbstub_stopped(&stub, 1, 0);
+	hw_result = 0;
+	CHECK_STR((send_pkt("Z2,80001000,4"), last_reply()), "OK");
+	CHECK_EQ(hw_type, 2);
+	CHECK_EQ(hw_addr, 0x80001000);
+	CHECK_EQ(hw_len, 4);
+	CHECK_STR((send_pkt("Z1,80000010,2"), last_reply()), "OK");
+	CHECK_STR((send_pkt("Z2,80001000,0"), last_reply()), GDB_EINVAL);	/* no length */
+	CHECK_STR((send_pkt("Z2,80001000,9"), last_reply()), GDB_EINVAL);	/* no trigger that wide */
+	CHECK_STR((send_pkt("Z5,80001000,4"), last_reply()), "");		/* no such type */
+	hw_result = -1;
+	CHECK_STR((send_pkt("Z3,80001000,3"), last_reply()), GDB_EINVAL);	/* the target cannot */
+	hw_result = 1;
+	CHECK_STR((send_pkt("Z4,80001000,4"), last_reply()), "");		/* none here: gdb falls back */
+	hw_calls = 0;
+	send_pkt("c");
+	CHECK_STR((send_pkt("Z2,80001000,4"), last_reply()), GDB_EBUSY);	/* not while it runs */
+	CHECK_EQ(hw_calls, 0);
+	/* The target names the watchpoint that fired; the reply carries it, the next stop does not. */
+	snprintf(stub.stop_extra, sizeof(stub.stop_extra), "watch:80001000;");
+	fake.out_len = 0;
+	gdbstub_stopped(&stub, 1, GDB_SIGTRAP);
+	CHECK_STR(last_reply(), "T05watch:80001000;thread:1;");
+	send_pkt("c");
+	gdbstub_stopped(&stub, 1, GDB_SIGTRAP);
+	CHECK_STR(last_reply(), "T05thread:1;");
+}
+
 TEST(target_description)
 {
 	char xml[8192];
@@ -277,5 +330,5 @@ TEST(monitor_detach_kill)
 
 UNIT_MAIN("test_gdbstub", UNIT(framing_and_checksums), UNIT(bad_checksum_gets_nak_and_stays_usable),
 	  UNIT(oversized_packet_is_an_error), UNIT(attach_stops_and_question_waits_for_it), UNIT(registers),
-	  UNIT(threads), UNIT(memory), UNIT(breakpoints_and_resume), UNIT(target_description),
+	  UNIT(threads), UNIT(memory), UNIT(breakpoints_and_resume), UNIT(hardware_watchpoints), UNIT(target_description),
 	  UNIT(monitor_detach_kill))
