@@ -142,9 +142,11 @@ run-native-now: $(NATIVE_IMAGE) $(NATIVE_DEPS_$(GUEST))
 # make devdiff: the differential device test on this QEMU (tests/system/devdiff.py):
 # guests/tests/devprobe natively and under hvscope, the diff, and what of it is
 # not on the documented allow-list (exit status 1 then).
-# A python3 with pexpect, into $py: $(PYTHON), the one pytest-3 runs on, or python3.
-FIND_PY_PEXPECT = py=; for p in "$(PYTHON)" "$$(sed -n '1s/^\#! *//p' "$$(command -v $(PYTEST))" 2>/dev/null)" python3; do \
-	  [ -n "$$p" ] && $$p -c 'import pexpect' 2>/dev/null && { py=$$p; break; }; done; \
+# A python3 with pexpect, into $py ("" if none): $(PYTHON), the one pytest-3
+# runs on, or python3.  FIND_PY_PEXPECT also stops the recipe when there is none.
+SEARCH_PY_PEXPECT = py=; for p in "$(PYTHON)" "$$(sed -n '1s/^\#! *//p' "$$(command -v $(PYTEST))" 2>/dev/null)" python3; do \
+	  [ -n "$$p" ] && $$p -c 'import pexpect' 2>/dev/null && { py=$$p; break; }; done
+FIND_PY_PEXPECT = $(SEARCH_PY_PEXPECT); \
 	[ -n "$$py" ] || { echo "$@: no python3 with pexpect (make deps)"; exit 1; }
 
 devdiff: $(HV_BIN) $(TG_OUT)/devprobe.elf $(TG_OUT)/devprobe.bin

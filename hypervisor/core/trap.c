@@ -165,16 +165,31 @@ static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
  */
 static uint32_t trapping_insn(struct vcpu *v, struct exit_info *e)
 {
-	uint16_t lo, hi;
+	uint32_t insn;
 
 	(void)v;
-	if (arch_hlvx_hu(e->sepc, &lo))
-		return (uint32_t)e->stval;
-	if (insn_length(lo) == 2)
-		return lo;
-	if (arch_hlvx_hu(e->sepc + 2, &hi))
-		return (uint32_t)e->stval;
-	return lo | (uint32_t)hi << 16;
+	return trap_fetch_insn(e->sepc, &insn) ? (uint32_t)e->stval : insn;
+}
+
+/*
+ * The guest instruction at pc, read through both stages as the loaded vCPU
+ * would fetch it (HLVX: execute permission suffices): 0, or -1 if the fetch
+ * faults.  A compressed instruction comes back in the low 16 bits.
+ */
+int trap_fetch_insn(uint64_t pc, uint32_t *insn)
+{
+	uint16_t lo, hi;
+
+	if (arch_hlvx_hu(pc, &lo))
+		return -1;
+	if (insn_length(lo) == 2) {
+		*insn = lo;
+		return 0;
+	}
+	if (arch_hlvx_hu(pc + 2, &hi))
+		return -1;
+	*insn = lo | (uint32_t)hi << 16;
+	return 0;
 }
 
 static int trap_virtual_insn(struct vcpu *v, struct exit_info *e)

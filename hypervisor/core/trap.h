@@ -24,6 +24,7 @@ struct exit_info {
 enum trap_action trap_handle(struct vcpu *v);
 void trap_handle_host_interrupts(void);
 void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w);
+int trap_fetch_insn(uint64_t pc, uint32_t *insn);
 void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
 
 /* Handlers in other files. */

@@ -95,20 +95,15 @@ static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
 	return 0;
 }
 
-static int decode_access(struct vcpu *v, struct exit_info *e, struct mmio_insn *mi)
+static int decode_access(struct exit_info *e, struct mmio_insn *mi)
 {
-	uint16_t lo, hi;
+	uint32_t insn;
 
-	(void)v;
 	if (insn_decode_htinst(e->htinst, mi) == 0)
 		return 0;
-	if (arch_hlvx_hu(e->sepc, &lo))
+	if (trap_fetch_insn(e->sepc, &insn))
 		return -1;
-	if (insn_length(lo) == 2)
-		return insn_decode_mmio(lo, mi);
-	if (arch_hlvx_hu(e->sepc + 2, &hi))
-		return -1;
-	return insn_decode_mmio(lo | (uint32_t)hi << 16, mi);
+	return insn_decode_mmio(insn, mi);
 }
 
 static enum vs_access access_of(unsigned code)
@@ -134,24 +129,37 @@ static bool walk_stops_in(struct vcpu *v, uint64_t va, enum vs_access access, ui
  * so with a pseudoinstruction (nonzero, bit 0 clear) where the hart writes
  * one; QEMU 7.2 leaves htinst 0 for some and, where it writes one, reports
  * every such fault as a load.  So the original access is found the same way
- * everywhere: the fetch at sepc if its walk stops in that page, else the
- * decoded instruction's load or store at stval.
+ * everywhere: the decoded load or store (mi, NULL when the instruction could
+ * not be read or is none) at stval, else the fetch at sepc if its walk
+ * stops in that page.  An instruction HLVX could read was fetched fine, so
+ * only without one is the fetch walked.
  */
-static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code)
+static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code, const struct mmio_insn *mi)
 {
 	uint64_t pte_page = (e->htval << 2) >> 12;
 	bool pseudo = e->htinst && !(e->htinst & 1);
-	struct mmio_insn mi;
 	enum vs_access access;
 
 	if ((e->htinst && !pseudo) || !(v->regs.hstatus & HSTATUS_GVA))
 		return -1;	/* a transformed instruction, or stval holds no guest VA */
-	if (walk_stops_in(v, e->sepc, VS_FETCH, pte_page))
-		return VS_FETCH;
-	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || decode_access(v, e, &mi))
+	if (!mi) {
+		if (walk_stops_in(v, e->sepc, VS_FETCH, pte_page))
+			return VS_FETCH;
 		return pseudo ? (int)access_of(code) : -1;
-	access = mi.is_store ? VS_STORE : VS_LOAD;
+	}
+	access = mi->is_store ? VS_STORE : VS_LOAD;
 	return pseudo || walk_stops_in(v, e->stval, access, pte_page) ? (int)access : -1;
+}
+
+/* Deliver cause with tval to the guest, and say so in the trace (payload[2]: the GPA involved). */
+static int inject_fault(struct vcpu *v, struct exit_info *e, uint64_t cause, uint64_t tval, uint64_t gpa)
+{
+	vcpu_inject_exception(v, cause, tval);
+	e->kind = TRACE_INJECT;
+	e->payload[0] = cause;
+	e->payload[1] = tval;
+	e->payload[2] = gpa;
+	return 0;
 }
 
 /*
@@ -170,12 +178,7 @@ static int implicit_access_fault(struct vcpu *v, struct exit_info *e, enum vs_ac
 			 access == VS_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
 	uint64_t va = access == VS_FETCH ? e->sepc : e->stval;
 
-	vcpu_inject_exception(v, cause, va);
-	e->kind = TRACE_INJECT;
-	e->payload[0] = cause;
-	e->payload[1] = va;
-	e->payload[2] = e->htval << 2;	/* the page-table entry's guest-physical address */
-	return 0;
+	return inject_fault(v, e, cause, va, e->htval << 2);	/* GPA: the page-table entry's */
 }
 
 /*
@@ -201,12 +204,7 @@ static int access_fault(struct vcpu *v, struct exit_info *e, uint64_t gpa, const
 		hv_printf("vm%d: more access faults injected: counted in `stats` as mmio none\n", vm->id);
 	(*told)++;
 	v->stats.mmio_by_dev[HOLE_SLOT]++;
-	vcpu_inject_exception(v, cause, e->stval);
-	e->kind = TRACE_INJECT;
-	e->payload[0] = cause;
-	e->payload[1] = e->stval;
-	e->payload[2] = gpa;
-	return 0;
+	return inject_fault(v, e, cause, e->stval, gpa);
 }
 
 /*
@@ -241,13 +239,15 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	uint64_t val = 0;
 	unsigned code = e->scause & 0xff;
 
-	int implicit = implicit_vs_access(v, e, code);
+	/* Decoded once, for both questions below: whose access was it, and what does it do. */
+	bool decoded = code != CAUSE_FETCH_GUEST_PAGE_FAULT && decode_access(e, &mi) == 0;
+	int implicit = implicit_vs_access(v, e, code, decoded ? &mi : 0);
 
 	if (implicit >= 0)
 		return implicit_access_fault(v, e, (enum vs_access)implicit);
 	if (code == CAUSE_FETCH_GUEST_PAGE_FAULT || !dev)
 		return access_fault(v, e, gpa, "not RAM and no device the VM was given");
-	if (decode_access(v, e, &mi)) {
+	if (!decoded) {
 		snprintf(e->why, sizeof(e->why), "cannot decode the %s access at pc 0x%lx", dev->name, e->sepc);
 		return -1;
 	}
