@@ -9,7 +9,7 @@
 #define TRACE_SHOW_MAX 256
 #define TRACE_SHOW_DEFAULT 20
 
-static const char *const class_names[] = { "ecall", "pf", "vinsn", "irq", "mmio", "other" };
+static const char *const class_names[] = { "ecall", "pf", "vinsn", "irq", "mmio", "other", "event" };
 #define CLASS_COUNT (sizeof(class_names) / sizeof(class_names[0]))
 
 /* "ecall,pf" or "all" into a TRACE_CLASS_* mask. */
@@ -30,12 +30,12 @@ static int parse_classes(const char *tok, uint32_t *mask)
 		for (i = 0; i < CLASS_COUNT && !console_str_eq(word, class_names[i]); i++)
 			;
 		if (i == CLASS_COUNT || (*p && *p != ',')) {
-			console_error("unknown trace class in '%s' (classes: ecall pf vinsn irq mmio other, or all)", tok);
+			console_error("unknown trace class in '%s' (classes: ecall pf vinsn irq mmio other event, or all)", tok);
 			return -1;
 		}
 		*mask |= 1U << i;
 		if (*p == ',' && !*++p) {
-			console_error("unknown trace class in '%s' (classes: ecall pf vinsn irq mmio other, or all)", tok);
+			console_error("unknown trace class in '%s' (classes: ecall pf vinsn irq mmio other event, or all)", tok);
 			return -1;
 		}
 	}
@@ -58,6 +58,37 @@ static void format_classes(uint32_t mask, char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
+static void print_file_status(const struct console_trace_state *t)
+{
+	console_printf("trace file: %s, %s; %lu bytes written, %lu records dropped\n", t->file_on ? "on" : "off",
+		       t->file_path, (unsigned long)t->file_bytes, (unsigned long)t->file_dropped);
+}
+
+/* trace file [on|off]: stream the rings to <logdir>/trace.hvt (docs/tracing.md). */
+static int trace_file(int argc, char **argv)
+{
+	struct console_trace_state t;
+
+	if (argc > 3 || (argc == 3 && !console_str_eq(argv[2], "on") && !console_str_eq(argv[2], "off")))
+		return console_usage("trace");
+	if (argc == 3 && con->trace_file_set(console_str_eq(argv[2], "on"))) {
+		con->trace_get(&t);
+		console_error("cannot write a trace file%s%s", t.file_path[0] ? ": the host refused " : ": ",
+			      t.file_path[0] ? t.file_path : "hvscope was started without a log directory (use make run)");
+		return -1;
+	}
+	con->trace_get(&t);
+	if (argc == 3 && console_str_eq(argv[2], "on") && !t.enabled)
+		con->trace_set(true, t.vm_mask, t.class_mask);	/* a file of nothing helps no one */
+	con->trace_get(&t);
+	if (!t.file_open)
+		console_printf("trace file: none (trace file on writes %s)\n",
+			       t.file_path[0] ? t.file_path : "nothing: no log directory");
+	else
+		print_file_status(&t);
+	return 0;
+}
+
 static void print_status(void)
 {
 	struct console_trace_state t;
@@ -76,20 +107,27 @@ static void print_status(void)
 	console_printf("trace: %s; recording VMs %s, classes %s; %lu records written, %lu overwritten\n",
 		       t.enabled ? "on" : "off", vms[0] ? vms : "none", classes, (unsigned long)t.recorded,
 		       (unsigned long)t.lost);
+	if (t.file_open)
+		print_file_status(&t);
 }
 
 static void print_record(const struct trace_record *r)
 {
 	char payload[160], htinst[32] = "";
 
-	decode_trace_payload(r->kind, r->payload, payload, sizeof(payload));
+	decode_trace_payload(r, payload, sizeof(payload));
+	if (!trace_is_exit(r->kind)) {	/* an instant: no cause, no cost */
+		console_printf("#%lu t=%lu h%u vm%u.%u %s\n", (unsigned long)r->seq, (unsigned long)r->time, r->hart,
+			       r->vm, r->vcpu, payload);
+		return;
+	}
 	/* htinst: the transformed instruction, or 0 where the hart gives none
 	 * (QEMU 7.2) and hvscope read the instruction itself */
 	if (r->kind == TRACE_MMIO)
 		snprintf(htinst, sizeof(htinst), " htinst 0x%lx", (unsigned long)r->htinst);
 	console_printf("#%lu t=%lu h%u vm%u.%u %s sepc 0x%lx stval 0x%lx%s%s%s cost %u\n", (unsigned long)r->seq,
-		       (unsigned long)r->time, r->hart, r->vm, r->vcpu, decode_cause_name(r->scause),
-		       (unsigned long)r->sepc, (unsigned long)r->stval, payload[0] ? " " : "", payload, htinst, r->cost);
+		       (unsigned long)r->time, r->hart, r->vm, r->vcpu, decode_cause_name(trace_scause(r)),
+		       (unsigned long)r->sepc, (unsigned long)r->stval, payload[0] ? " " : "", payload, htinst, r->dur);
 }
 
 static int trace_filter(int argc, char **argv)
@@ -151,6 +189,8 @@ int cmd_trace(int argc, char **argv)
 		return trace_control(argv[1]);
 	if (argc >= 2 && console_str_eq(argv[1], "filter"))
 		return trace_filter(argc, argv);
+	if (argc >= 2 && console_str_eq(argv[1], "file"))
+		return trace_file(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		if (console_str_eq(argv[i], "vm") && i + 1 < argc) {
 			if (console_parse_vm(argv[++i], &vm))

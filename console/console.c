@@ -28,7 +28,7 @@ const struct console_cmd console_commands[] = {
 	{ "adue", "N [on|off]", "show or set henvcfg.ADUE (hardware A/D updating) for a VM; A/D emulation follows, as in configs", cmd_adue },
 	{ "adem", "N [on|off]", "show or set A/D emulation for a VM", cmd_adem },
 	{ "deleg", "N [+CAUSE|-CAUSE ...]", "show or change the VM's delegated exceptions (hedeleg)", cmd_deleg },
-	{ "trace", "[COUNT] [vm N] [class C]|on|off|clear|filter", "show or control the trap trace", cmd_trace },
+	{ "trace", "[COUNT] [vm N] [class C]|on|off|clear|filter|file", "show or control the trap trace", cmd_trace },
 	{ "stats", "[N] | reset [N]", "exit counts by cause, SBI calls, MMIO accesses", cmd_stats },
 	{ "pause", "N", "stop running a VM's vCPUs until resume", cmd_pause },
 	{ "resume", "N", "let a paused VM run again", cmd_resume },

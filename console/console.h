@@ -58,6 +58,11 @@ struct console_trace_state {
 	uint32_t class_mask;		/* TRACE_CLASS_* */
 	uint64_t lost;			/* records overwritten, all harts */
 	uint64_t recorded;		/* records ever written, all harts */
+	/* The trace file (docs/tracing.md). */
+	bool file_open, file_on;
+	uint64_t file_bytes;		/* header and records written */
+	uint64_t file_dropped;		/* records that never reached the file */
+	const char *file_path;		/* "" when there is no log directory */
 };
 
 #define CONSOLE_SBI_EXTS 9
@@ -123,6 +128,7 @@ struct console_ops {
 	void (*trace_get)(struct console_trace_state *out);
 	void (*trace_set)(bool enabled, uint32_t vm_mask, uint32_t class_mask);
 	void (*trace_clear)(void);
+	int (*trace_file_set)(bool on);	/* 0, or -1: no file can be written */
 	bool (*stats)(int vm, struct console_stats *out);
 	void (*stats_reset)(int vm);
 };

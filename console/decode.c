@@ -251,24 +251,25 @@ void decode_mmio_device(uint64_t gpa, char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
-static void sbi_payload(const uint64_t p[3], char *buf, size_t size)
+static void sbi_payload(const struct trace_record *r, char *buf, size_t size)
 {
-	const char *ext = decode_sbi_ext_name(p[0]), *fn = decode_sbi_fn_name(p[0], p[1]);
-	int64_t err = (int32_t)(uint32_t)(p[2] >> 32);
-	uint32_t value = (uint32_t)p[2];
+	uint64_t eid = r->payload[0], fid = r->info;
+	const char *ext = decode_sbi_ext_name(eid), *fn = decode_sbi_fn_name(eid, fid);
+	int64_t err = (int32_t)(uint32_t)(r->payload[1] >> 32);
+	uint32_t value = (uint32_t)r->payload[1];
 	const char *err_name = decode_sbi_error(err);
 	size_t n;
 
 	if (ext && fn)
 		n = (size_t)snprintf(buf, size, "sbi %s %s -> %lld", ext, fn, (long long)err);
 	else if (ext)
-		n = (size_t)snprintf(buf, size, "sbi %s fid %llu -> %lld", ext, (unsigned long long)p[1], (long long)err);
+		n = (size_t)snprintf(buf, size, "sbi %s fid %llu -> %lld", ext, (unsigned long long)fid, (long long)err);
 	else
-		n = (size_t)snprintf(buf, size, "sbi eid 0x%llx fid %llu -> %lld", (unsigned long long)p[0],
-				     (unsigned long long)p[1], (long long)err);
+		n = (size_t)snprintf(buf, size, "sbi eid 0x%llx fid %llu -> %lld", (unsigned long long)eid,
+				     (unsigned long long)fid, (long long)err);
 	if (n >= size)
 		return;
-	if (p[0] < 0x10)	/* legacy calls return one value, in a0: no error names */
+	if (eid < 0x10)	/* legacy calls return one value, in a0: no error names */
 		return;
 	if (err && err_name)
 		snprintf(buf + n, size - n, " (%s)", err_name);
@@ -276,27 +277,52 @@ static void sbi_payload(const uint64_t p[3], char *buf, size_t size)
 		snprintf(buf + n, size - n, ", value 0x%x", (unsigned)value);
 }
 
+static const char *const vm_event_names[] = { TRACE_VM_EVENT_NAMES };
+
+static void instant_payload(const struct trace_record *r, char *buf, size_t size)
+{
+	switch (r->kind) {
+	case TRACE_VCPU_LOAD:
+		snprintf(buf, size, "vcpu load pc 0x%llx", (unsigned long long)r->sepc);
+		break;
+	case TRACE_VCPU_PUT:
+		snprintf(buf, size, "vcpu put pc 0x%llx state %u", (unsigned long long)r->sepc, r->info);
+		break;
+	case TRACE_VM_EVENT:
+		snprintf(buf, size, "vm %s", r->info < TRACE_VM_EVENT_COUNT ? vm_event_names[r->info] : "event?");
+		break;
+	case TRACE_IRQ_INJECT:
+		snprintf(buf, size, "hvip 0x%llx -> 0x%llx", (unsigned long long)r->payload[1],
+			 (unsigned long long)r->payload[0]);
+		break;
+	case TRACE_DROP:
+		snprintf(buf, size, "%llu records dropped", (unsigned long long)r->payload[0]);
+		break;
+	}
+}
+
 /* "sbi IPI send_ipi -> 0", "mmio uart store 0x10000000 w1 = 0x41", ... without a leading space. */
-void decode_trace_payload(unsigned kind, const uint64_t p[3], char *buf, size_t size)
+void decode_trace_payload(const struct trace_record *r, char *buf, size_t size)
 {
 	char dev[16];
+	const uint64_t *p = r->payload;
 
 	buf[0] = '\0';
-	switch (kind) {
+	switch (r->kind) {
 	case TRACE_SBI:
-		sbi_payload(p, buf, size);
+		sbi_payload(r, buf, size);
 		break;
 	case TRACE_MMIO:
 		decode_mmio_device(p[0], dev, sizeof(dev));
-		snprintf(buf, size, "mmio %s %s 0x%llx w%u = 0x%llx", dev, (p[1] >> 8) & 1 ? "store" : "load",
-			 (unsigned long long)p[0], (unsigned)(p[1] & 0xff), (unsigned long long)p[2]);
+		snprintf(buf, size, "mmio %s %s 0x%llx w%u = 0x%llx", dev, (r->info >> 8) & 1 ? "store" : "load",
+			 (unsigned long long)p[0], (unsigned)(r->info & 0xff), (unsigned long long)p[1]);
 		break;
 	case TRACE_INJECT:
-		snprintf(buf, size, "injected %s tval 0x%llx", decode_cause_name(p[0]), (unsigned long long)p[1]);
+		snprintf(buf, size, "injected %s tval 0x%llx", decode_cause_name(r->info), (unsigned long long)p[0]);
 		break;
 	case TRACE_AD_FIXUP:
 		snprintf(buf, size, "A/D fix-up pte at gpa 0x%llx 0x%llx -> 0x%llx", (unsigned long long)p[0],
-			 (unsigned long long)p[1], (unsigned long long)p[2]);
+			 (unsigned long long)p[1], (unsigned long long)(p[1] | r->info));
 		break;
 	case TRACE_IRQ:
 		snprintf(buf, size, "hvip 0x%llx", (unsigned long long)p[0]);
@@ -304,5 +330,7 @@ void decode_trace_payload(unsigned kind, const uint64_t p[3], char *buf, size_t 
 	case TRACE_STOP:
 		snprintf(buf, size, "VM stopped");
 		break;
+	default:
+		instant_payload(r, buf, size);
 	}
 }

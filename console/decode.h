@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "trace/record.h"
 
 const char *decode_cause_name(uint64_t scause);
 const char *decode_irq_name(unsigned irq);
@@ -24,6 +25,6 @@ const char *decode_sbi_fn_name(uint64_t eid, uint64_t fid);
 const char *decode_sbi_error(int64_t err);
 void decode_mmio_device(uint64_t gpa, char *buf, size_t size);
 /* A trace record's payload (enum trace_kind), as console, reports and gdb print it. */
-void decode_trace_payload(unsigned kind, const uint64_t payload[3], char *buf, size_t size);
+void decode_trace_payload(const struct trace_record *r, char *buf, size_t size);
 
 #endif

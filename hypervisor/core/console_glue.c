@@ -22,6 +22,7 @@
 #include "mem/page.h"
 #include "sbi/sbi.h"
 #include "trace/trace.h"
+#include "core/tracefile.h"
 #include "lib/string.h"
 
 static struct vm *glue_vm(int id)
@@ -69,6 +70,7 @@ static const char *glue_version(void)
 
 static void glue_quit(void)
 {
+	trace_stream_flush();	/* the trace file gets the rings' last records */
 	sbi_shutdown();
 }
 
@@ -500,13 +502,23 @@ static void glue_trace_get(struct console_trace_state *out)
 	out->vm_mask = trace_ctl.vm_mask;
 	out->class_mask = trace_ctl.class_mask;
 	trace_totals(&out->recorded, &out->lost);
+	out->file_open = trace_stream_is_open();
+	out->file_on = trace_stream_on();
+	trace_stream_totals(&out->file_bytes, &out->file_dropped);
+	out->file_path = tracefile_path();
+}
+
+static int glue_trace_file_set(bool on)
+{
+	if (on)
+		return tracefile_open();
+	trace_stream_set(false);
+	return 0;
 }
 
 static void glue_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
 {
-	trace_ctl.vm_mask = vm_mask;
-	trace_ctl.class_mask = class_mask;
-	trace_ctl.enabled = enabled;
+	trace_set(enabled, vm_mask, class_mask);
 }
 
 static bool glue_stats(int id, struct console_stats *o)
@@ -585,6 +597,7 @@ static const struct console_ops hv_console_ops = {
 	.trace_get = glue_trace_get,
 	.trace_set = glue_trace_set,
 	.trace_clear = trace_clear,
+	.trace_file_set = glue_trace_file_set,
 	.stats = glue_stats,
 	.stats_reset = glue_stats_reset,
 };

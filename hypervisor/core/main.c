@@ -23,6 +23,7 @@
 #include "mem/page.h"
 #include "console/console.h"
 #include "trace/trace.h"
+#include "core/tracefile.h"
 
 #define HVSCOPE_VERSION "0.1"
 
@@ -164,7 +165,12 @@ static void discover_devices(void)
 		host.virtio_devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio_base[i] + 8);
 }
 
-/* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR hvscope.trace=off hvscope.loop=K */
+/*
+ * Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR hvscope.trace=off
+ * hvscope.loop=K hvscope.tracefile=on (stream the trace to DIR/trace.hvt)
+ */
+static bool tracefile_at_boot;
+
 static void parse_bootargs(void)
 {
 	int chosen = fdt_path(&hostfdt, "/chosen");
@@ -180,7 +186,9 @@ static void parse_bootargs(void)
 		if (!strncmp(p, "hvscope.bundle=", 15))
 			bundle_addr = parse_u64(p + 15);
 		else if (!strncmp(p, "hvscope.trace=off", 17))
-			trace_ctl.enabled = false;
+			trace_set(false, trace_ctl.vm_mask, trace_ctl.class_mask);
+		else if (!strncmp(p, "hvscope.tracefile=on", 20))
+			tracefile_at_boot = true;
 		else if (!strncmp(p, "hvscope.loop=", 13))
 			hv_fault_loop_k = (unsigned)parse_u64(p + 13);
 		else if (!strncmp(p, "hvscope.logdir=", 15) && (size_t)(end - p - 15) < sizeof(logdir)) {
@@ -260,6 +268,20 @@ static void enable_host_interrupts(unsigned hartid)
 		plic_enable(gdbstub_irq(), plic_s_context(hartid));
 }
 
+static void start_tracefile(void)
+{
+	if (!tracefile_at_boot)
+		return;
+	if (!trace_ctl.enabled)
+		hv_printf("hvscope: hvscope.tracefile=on with hvscope.trace=off: the file gets records "
+			  "once tracing is on (hv> trace on)\n");
+	if (tracefile_open() == 0)
+		hv_printf("hvscope: trace file %s\n", tracefile_path());
+	else
+		hv_printf("hvscope: cannot write a trace file: %s\n",
+			  tracefile_path()[0] ? tracefile_path() : "no hvscope.logdir= boot argument");
+}
+
 void hv_main(unsigned long hartid, unsigned long fdt_addr)
 {
 	struct hart *self = &harts[hartid];
@@ -283,12 +305,15 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);
 	cons_init(logdir[0] ? logdir : 0);
+	tracefile_init(logdir[0] ? logdir : 0);
 	console_init();
 	if (!bundle_addr)
 		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");
-	else if (bundle_load(bundle_addr) == 0)
+	else if (bundle_load(bundle_addr) == 0) {
+		start_tracefile();	/* after the VMs are known (the header names them), before they start */
 		for (unsigned i = 0; i < vm_count; i++)
 			vm_start(&vms[i]);
+	}
 	gdbstub_hold_waiting();	/* before any hart can pick a VM that waits for gdb */
 	if (vm_count == 0)
 		hv_printf("hvscope: no VM could be started; the hv> console still works (Ctrl-T h)\n");

@@ -51,7 +51,7 @@ static void find_first_fault(struct vm_postmortem *pm, int vm, int vcpu)
 	unsigned n;
 
 	spin_lock(&first_fault_lock);
-	n = trace_collect(vm, vcpu, recs, 256);
+	n = trace_collect_classes(vm, vcpu, TRACE_CLASS_EXITS, recs, 256);
 	find_first_in(pm, recs, n);
 	spin_unlock(&first_fault_lock);
 }
@@ -61,14 +61,14 @@ static void find_first_in(struct vm_postmortem *pm, const struct trace_record *r
 	pm->has_first = false;
 	for (unsigned i = n; i-- > 0;) {
 		const struct trace_record *r = &recs[i];
-		if (r->scause & CAUSE_IRQ_FLAG)
+		if (!trace_is_exit(r->kind) || (r->cause & TRACE_CAUSE_IRQ))
 			continue;
-		if (r->scause == pm->scause && r->sepc == pm->sepc && r->stval == pm->stval)
+		if (trace_scause(r) == pm->scause && r->sepc == pm->sepc && r->stval == pm->stval)
 			continue;
-		pm->first_scause = r->scause;
+		pm->first_scause = trace_scause(r);
 		pm->first_sepc = r->sepc;
 		pm->first_stval = r->stval;
-		pm->first_gpa = r->htval << 2 | (r->stval & 3);
+		pm->first_gpa = trace_gpa(r);
 		pm->has_first = true;
 		return;
 	}
@@ -171,14 +171,14 @@ static void print_walks(struct vm *vm, const struct vm_postmortem *pm, uint64_t 
 /* Records that say the same thing (a fault loop) are printed once, with a count. */
 static bool same_event(const struct trace_record *a, const struct trace_record *b)
 {
-	return a->scause == b->scause && a->sepc == b->sepc && a->stval == b->stval && a->kind == b->kind &&
-	       a->payload[0] == b->payload[0] && a->payload[1] == b->payload[1] && a->payload[2] == b->payload[2];
+	return a->cause == b->cause && a->sepc == b->sepc && a->stval == b->stval && a->kind == b->kind &&
+	       a->info == b->info && a->payload[0] == b->payload[0] && a->payload[1] == b->payload[1];
 }
 
 static void print_trace(struct vm *vm, unsigned vcpu)
 {
 	static struct trace_record recs[POSTMORTEM_TRACE_RECORDS];
-	unsigned n = trace_collect(vm->id, vcpu, recs, POSTMORTEM_TRACE_RECORDS);
+	unsigned n = trace_collect_classes(vm->id, vcpu, TRACE_CLASS_EXITS, recs, POSTMORTEM_TRACE_RECORDS);
 	char payload[160];
 
 	out(vm, "  last %u trace records of vm%d.%u (oldest first):\n", n, vm->id, vcpu);
@@ -186,13 +186,15 @@ static void print_trace(struct vm *vm, unsigned vcpu)
 		const struct trace_record *r = &recs[i];
 		for (run = 1; i + run < n && same_event(r, &recs[i + run]); run++)
 			;
-		decode_trace_payload(r->kind, r->payload, payload, sizeof(payload));
+		const char *what = trace_is_exit(r->kind) ? decode_cause_name(trace_scause(r)) : "event";
+
+		decode_trace_payload(r, payload, sizeof(payload));
 		if (run > 1)
 			out(vm, "    #%lu..#%lu  %u x %s sepc 0x%lx stval 0x%lx%s%s\n", r->seq, recs[i + run - 1].seq,
-			    run, decode_cause_name(r->scause), r->sepc, r->stval, payload[0] ? " " : "", payload);
+			    run, what, r->sepc, r->stval, payload[0] ? " " : "", payload);
 		else
 			out(vm, "    #%lu t=%lu h%u %s sepc 0x%lx stval 0x%lx%s%s\n", r->seq, r->time, r->hart,
-			    decode_cause_name(r->scause), r->sepc, r->stval, payload[0] ? " " : "", payload);
+			    what, r->sepc, r->stval, payload[0] ? " " : "", payload);
 	}
 }
 

@@ -75,8 +75,9 @@ static int reflect(struct vcpu *v, struct exit_info *e)
 {
 	vcpu_inject_exception(v, e->scause, e->stval);
 	e->kind = TRACE_INJECT;
-	e->payload[0] = e->scause;
-	e->payload[1] = e->stval;
+	e->info = (unsigned)e->scause;
+	e->payload[0] = e->stval;
+	e->payload[1] = 0;
 	return 0;
 }
 
@@ -128,9 +129,9 @@ static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
 			hfence_vvma_all();
 			v->stats.ad_fixups++;
 			e->kind = TRACE_AD_FIXUP;
+			e->info = (unsigned)set;
 			e->payload[0] = leaf->pte_gpa;
 			e->payload[1] = old;
-			e->payload[2] = old | set;
 			return 0;
 		}
 	}
@@ -274,27 +275,29 @@ void trap_handle_host_interrupts(void)
 	}
 }
 
-static void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
+/*
+ * The exit's record: time = the exit, dur = until now (the handler's cost;
+ * what follows is the few instructions back into the guest).  Inline and
+ * field by field: this is the per-exit cost of tracing (make bench).
+ */
+static inline void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
 {
-	unsigned hart = this_hart()->hartid;
-	uint64_t seq;
-	struct trace_record *r = trace_begin(hart, &seq);
+	struct trace_ring *ring = v->trace_ring;
+	uint64_t i;
+	struct trace_record *r = trace_begin_ring(ring, &i);
 
 	r->time = t0;
-	r->scause = e->scause;
+	r->tag = v->trace_tag;
+	r->kind = (uint8_t)e->kind;
+	r->cause = trace_cause_of(e->scause);
+	r->info = (uint16_t)e->info;
+	r->htinst = (uint32_t)e->htinst;
 	r->sepc = e->sepc;
 	r->stval = e->stval;
-	r->htval = e->htval;
-	r->htinst = e->htinst;
 	r->payload[0] = e->payload[0];
 	r->payload[1] = e->payload[1];
-	r->payload[2] = e->payload[2];
-	r->hart = (uint8_t)hart;
-	r->vm = (uint8_t)v->vm->id;
-	r->vcpu = (uint8_t)v->id;
-	r->kind = (uint8_t)e->kind;
-	r->cost = (uint32_t)(arch_time() - t0);
-	trace_commit(r, seq);
+	r->dur = (uint32_t)(arch_time() - t0);
+	trace_commit(ring, i);
 }
 
 static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
@@ -305,7 +308,9 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
 		v->stats.by_irq[code]++;
 	trap_handle_host_interrupts();
 	e->kind = TRACE_IRQ;
+	e->info = 0;
 	e->payload[0] = csr_read(CSR_HVIP);
+	e->payload[1] = 0;
 	/* Our timer only fires at the end of the slice or when a blocked vCPU is due. */
 	return arch_time() >= this_hart()->timer_at ? TRAP_YIELD : TRAP_RESUME;
 }
@@ -317,6 +322,8 @@ static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
  */
 static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 {
+	if (loop)
+		vm_trace_event(v->vm, TRACE_VM_FAULT_LOOP, v->vm->state);
 	postmortem_capture(v, e, loop);
 	if (gdbstub_vm_dying(v, e, loop))
 		return;
@@ -327,7 +334,7 @@ static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 /* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
 __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 {
-	bool tracing = trace_ctl.enabled;
+	unsigned tracing = trace_ctl.mode;	/* one load: TRACE_OFF unless tracing */
 	uint64_t t0 = tracing ? arch_time() : 0;
 	struct hart *h = this_hart();
 	struct exit_info e;
@@ -337,8 +344,7 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 	e.sepc = v->regs.sepc;
 	e.stval = csr_read(CSR_STVAL);
 	/* htval/htinst are zero for ecalls and interrupts: skip them on the hot path. */
-	if (tracing || ((e.scause & CAUSE_IRQ_FLAG) == 0 &&
-			(e.scause < CAUSE_USER_ECALL || e.scause > CAUSE_MACHINE_ECALL))) {
+	if ((e.scause & CAUSE_IRQ_FLAG) == 0 && (e.scause < CAUSE_USER_ECALL || e.scause > CAUSE_MACHINE_ECALL)) {
 		e.htval = csr_read(CSR_HTVAL);
 		e.htinst = csr_read(CSR_HTINST);
 	} else {
@@ -347,8 +353,11 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 	e.advance = 0;
 	e.action = TRAP_RESUME;
 	e.kind = TRACE_EXIT;
-	if (tracing)
-		e.payload[0] = e.payload[1] = e.payload[2] = 0;	/* handlers fill them for the trace */
+	if (tracing) {	/* handlers fill them for the trace; a plain exit keeps htval */
+		e.info = 0;
+		e.payload[0] = e.htval;
+		e.payload[1] = 0;
+	}
 	e.why[0] = '\0';
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
 	bool failed;
@@ -357,7 +366,7 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 	v->stats.exits++;
 	if (e.scause & CAUSE_IRQ_FLAG) {
 		enum trap_action a = handle_interrupt(v, &e);
-		if (tracing && trace_wanted(v->vm->id, TRACE_CLASS_IRQ))
+		if (tracing && trace_exit_wanted(tracing, v->vm->id, e.scause, TRACE_IRQ))
 			trace_exit(v, &e, t0);
 		return a;
 	}
@@ -367,9 +376,13 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
-	if (tracing && trace_wanted(v->vm->id, trace_class_of(e.scause, e.kind))) {
-		if (failed)
+	if (tracing && trace_exit_wanted(tracing, v->vm->id, e.scause, e.kind)) {
+		if (failed) {	/* the record says the VM stopped, and where */
 			e.kind = TRACE_STOP;
+			e.info = 0;
+			e.payload[0] = e.htval;
+			e.payload[1] = 0;
+		}
 		trace_exit(v, &e, t0);
 	}
 	if (failed) {

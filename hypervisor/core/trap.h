@@ -16,8 +16,9 @@ struct exit_info {
 	uint64_t scause, sepc, stval, htval, htinst;
 	unsigned advance;	/* bytes to skip past the trapping instruction */
 	enum trap_action action;
-	unsigned kind;		/* enum trace_kind of the record */
-	uint64_t payload[3];
+	unsigned kind;		/* enum trace_kind of the record (trace/record.h) */
+	unsigned info;		/* the record's kind-specific fields */
+	uint64_t payload[2];
 	char why[96];		/* set when the VM must stop */
 };
 

@@ -6,6 +6,7 @@
  * only when the guest dirtied them, sstatus.FS = Dirty).
  */
 #include "core/vm.h"
+#include "trace/trace.h"
 #include "core/hart.h"
 #include "core/sched.h"
 #include "arch/asm.h"
@@ -83,6 +84,9 @@ void vcpu_load(struct vcpu *v)
 		v->regs.sstatus = (v->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 	}
 	h->current = v;
+	v->trace_ring = &trace_rings[h->hartid];
+	v->trace_tag = trace_tag(h->hartid, (unsigned)vm->id, v->id);
+	trace_event(h->hartid, vm->id, v->id, TRACE_VCPU_LOAD, 0, v->regs.sepc, 0, 0);
 }
 
 void vcpu_put(struct vcpu *v)
@@ -110,6 +114,7 @@ void vcpu_put(struct vcpu *v)
 	v->fp_live = true;
 	csr_write(CSR_HVIP, 0);
 	h->current = 0;
+	trace_event(h->hartid, v->vm->id, v->id, TRACE_VCPU_PUT, (unsigned)v->state, v->regs.sepc, 0, 0);
 }
 
 /* Fold asynchronous requests (IPIs, vPLIC, runtime CSR changes) in before entering the guest. */
@@ -118,7 +123,7 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint32_t plic_gen = __atomic_load_n(&vm->plic.gen, __ATOMIC_ACQUIRE);
 	bool ext;
-	uint64_t hvip;
+	uint64_t hvip, old_hvip;
 
 	v->plic_gen = plic_gen;
 	ext = vplic_any_pending(&vm->plic);
@@ -131,7 +136,7 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 		hfence_vvma_all();
 		__asm__ volatile("fence.i" ::: "memory");
 	}
-	hvip = csr_read(CSR_HVIP);
+	hvip = old_hvip = csr_read(CSR_HVIP);
 	if (v->ssip_pending && __atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
 		hvip |= MIP_VSSIP;
 	v->vseip = ext && vplic_context_pending(&vm->plic, 2 * v->id + 1);
@@ -140,6 +145,8 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 	else
 		hvip &= ~MIP_VSEIP;
 	csr_write(CSR_HVIP, hvip);
+	if (hvip != old_hvip)	/* the timeline's injected interrupts */
+		trace_event(this_hart()->hartid, vm->id, v->id, TRACE_IRQ_INJECT, 0, v->regs.sepc, hvip, old_hvip);
 }
 
 /*

@@ -1,5 +1,6 @@
 /* VM life cycle: creation from the bundle, start, stop, reset. */
 #include "core/vm.h"
+#include "trace/trace.h"
 #include "core/bundle.h"
 #include "core/cons.h"
 #include "core/hart.h"
@@ -250,6 +251,12 @@ int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg)
 	return 0;
 }
 
+/* A VM's life in the trace (the timeline's instants), from whichever hart. */
+void vm_trace_event(struct vm *vm, enum trace_vm_event what, unsigned state)
+{
+	trace_event(this_hart()->hartid, (unsigned)vm->id, 0, TRACE_VM_EVENT, what, 0, state, 0);
+}
+
 void vm_start(struct vm *vm)
 {
 	vvblk_reset(vm);	/* issue 4: the disk device starts from reset */
@@ -257,6 +264,7 @@ void vm_start(struct vm *vm)
 	vm_reset_vcpus(vm);
 	vm->state = VM_RUNNING;
 	vm->started_at = arch_time();
+	vm_trace_event(vm, TRACE_VM_START, VM_RUNNING);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		sched_add(&vm->vcpus[i]);
 	vm_notice(vm, "vm%d: %s started (%u vCPU%s, %lu MiB, entry 0x%lx, ADUE %s, A/D emulation %s)\n",
@@ -310,6 +318,7 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
 	vm->state = state;
 	strncpy_safe(vm->stop_reason, why, sizeof(vm->stop_reason));
 	spin_unlock(&vm->lock);
+	vm_trace_event(vm, state == VM_DEAD ? TRACE_VM_DEATH : TRACE_VM_STOP, state);
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		if (&vm->vcpus[i] != this_hart()->current)
 			vcpu_kick(&vm->vcpus[i]);
@@ -324,6 +333,7 @@ static void vm_do_reset(struct vm *vm)
 
 	vm->restarts++;
 	vm->stop_reason[0] = '\0';
+	vm_trace_event(vm, TRACE_VM_RESET, vm->state);
 	vm->debugger_held = false;	/* a reset instead of the death it was held for */
 	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
 	vvblk_reset(vm);	/* issue 4 */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "trace/record.h"
 #include "board.h"
 #include "arch/csr.h"
 #include "arch/vcpu_regs.h"
@@ -36,6 +37,8 @@ enum vcpu_state {
 };
 
 /* Exit statistics: counters are only ever incremented by the hart running the vCPU. */
+struct trace_ring;
+
 struct vcpu_stats {
 	uint64_t exits;
 	uint64_t by_cause[CAUSE_COUNT];
@@ -87,6 +90,9 @@ struct vcpu {
 	volatile uint32_t flush_pending;	/* RFENCE: flush VS TLB + fence.i before entry */
 	bool vseip;			/* hvip.VSEIP set by us (vPLIC output) */
 	int exit_action;		/* enum trap_action of the last exit */
+	/* Where this vCPU's trace records go while it is loaded (vcpu_load). */
+	struct trace_ring *trace_ring;
+	uint32_t trace_tag;		/* trace_tag(hart, vm, vcpu) */
 	uint32_t plic_gen;		/* vplic.gen when VSEIP was last computed */
 
 	/* HSM start request (guarded by sched_lock). */
@@ -197,6 +203,7 @@ static inline void vcpu_update_hvip(struct vcpu *v)
 	vcpu_update_hvip_slow(v);
 }
 
+void vm_trace_event(struct vm *vm, enum trace_vm_event what, unsigned state);
 int vm_set_adue(struct vm *vm, bool on);
 void vm_set_ad_emulation(struct vm *vm, bool on);
 int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg);

@@ -116,7 +116,7 @@ static bool build_line(struct vm_debug *d, const char *cmd, char *line, size_t s
 		return true;
 	case MON_TRACE:
 		if (*args && !is_digit(*args) && strncmp(args, "class", 5)) {
-			*why = "trace on|off|clear|filter act on every VM: use the hv> console";
+			*why = "trace on|off|clear|filter|file act on every VM: use the hv> console";
 			return false;
 		}
 		if (is_digit(*args)) {

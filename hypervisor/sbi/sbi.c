@@ -84,9 +84,9 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 	}
 	if (e->kind == TRACE_EXIT) {	/* `trace` shows the call and its answer */
 		e->kind = TRACE_SBI;
+		e->info = (uint16_t)c.fid;
 		e->payload[0] = eid;
-		e->payload[1] = c.fid;
-		e->payload[2] = (uint64_t)(uint32_t)c.error << 32 | (uint32_t)c.value;
+		e->payload[1] = (uint64_t)(uint32_t)c.error << 32 | (uint32_t)c.value;
 	}
 	if (e->why[0])
 		return -1;

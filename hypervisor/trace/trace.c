@@ -3,13 +3,15 @@
 #include "lib/string.h"
 
 struct trace_ring trace_rings[HV_MAX_HARTS];
-struct trace_control trace_ctl = { true, 0xffffffffU, TRACE_CLASS_ALL };
+struct trace_control trace_ctl = { true, TRACE_ALL, 0xffffffffU, TRACE_CLASS_ALL };
 volatile uint64_t trace_seq;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind)
 {
 	uint64_t code = scause & ~CAUSE_IRQ_FLAG;
 
+	if (!trace_is_exit(kind))
+		return TRACE_CLASS_EVENT;
 	if (scause & CAUSE_IRQ_FLAG)
 		return TRACE_CLASS_IRQ;
 	if (kind == TRACE_MMIO)
@@ -34,38 +36,49 @@ unsigned trace_class_of(uint64_t scause, unsigned kind)
 	}
 }
 
-/*
- * Reserve this hart's next slot (only this hart writes its ring).  The slot's
- * seq is 0 while the caller fills it in, and trace_commit() publishes the
- * reserved number last, so a reader on another hart never takes a
- * half-written record for a new one: it skips seq 0.
- */
-struct trace_record *trace_begin(unsigned hart, uint64_t *seq)
+/* Under a filter (trace filter vm/class): not inline, the exit path's cold side. */
+bool trace_filter_pass(unsigned vm, uint64_t scause, unsigned kind)
 {
-	struct trace_ring *r = &trace_rings[hart];
-	struct trace_record *rec = &r->rec[r->next & (TRACE_RING_SIZE - 1)];
-
-	__atomic_store_n(&rec->seq, 0, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	if (r->next >= TRACE_RING_SIZE)
-		r->lost++;
-	r->next++;
-	*seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
-	return rec;
+	return trace_ctl.mode == TRACE_FILTERED && trace_wanted(vm, trace_class_of(scause, kind));
 }
 
-void trace_commit(struct trace_record *rec, uint64_t seq)
+/* Filters change rarely; the exit path checks one flag unless something is filtered out. */
+void trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
 {
-	__atomic_store_n(&rec->seq, seq, __ATOMIC_RELEASE);
+	trace_ctl.vm_mask = vm_mask;
+	trace_ctl.class_mask = class_mask;
+	trace_ctl.enabled = enabled;
+	trace_ctl.mode = !enabled ? TRACE_OFF :
+			 vm_mask != 0xffffffffU || (class_mask & TRACE_CLASS_ALL) != TRACE_CLASS_ALL ? TRACE_FILTERED :
+			 TRACE_ALL;
+}
+
+void trace_event_slow(unsigned hart, unsigned vm, unsigned vcpu, unsigned kind, unsigned info,
+		      uint64_t pc, uint64_t p0, uint64_t p1)
+{
+	uint64_t i;
+	struct trace_record *r = trace_begin(hart, &i);
+
+	r->time = arch_time();
+	r->dur = 0;
+	trace_set_tag(r, trace_tag(hart, vm, vcpu), kind);
+	r->cause = 0;
+	r->info = (uint16_t)info;
+	r->htinst = 0;
+	r->sepc = pc;
+	r->stval = 0;
+	r->payload[0] = p0;
+	r->payload[1] = p1;
+	trace_commit(&trace_rings[hart], i);
 }
 
 /* Reserve and publish at once (tests and fakes that fill the record later). */
 struct trace_record *trace_slot(unsigned hart)
 {
-	uint64_t seq;
-	struct trace_record *rec = trace_begin(hart, &seq);
+	uint64_t i;
+	struct trace_record *rec = trace_begin(hart, &i);
 
-	trace_commit(rec, seq);
+	trace_commit(&trace_rings[hart], i);
 	return rec;
 }
 
@@ -75,16 +88,19 @@ void trace_totals(uint64_t *recorded, uint64_t *lost)
 	*recorded = *lost = 0;
 	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
 		*recorded += trace_rings[h].next;
-		*lost += trace_rings[h].lost;
+		*lost += trace_ring_lost(&trace_rings[h]);
 	}
 }
 
+/* The file gets what the rings hold first (trace/stream.c). */
 void trace_clear(void)
 {
+	trace_stream_flush();
 	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
 		memset(trace_rings[h].rec, 0, sizeof(trace_rings[h].rec));
 		trace_rings[h].next = 0;
-		trace_rings[h].lost = 0;
+		trace_rings[h].flushed = 0;
+		trace_rings[h].drain_at = 0;	/* the next record asks trace/stream.c again */
 	}
 }
 
@@ -107,15 +123,17 @@ unsigned trace_collect_classes(int vm, int vcpu, unsigned classes, struct trace_
 		const struct trace_record *best = 0;
 		for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
 			const struct trace_ring *r = &trace_rings[h];
-			uint64_t count = r->next < TRACE_RING_SIZE ? r->next : TRACE_RING_SIZE;
+			uint64_t next = __atomic_load_n(&r->next, __ATOMIC_ACQUIRE);
+			/* not the oldest slot of a full ring: its hart may be writing it */
+			uint64_t count = next < TRACE_RING_SIZE ? next : TRACE_RING_SIZE - 1;
 			for (uint64_t i = 0; i < count; i++) {
-				const struct trace_record *t = &r->rec[(r->next - 1 - i) & (TRACE_RING_SIZE - 1)];
-				uint64_t seq = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+				const struct trace_record *t = &r->rec[(next - 1 - i) & (TRACE_RING_SIZE - 1)];
+				uint64_t seq = t->seq;
 				if (seq >= below || seq == 0)
 					continue;
 				if ((vm >= 0 && t->vm != vm) || (vcpu >= 0 && t->vcpu != vcpu))
 					continue;
-				if (!(trace_class_of(t->scause, t->kind) & classes))
+				if (!(trace_class_of(trace_scause(t), t->kind) & classes))
 					continue;
 				if (!best || t->seq > best->seq)
 					best = t;

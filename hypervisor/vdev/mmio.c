@@ -151,14 +151,14 @@ static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code
 	return pseudo || walk_stops_in(v, e->stval, access, pte_page) ? (int)access : -1;
 }
 
-/* Deliver cause with tval to the guest, and say so in the trace (payload[2]: the GPA involved). */
+/* Deliver cause with tval to the guest, and say so in the trace (p1: the GPA involved). */
 static int inject_fault(struct vcpu *v, struct exit_info *e, uint64_t cause, uint64_t tval, uint64_t gpa)
 {
 	vcpu_inject_exception(v, cause, tval);
 	e->kind = TRACE_INJECT;
-	e->payload[0] = cause;
-	e->payload[1] = tval;
-	e->payload[2] = gpa;
+	e->info = (unsigned)cause;
+	e->payload[0] = tval;
+	e->payload[1] = gpa;
 	return 0;
 }
 
@@ -276,9 +276,9 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 			v->regs.x[mi.reg] = val;
 	}
 	e->kind = TRACE_MMIO;	/* `trace` shows what the guest read or wrote where */
+	e->info = mi.width | (unsigned)mi.is_store << 8;
 	e->payload[0] = gpa;
-	e->payload[1] = mi.width | (uint64_t)mi.is_store << 8;
-	e->payload[2] = val;
+	e->payload[1] = val;
 	e->advance = mi.len;
 	return 0;
 bad_width:

@@ -75,22 +75,23 @@ static void build(void)
 	built = true;
 }
 
-static void add_trace(unsigned hart, unsigned vm, unsigned vcpu, uint64_t scause, unsigned kind, uint64_t p0,
-		      uint64_t p1, uint64_t p2)
+static void add_trace(unsigned hart, unsigned vm, unsigned vcpu, uint64_t scause, unsigned kind, unsigned info,
+		      uint64_t p0, uint64_t p1)
 {
 	struct trace_record *r = trace_slot(hart);
 
-	*r = (struct trace_record){ .seq = r->seq, .time = 1000 + r->seq, .scause = scause, .sepc = 0x80200000 + 4 * r->seq,
-				    .stval = 0, .payload = { p0, p1, p2 }, .hart = (uint8_t)hart, .vm = (uint8_t)vm,
-				    .vcpu = (uint8_t)vcpu, .kind = (uint8_t)kind, .cost = 7 };
+	*r = (struct trace_record){ .seq = r->seq, .time = 1000 + r->seq, .cause = trace_cause_of(scause),
+				    .sepc = 0x80200000 + 4 * r->seq, .stval = 0, .info = (uint16_t)info,
+				    .payload = { p0, p1 }, .hart = (uint8_t)hart, .vm = (uint8_t)vm,
+				    .vcpu = (uint8_t)vcpu, .kind = (uint8_t)kind, .dur = 7 };
 }
 
 /* 30 records: VM 1 ecalls (SBI), VM 2 guest-page faults (MMIO), VM 1 timer interrupts. */
 static void fill_trace(void)
 {
 	for (unsigned i = 0; i < 10; i++) {
-		add_trace(0, 1, 0, CAUSE_VIRTUAL_SUPERVISOR_ECALL, TRACE_SBI, 0x54494d45, 0, 0);
-		add_trace(1, 2, 1, CAUSE_STORE_GUEST_PAGE_FAULT, TRACE_MMIO, 0x10000000, 1 | 1 << 8, 0x41);
+		add_trace(0, 1, 0, CAUSE_VIRTUAL_SUPERVISOR_ECALL, TRACE_SBI, 0, 0x54494d45, 0);
+		add_trace(1, 2, 1, CAUSE_STORE_GUEST_PAGE_FAULT, TRACE_MMIO, 1 | 1 << 8, 0x10000000, 0x41);
 		add_trace(0, 1, 0, CAUSE_IRQ_FLAG | IRQ_S_TIMER, TRACE_IRQ, 0, 0, 0);
 	}
 }
@@ -161,9 +162,7 @@ void fake_console_reset(void)
 	fk.quit_called = false;
 	fk.pauses = fk.resumes = fk.resets = fk.kills = fk.dumps = fk.csr_writes = fk.stats_resets = 0;
 	fk.last_write_value = 0;
-	trace_ctl.enabled = true;
-	trace_ctl.vm_mask = 0xffffffffU;
-	trace_ctl.class_mask = TRACE_CLASS_ALL;
+	trace_set(true, 0xffffffffU, TRACE_CLASS_ALL);
 	if (trace_cleared || trace_rings[0].next == 0) {
 		trace_clear();
 		fill_trace();
@@ -423,13 +422,45 @@ static void f_trace_get(struct console_trace_state *out)
 	out->vm_mask = trace_ctl.vm_mask;
 	out->class_mask = trace_ctl.class_mask;
 	trace_totals(&out->recorded, &out->lost);
+	out->file_open = trace_stream_is_open();
+	out->file_on = trace_stream_on();
+	trace_stream_totals(&out->file_bytes, &out->file_dropped);
+	out->file_path = fake_trace_file_dir ? "logs/trace.hvt" : "";
 }
 
 static void f_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
 {
-	trace_ctl.enabled = enabled;
-	trace_ctl.vm_mask = vm_mask;
-	trace_ctl.class_mask = class_mask;
+	trace_set(enabled, vm_mask, class_mask);
+}
+
+/* The trace file: an in-memory sink, counting what it was given. */
+uint64_t fake_trace_file_bytes;
+bool fake_trace_file_dir = true;
+
+static long fake_sink(void *ctx, const void *buf, uint64_t len)
+{
+	(void)ctx;
+	(void)buf;
+	fake_trace_file_bytes += len;
+	return 0;
+}
+
+static int f_trace_file_set(bool on)
+{
+	static const struct trace_sink sink = { fake_sink, 0 };
+	static const char header[64] = "HVTRACE 2\n";
+
+	if (!on) {
+		trace_stream_set(false);
+		return 0;
+	}
+	if (!fake_trace_file_dir)
+		return -1;
+	if (trace_stream_is_open())
+		trace_stream_set(true);
+	else
+		trace_stream_open(&sink, header, sizeof(header));
+	return 0;
 }
 
 static void f_trace_clear(void)
@@ -466,7 +497,8 @@ static const struct console_ops ops = {
 	.set_adue = f_set_adue, .set_ad_emulation = f_set_ad_emulation, .hedeleg_allowed = f_hedeleg_allowed,
 	.set_hedeleg = f_set_hedeleg, .guest_pte = f_guest_pte, .read_guest = f_read_guest,
 	.gstage_walk = f_gstage_walk, .trace_collect = trace_collect_classes, .trace_get = f_trace_get,
-	.trace_set = f_trace_set, .trace_clear = f_trace_clear, .stats = f_stats, .stats_reset = f_stats_reset,
+	.trace_set = f_trace_set, .trace_clear = f_trace_clear,
+	.trace_file_set = f_trace_file_set, .stats = f_stats, .stats_reset = f_stats_reset,
 };
 
 const struct console_ops *fake_console_ops(void)

@@ -49,6 +49,8 @@ struct fake_console {
 };
 
 extern struct fake_console fk;
+extern uint64_t fake_trace_file_bytes;	/* what the fake trace file was given */
+extern bool fake_trace_file_dir;	/* false: as if started without a log directory */
 
 /* Builds the fake machine (first call) and sets every field back to its initial value. */
 void fake_console_reset(void);

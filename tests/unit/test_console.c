@@ -369,6 +369,30 @@ TEST(trace_show_and_control)
 	CHECK_ONE_ERROR("trace filter vm", "usage: trace");
 }
 
+TEST(trace_file_on_off)
+{
+	const char *r;
+	uint64_t before;
+
+	fresh();
+	fake_trace_file_dir = false;
+	CHECK_HAS(reply("trace file"), "trace file: none (trace file on writes nothing: no log directory)");
+	CHECK_ONE_ERROR("trace file on", "cannot write a trace file: hvscope was started without a log directory");
+	fake_trace_file_dir = true;
+	CHECK_HAS(reply("trace off"), "trace: off;");
+	before = fake_trace_file_bytes;
+	r = reply("trace file on");
+	CHECK_HAS(r, "trace file: on, logs/trace.hvt; 64 bytes written, 0 records dropped\n");
+	CHECK(trace_ctl.enabled);		/* a file wants records: tracing is on with it */
+	CHECK_EQ(fake_trace_file_bytes - before, 64);
+	CHECK_HAS(reply("trace"), "trace file: on, logs/trace.hvt;");
+	CHECK_HAS(reply("trace file off"), "trace file: off, logs/trace.hvt; 64 bytes written, 0 records dropped\n");
+	CHECK_HAS(reply("trace file on"), "trace file: on,");
+	CHECK_ONE_ERROR("trace file maybe", "usage: trace");
+	CHECK_ONE_ERROR("trace file on now", "usage: trace");
+	reply("trace file off");
+}
+
 TEST(stats)
 {
 	fresh();
@@ -522,5 +546,5 @@ UNIT_MAIN("test_console",
 	  UNIT(prompt_and_empty_line), UNIT(help_lists_every_command_from_the_table), UNIT(version_mem_vms),
 	  UNIT(csr_hart_decoded), UNIT(csr_hart_errors_and_writes), UNIT(csr_vcpu), UNIT(regs),
 	  UNIT(pt_walks_sv39), UNIT(pt_ad_without_adue), UNIT(gpt_walks_sv39x4), UNIT(xlate_agrees_with_pt_and_gpt),
-	  UNIT(x_dumps_guest_memory), UNIT(adue_adem_deleg), UNIT(trace_show_and_control), UNIT(stats),
+	  UNIT(x_dumps_guest_memory), UNIT(adue_adem_deleg), UNIT(trace_show_and_control), UNIT(trace_file_on_off), UNIT(stats),
 	  UNIT(vm_control), UNIT(line_editing), UNIT(history), UNIT(tab_completion), UNIT(bad_lines_one_error_each))

@@ -289,13 +289,14 @@ TEST(csr_unknown)
 }
 
 /* SBI EIDs and FIDs from the SBI specification v2.0; error codes from its table 1. */
-static const char *payload(unsigned kind, uint64_t p0, uint64_t p1, uint64_t p2)
+static const char *payload(unsigned kind, unsigned info, uint64_t p0, uint64_t p1)
 {
 	static char buf[160];
-	const uint64_t p[3] = { p0, p1, p2 };
+	struct trace_record r = { .kind = (uint8_t)kind, .info = (uint16_t)info, .payload = { p0, p1 },
+				  .sepc = 0x80200000 };
 
 	memset(buf, 'Z', sizeof(buf));
-	decode_trace_payload(kind, p, buf, sizeof(buf));
+	decode_trace_payload(&r, buf, sizeof(buf));
 	return buf;
 }
 
@@ -303,36 +304,49 @@ static const char *payload(unsigned kind, uint64_t p0, uint64_t p1, uint64_t p2)
 
 TEST(trace_payload_sbi)
 {
-	CHECK_STR(payload(TRACE_SBI, 0x735049, 0, 0), "sbi IPI send_ipi -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x52464e43, 6, 0), "sbi RFENCE remote_hfence_vvma -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x52464e43, 1, 0), "sbi RFENCE remote_sfence_vma -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x10, 3, SBI_RESULT(0, 1)), "sbi BASE probe_extension -> 0, value 0x1");
-	CHECK_STR(payload(TRACE_SBI, 0x48534d, 0, SBI_RESULT(-6, 0)), "sbi HSM hart_start -> -6 (already available)");
-	CHECK_STR(payload(TRACE_SBI, 0x54494d45, 0, 0), "sbi TIME set_timer -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x53525354, 0, 0), "sbi SRST system_reset -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x4442434e, 2, 0), "sbi DBCN console_write_byte -> 0");
-	CHECK_STR(payload(TRACE_SBI, 0x54494d45, 7, SBI_RESULT(-2, 0)), "sbi TIME fid 7 -> -2 (not supported)");
-	CHECK_STR(payload(TRACE_SBI, 0x12345678, 1, SBI_RESULT(-2, 0)),
+	CHECK_STR(payload(TRACE_SBI, 0, 0x735049, 0), "sbi IPI send_ipi -> 0");
+	CHECK_STR(payload(TRACE_SBI, 6, 0x52464e43, 0), "sbi RFENCE remote_hfence_vvma -> 0");
+	CHECK_STR(payload(TRACE_SBI, 1, 0x52464e43, 0), "sbi RFENCE remote_sfence_vma -> 0");
+	CHECK_STR(payload(TRACE_SBI, 3, 0x10, SBI_RESULT(0, 1)), "sbi BASE probe_extension -> 0, value 0x1");
+	CHECK_STR(payload(TRACE_SBI, 0, 0x48534d, SBI_RESULT(-6, 0)), "sbi HSM hart_start -> -6 (already available)");
+	CHECK_STR(payload(TRACE_SBI, 0, 0x54494d45, 0), "sbi TIME set_timer -> 0");
+	CHECK_STR(payload(TRACE_SBI, 0, 0x53525354, 0), "sbi SRST system_reset -> 0");
+	CHECK_STR(payload(TRACE_SBI, 2, 0x4442434e, 0), "sbi DBCN console_write_byte -> 0");
+	CHECK_STR(payload(TRACE_SBI, 7, 0x54494d45, SBI_RESULT(-2, 0)), "sbi TIME fid 7 -> -2 (not supported)");
+	CHECK_STR(payload(TRACE_SBI, 1, 0x12345678, SBI_RESULT(-2, 0)),
 		  "sbi eid 0x12345678 fid 1 -> -2 (not supported)");
-	CHECK_STR(payload(TRACE_SBI, 1, 0, SBI_RESULT(0, 0)), "sbi legacy console_putchar -> 0");
-	CHECK_STR(payload(TRACE_SBI, 2, 0, SBI_RESULT(-1, 0)), "sbi legacy console_getchar -> -1");
-	CHECK_STR(payload(TRACE_SBI, 9, 0, SBI_RESULT(-2, 0)), "sbi legacy fid 0 -> -2");
+	CHECK_STR(payload(TRACE_SBI, 0, 1, SBI_RESULT(0, 0)), "sbi legacy console_putchar -> 0");
+	CHECK_STR(payload(TRACE_SBI, 0, 2, SBI_RESULT(-1, 0)), "sbi legacy console_getchar -> -1");
+	CHECK_STR(payload(TRACE_SBI, 0, 9, SBI_RESULT(-2, 0)), "sbi legacy fid 0 -> -2");
 }
 
 TEST(trace_payload_mmio_and_others)
 {
-	CHECK_STR(payload(TRACE_MMIO, 0x10000000, 1 | 1 << 8, 0x41), "mmio uart store 0x10000000 w1 = 0x41");
-	CHECK_STR(payload(TRACE_MMIO, 0x10000005, 1, 0x60), "mmio uart load 0x10000005 w1 = 0x60");
-	CHECK_STR(payload(TRACE_MMIO, 0x0c201004, 4, 10), "mmio plic load 0xc201004 w4 = 0xa");
-	CHECK_STR(payload(TRACE_MMIO, 0x10001050, 4 | 1 << 8, 0), "mmio virtio0 store 0x10001050 w4 = 0x0");
-	CHECK_STR(payload(TRACE_MMIO, 0x10008000, 4, 0), "mmio virtio7 load 0x10008000 w4 = 0x0");
-	CHECK_STR(payload(TRACE_MMIO, 0x20000000, 8, 0), "mmio none load 0x20000000 w8 = 0x0");
+	CHECK_STR(payload(TRACE_MMIO, 1 | 1 << 8, 0x10000000, 0x41), "mmio uart store 0x10000000 w1 = 0x41");
+	CHECK_STR(payload(TRACE_MMIO, 1, 0x10000005, 0x60), "mmio uart load 0x10000005 w1 = 0x60");
+	CHECK_STR(payload(TRACE_MMIO, 4, 0x0c201004, 10), "mmio plic load 0xc201004 w4 = 0xa");
+	CHECK_STR(payload(TRACE_MMIO, 4 | 1 << 8, 0x10001050, 0), "mmio virtio0 store 0x10001050 w4 = 0x0");
+	CHECK_STR(payload(TRACE_MMIO, 4, 0x10008000, 0), "mmio virtio7 load 0x10008000 w4 = 0x0");
+	CHECK_STR(payload(TRACE_MMIO, 8, 0x20000000, 0), "mmio none load 0x20000000 w8 = 0x0");
 	CHECK_STR(payload(TRACE_INJECT, 12, 0, 0), "injected instruction page fault tval 0x0");
-	CHECK_STR(payload(TRACE_AD_FIXUP, 0x87ff9028, 0x2008140b, 0x2008144b),
+	CHECK_STR(payload(TRACE_AD_FIXUP, 0x40, 0x87ff9028, 0x2008140b),
 		  "A/D fix-up pte at gpa 0x87ff9028 0x2008140b -> 0x2008144b");
-	CHECK_STR(payload(TRACE_IRQ, 0x40, 0, 0), "hvip 0x40");
+	CHECK_STR(payload(TRACE_IRQ, 0, 0x40, 0), "hvip 0x40");
 	CHECK_STR(payload(TRACE_STOP, 0, 0, 0), "VM stopped");
 	CHECK_STR(payload(TRACE_EXIT, 1, 2, 3), "");
+}
+
+/* Format version 2's instants: no exit, no cause. */
+TEST(trace_payload_instants)
+{
+	CHECK_STR(payload(TRACE_VCPU_LOAD, 0, 0, 0), "vcpu load pc 0x80200000");
+	CHECK_STR(payload(TRACE_VCPU_PUT, 3, 0, 0), "vcpu put pc 0x80200000 state 3");
+	CHECK_STR(payload(TRACE_VM_EVENT, TRACE_VM_START, 0, 0), "vm start");
+	CHECK_STR(payload(TRACE_VM_EVENT, TRACE_VM_FAULT_LOOP, 0, 0), "vm fault-loop");
+	CHECK_STR(payload(TRACE_VM_EVENT, 99, 0, 0), "vm event?");
+	CHECK_STR(payload(TRACE_IRQ_INJECT, 0, 0x400, 0x4), "hvip 0x4 -> 0x400");
+	CHECK_STR(payload(TRACE_DROP, 0, 17, 0), "17 records dropped");
+	CHECK_STR(payload(TRACE_KIND_COUNT, 0, 1, 2), "");
 }
 
 UNIT_MAIN("test_decode",
@@ -353,4 +367,5 @@ UNIT_MAIN("test_decode",
 	  UNIT(csr_interrupt_bits),
 	  UNIT(csr_unknown),
 	  UNIT(trace_payload_sbi),
-	  UNIT(trace_payload_mmio_and_others))
+	  UNIT(trace_payload_mmio_and_others),
+	  UNIT(trace_payload_instants))

@@ -60,7 +60,7 @@ TEST(slot_fills_in_order)
 		CHECK_EQ(r->seq, i + 1);
 	}
 	CHECK_EQ(trace_rings[2].next, 5);
-	CHECK_EQ(trace_rings[2].lost, 0);
+	CHECK_EQ(trace_ring_lost(&trace_rings[2]), 0);
 	CHECK_EQ(trace_rings[0].next, 0);
 }
 
@@ -69,25 +69,25 @@ TEST(slot_wraps_and_counts_lost)
 	reset();
 	for (unsigned i = 0; i < TRACE_RING_SIZE; i++)
 		put(1, 1, 0, i);
-	CHECK_EQ(trace_rings[1].lost, 0);
+	CHECK_EQ(trace_ring_lost(&trace_rings[1]), 0);
 	CHECK_EQ(trace_rings[1].next, TRACE_RING_SIZE);
 
 	/* The next write lands on slot 0, over the oldest record. */
 	struct trace_record *r = trace_slot(1);
 	CHECK(r == &trace_rings[1].rec[0]);
 	CHECK_EQ(r->seq, TRACE_RING_SIZE + 1);
-	CHECK_EQ(trace_rings[1].lost, 1);
+	CHECK_EQ(trace_ring_lost(&trace_rings[1]), 1);
 
 	r = trace_slot(1);
 	CHECK(r == &trace_rings[1].rec[1]);
-	CHECK_EQ(trace_rings[1].lost, 2);
+	CHECK_EQ(trace_ring_lost(&trace_rings[1]), 2);
 
 	/* Two more full turns: exactly one lost record per write. */
 	for (unsigned i = 0; i < 2 * TRACE_RING_SIZE; i++)
 		put(1, 1, 0, 100 + i);
-	CHECK_EQ(trace_rings[1].lost, 2 + 2 * TRACE_RING_SIZE);
+	CHECK_EQ(trace_ring_lost(&trace_rings[1]), 2 + 2 * TRACE_RING_SIZE);
 	CHECK_EQ(trace_rings[1].next, 3 * TRACE_RING_SIZE + 2);
-	CHECK_EQ(trace_rings[0].lost, 0);
+	CHECK_EQ(trace_ring_lost(&trace_rings[0]), 0);
 }
 
 TEST(seq_strictly_increasing_across_harts)
@@ -301,16 +301,19 @@ TEST(collect_after_wrap_around)
 	for (unsigned i = 1; i <= total; i++)
 		put(i & 1, 1, 0, i);
 	n = trace_collect(-1, -1, out, 4 * TRACE_RING_SIZE);
-	/* each ring holds its last TRACE_RING_SIZE records: the last 2*SIZE overall */
-	CHECK_EQ(n, 2 * TRACE_RING_SIZE);
+	/*
+	 * each ring holds its last TRACE_RING_SIZE records, and a reader takes
+	 * all but the oldest (its hart may be overwriting it): the last 2*(SIZE-1)
+	 */
+	CHECK_EQ(n, 2 * (TRACE_RING_SIZE - 1));
 	CHECK(seq_increasing(out, n));
-	CHECK_EQ(out[0].seq, total - 2 * TRACE_RING_SIZE + 1);
+	CHECK_EQ(out[0].seq, total - 2 * (TRACE_RING_SIZE - 1) + 1);
 	CHECK_EQ(out[n - 1].seq, total);
 	for (unsigned i = 0; i < n; i++)
 		if (out[i].sepc != out[i].seq)
 			UNIT_FAIL("record %u: payload of seq %llu under seq %llu", i,
 				  (unsigned long long)out[i].sepc, (unsigned long long)out[i].seq);
-	CHECK_EQ(trace_rings[0].lost + trace_rings[1].lost, total - 2 * TRACE_RING_SIZE);
+	CHECK_EQ(trace_ring_lost(&trace_rings[0]) + trace_ring_lost(&trace_rings[1]), total - 2 * TRACE_RING_SIZE);
 
 	/* unequal wrap: hart 2 writes a lot, hart 3 a little, interleaved at the end */
 	reset();
@@ -319,12 +322,12 @@ TEST(collect_after_wrap_around)
 	put(3, 1, 0, 2 * TRACE_RING_SIZE + 4);
 	put(2, 1, 0, 2 * TRACE_RING_SIZE + 5);
 	n = trace_collect(-1, -1, out, 4 * TRACE_RING_SIZE);
-	CHECK_EQ(n, TRACE_RING_SIZE + 1);
+	CHECK_EQ(n, TRACE_RING_SIZE);
 	CHECK(seq_increasing(out, n));
 	CHECK_EQ(out[n - 2].hart, 3);
 	CHECK_EQ(out[n - 1].seq, 2 * TRACE_RING_SIZE + 5);
-	/* hart 2 keeps its newest SIZE of 2*SIZE+4 records: 2*SIZE+5 and S+5..2*SIZE+3 */
-	CHECK_EQ(out[0].seq, TRACE_RING_SIZE + 5);
+	/* hart 2 shows its newest SIZE-1 of 2*SIZE+4 records: 2*SIZE+5 and S+6..2*SIZE+3 */
+	CHECK_EQ(out[0].seq, TRACE_RING_SIZE + 6);
 }
 
 TEST(collect_filtered_after_wrap)
@@ -357,7 +360,7 @@ TEST(clear_empties_every_ring)
 	trace_clear();
 	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
 		CHECK_EQ(trace_rings[h].next, 0);
-		CHECK_EQ(trace_rings[h].lost, 0);
+		CHECK_EQ(trace_ring_lost(&trace_rings[h]), 0);
 		CHECK_EQ(trace_rings[h].rec[0].seq, 0);
 		CHECK_EQ(trace_rings[h].rec[TRACE_RING_SIZE - 1].seq, 0);
 	}
@@ -379,11 +382,11 @@ TEST(collect_by_class_looks_past_other_records)
 	reset();
 	for (unsigned i = 0; i < 3; i++) {
 		ecalls[i] = put(i % 2, 1, 0, 0x100 + i);
-		trace_rings[i % 2].rec[(trace_rings[i % 2].next - 1) & (TRACE_RING_SIZE - 1)].scause = 10;
+		trace_rings[i % 2].rec[(trace_rings[i % 2].next - 1) & (TRACE_RING_SIZE - 1)].cause = 10;
 	}
-	for (unsigned i = 0; i < TRACE_RING_SIZE - 2; i++) {	/* newer interrupts on both harts */
+	for (unsigned i = 0; i < TRACE_RING_SIZE - 3; i++) {	/* newer interrupts: hart 0 one short of full */
 		put(0, 1, 0, 0x200 + i);
-		trace_rings[0].rec[(trace_rings[0].next - 1) & (TRACE_RING_SIZE - 1)].scause = IRQ | 5;
+		trace_rings[0].rec[(trace_rings[0].next - 1) & (TRACE_RING_SIZE - 1)].cause = TRACE_CAUSE_IRQ | 5;
 	}
 	n = trace_collect_classes(-1, -1, TRACE_CLASS_ECALL, out, 8);
 	CHECK_EQ(n, 3);
@@ -393,7 +396,154 @@ TEST(collect_by_class_looks_past_other_records)
 	}
 	CHECK_EQ(trace_collect_classes(-1, -1, TRACE_CLASS_MMIO, out, 8), 0);
 	CHECK_EQ(trace_collect_classes(-1, -1, TRACE_CLASS_IRQ, out, 2), 2);
-	CHECK_EQ(out[1].sepc, 0x200 + TRACE_RING_SIZE - 3);
+	CHECK_EQ(out[1].sepc, 0x200 + TRACE_RING_SIZE - 4);
+}
+
+/* ---- the trace file (trace/stream.c) against an in-memory sink ---- */
+
+static struct {
+	uint8_t buf[64 * 1024];
+	size_t len;
+	unsigned writes;
+	void (*during_write)(void);	/* runs inside the first record write (lock held) */
+} sink_out;
+
+static long mem_write(void *ctx, const void *buf, uint64_t len)
+{
+	(void)ctx;
+	if (sink_out.len + len > sizeof(sink_out.buf))
+		return (long)len;	/* as semihosting says: bytes not written */
+	memcpy(sink_out.buf + sink_out.len, buf, len);
+	sink_out.len += len;
+	sink_out.writes++;
+	if (sink_out.during_write && sink_out.writes == 2) {
+		void (*f)(void) = sink_out.during_write;
+		sink_out.during_write = 0;
+		f();
+	}
+	return 0;
+}
+
+static const struct trace_sink mem_sink = { mem_write, 0 };
+static const char test_header[64] = "HVTRACE 2\n";
+
+static void stream_reset(void)
+{
+	reset();
+	trace_stream_set(false);
+	memset(&sink_out, 0, sizeof(sink_out));
+	trace_stream_open(&mem_sink, test_header, sizeof(test_header));
+	for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
+		trace_rings[h].dropped = 0;
+		trace_rings[h].drop_pending = 0;
+	}
+}
+
+static const struct trace_record *file_rec(unsigned i)
+{
+	return (const struct trace_record *)(sink_out.buf + sizeof(test_header)) + i;
+}
+
+static unsigned file_records(void)
+{
+	return (unsigned)((sink_out.len - sizeof(test_header)) / sizeof(struct trace_record));
+}
+
+TEST(stream_writes_half_rings)
+{
+	stream_reset();
+	CHECK_EQ(sink_out.len, sizeof(test_header));
+	CHECK_EQ(memcmp(sink_out.buf, "HVTRACE 2", 9), 0);
+	for (unsigned i = 1; i <= TRACE_RING_HALF; i++)
+		put(0, 1, 0, i);
+	CHECK_EQ(sink_out.writes, 1);		/* the half is full, not handed over yet */
+	put(0, 1, 0, TRACE_RING_HALF + 1);	/* the next record drains it: one write */
+	CHECK_EQ(sink_out.writes, 2);
+	CHECK_EQ(file_records(), TRACE_RING_HALF);
+	for (unsigned i = 0; i < TRACE_RING_HALF; i++)
+		CHECK_EQ(file_rec(i)->sepc, i + 1);
+	/* three more turns of the ring: nothing lost, in order, half a ring per write */
+	for (unsigned i = TRACE_RING_HALF + 2; i <= 4 * TRACE_RING_SIZE; i++)
+		put(0, 1, 0, i);
+	trace_stream_flush();
+	CHECK_EQ(file_records(), 4 * TRACE_RING_SIZE);
+	for (unsigned i = 0; i < 4 * TRACE_RING_SIZE; i++)
+		if (file_rec(i)->sepc != i + 1)
+			UNIT_FAIL("file record %u has sepc %llu", i, (unsigned long long)file_rec(i)->sepc);
+	uint64_t bytes, dropped;
+	trace_stream_totals(&bytes, &dropped);
+	CHECK_EQ(bytes, sink_out.len);
+	CHECK_EQ(dropped, 0);
+	trace_stream_set(false);
+}
+
+TEST(stream_off_and_on)
+{
+	stream_reset();
+	put(1, 1, 0, 1);
+	trace_stream_set(false);		/* flushes what the rings hold */
+	CHECK_EQ(file_records(), 1);
+	for (unsigned i = 2; i <= 3 * TRACE_RING_SIZE; i++)
+		put(1, 1, 0, i);
+	CHECK_EQ(file_records(), 1);		/* off: the file gets nothing */
+	trace_stream_set(true);
+	put(1, 1, 0, 1000);
+	trace_stream_flush();
+	CHECK_EQ(file_records(), 2);		/* on again: only what came after */
+	CHECK_EQ(file_rec(1)->sepc, 1000);
+	trace_stream_set(false);
+}
+
+/* Hart 2 writes a ring and a half while hart 0's chunk is being written. */
+static void busy_hart2(void)
+{
+	for (unsigned i = 1; i <= TRACE_RING_SIZE + TRACE_RING_HALF; i++)
+		put(2, 1, 0, 500 + i);
+}
+
+TEST(stream_drops_only_what_would_be_overwritten)
+{
+	uint64_t bytes, dropped;
+	unsigned drops = 0, data = 0;
+
+	stream_reset();
+	sink_out.during_write = busy_hart2;
+	for (unsigned i = 1; i <= TRACE_RING_HALF + 1; i++)
+		put(0, 1, 0, i);		/* the drain of hart 0 runs busy_hart2 */
+	trace_stream_totals(&bytes, &dropped);
+	/* hart 2 could not drain while the file was busy: it wrote SIZE + HALF into SIZE slots */
+	CHECK_EQ(dropped, TRACE_RING_HALF);
+	CHECK_EQ(trace_rings[2].drop_pending, TRACE_RING_HALF);
+	trace_stream_flush();
+	for (unsigned i = 0; i < file_records(); i++) {
+		const struct trace_record *r = file_rec(i);
+		if (r->kind == TRACE_DROP) {
+			drops++;
+			CHECK_EQ(r->payload[0], TRACE_RING_HALF);
+			CHECK_EQ(r->hart, 2);
+			CHECK_EQ(file_rec(i + 1)->sepc, 500 + TRACE_RING_HALF + 1);	/* the first one kept */
+		} else if (r->hart == 2) {
+			data++;
+		}
+	}
+	CHECK_EQ(drops, 1);
+	CHECK_EQ(data, TRACE_RING_SIZE);	/* every record not dropped, once */
+	CHECK_EQ(trace_rings[2].drop_pending, 0);
+	trace_stream_set(false);
+}
+
+TEST(stream_refused_writes_count_as_dropped)
+{
+	uint64_t bytes, dropped;
+
+	stream_reset();
+	sink_out.len = sizeof(sink_out.buf) - 64;	/* the host's disk is full */
+	for (unsigned i = 1; i <= TRACE_RING_HALF + 1; i++)
+		put(3, 1, 0, i);
+	trace_stream_totals(&bytes, &dropped);
+	CHECK_EQ(dropped, TRACE_RING_HALF);
+	trace_stream_set(false);
+	memset(&sink_out, 0, sizeof(sink_out));
 }
 
 UNIT_MAIN("test_trace",
@@ -411,4 +561,8 @@ UNIT_MAIN("test_trace",
 	  UNIT(collect_after_wrap_around),
 	  UNIT(collect_filtered_after_wrap),
 	  UNIT(clear_empties_every_ring),
-	  UNIT(collect_by_class_looks_past_other_records))
+	  UNIT(collect_by_class_looks_past_other_records),
+	  UNIT(stream_writes_half_rings),
+	  UNIT(stream_off_and_on),
+	  UNIT(stream_drops_only_what_would_be_overwritten),
+	  UNIT(stream_refused_writes_count_as_dropped))
