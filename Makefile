@@ -82,7 +82,8 @@ help:
 	@echo
 	@echo "Targets:"
 	@echo "  all            build the hypervisor, xv6, the test guests (default)"
-	@echo "  run            boot CONFIG's VMs under hvscope on QEMU (Ctrl-T ? for keys)"
+	@echo "  run            boot CONFIG's VMs under hvscope on QEMU (Ctrl-T ? for keys); TRACE=on streams the trace"
+	@echo "  trace-report   report, Perfetto JSON and PNG of TRACE_FILE (build/logs/trace.hvt; docs/tracing.md)"
 	@echo "  run-native     boot GUEST (a test guest, xv6, xv6-qemu) on QEMU+OpenSBI, no hypervisor"
 	@echo "  devdiff        diff hvscope's devices against this QEMU's (the devprobe guest)"
 	@echo "  debug / gdb    start QEMU halted with a gdbstub / attach gdb-multiarch to it"

@@ -15,7 +15,7 @@ CACHE=${1:-build/cache}
 # libclang-rt-dev; QEMU's RISC-V system emulator moved from qemu-system-misc
 # to qemu-system-riscv in QEMU 9 packages).
 NEEDS="make gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-riscv|qemu-system-misc \
-opensbi gdb-multiarch device-tree-compiler python3 python3-pytest python3-pexpect \
+opensbi gdb-multiarch device-tree-compiler python3 python3-pytest python3-pexpect python3-matplotlib \
 clang libclang-rt-dev|libclang-rt-14-dev u-boot-qemu xz-utils gpgv debian-archive-keyring|ubuntu-keyring"
 
 SUDO=

@@ -449,22 +449,25 @@ the VM's last trace records."""
 
 
 class HvTrace(HvCommand):
-    """Decode the trap trace: hv trace [COUNT] [--vm N] [--cause NAME] [--json FILE]
+    """Decode the trap trace: hv trace [COUNT] [--vm N] [--cause NAME] [--json FILE] [--save FILE]
 Reads every hart's ring (`trace_rings`) and merges the records by their
 global sequence number; prints the newest COUNT (default 20) matching ones,
 oldest first.  --cause takes a number, a short name (fetch-page-fault,
 ecall-vs, virtual-insn, ...), an interrupt (vstip, seip, irq:N) or `irq`
-for every interrupt.  --json FILE writes all matching records as Chrome
-trace-event JSON (one track per hart, one slice per handled trap, VM, vCPU
-and cause as args) for Perfetto or chrome://tracing."""
+for every interrupt.  --json FILE writes the matching records as Chrome
+trace-event JSON for Perfetto (VMs as processes, vCPUs as threads with
+"in guest" / "in hypervisor" slices, one track per hart), the converter
+scripts/hvtrace.py uses.  --save FILE writes them as a trace file
+(docs/tracing.md) that scripts/hvtrace.py reads."""
     cmd = "hv trace"
-    USAGE = "usage: hv trace [COUNT] [--vm N] [--cause NAME] [--json FILE]"
+    USAGE = "usage: hv trace [COUNT] [--vm N] [--cause NAME] [--json FILE] [--save FILE]"
 
     def run(self, argv):
-        pos, opts = parse(argv, ("vm", "cause", "json"), (), self.USAGE)
+        pos, opts = parse(argv, ("vm", "cause", "json", "save"), (), self.USAGE)
         if len(pos) > 1:
             raise DecodeError(self.USAGE)
-        count = decode.parse_number(pos[0], "COUNT") if pos else (None if "json" in opts else 20)
+        whole = "json" in opts or "save" in opts
+        count = decode.parse_number(pos[0], "COUNT") if pos else (None if whole else 20)
         vm = decode.parse_number(opts["vm"], "VM number", limit=256) if "vm" in opts else None
         cause = None
         if "cause" in opts:
@@ -473,12 +476,24 @@ and cause as args) for Perfetto or chrome://tracing."""
         with physical_memory():
             rings = target.read_trace_rings(None if filtered or count is None else count)
             tb = target.timebase()
+            vms = [target.vm_dict(i) for i in range(1, target.vm_count() + 1)] if whole else []
+            names = {v["id"]: v["name"] for v in vms}
+            layout = target.RecordLayout().layout() if "save" in opts else None
         recs = trace.merge([[trace.Record(**r) for r in recs] for _, recs, _, _ in rings])
         picked = trace.select(recs, count, vm, cause)
+        harts = [h for h, _, n, _ in rings if n]
+        lines = []
         if "json" in opts:
             path = os.path.expanduser(opts["json"])
-            trace.write_chrome_trace(path, picked, tb, [h for h, _, n, _ in rings if n])
-            out([f"hv trace: wrote {len(picked)} records to {path}"])
+            trace.write_chrome_trace(path, picked, tb, names, harts, source="hvscope trace rings (gdb)")
+            lines.append(f"hv trace: wrote {len(picked)} records to {path}")
+        if "save" in opts:
+            path = os.path.expanduser(opts["save"])
+            trace.write_file(path, picked, tb, len(rings), {v["id"]: (v["name"], v["vcpu_count"]) for v in vms},
+                             layout)
+            lines.append(f"hv trace: saved {len(picked)} records to {path} (scripts/hvtrace.py report {path})")
+        if lines:
+            out(lines)
             return
         active = [(h, n, lost) for h, _, n, lost in rings if n]
         head = "trace: " + (", ".join(f"hart{h} {n} written {lost} lost" for h, n, lost in active)

@@ -267,7 +267,8 @@ def timebase():
 # ---- the trace rings ------------------------------------------------------
 
 class RecordLayout:
-    """Offsets and sizes of struct trace_record from the debug information."""
+    """Offsets and sizes of struct trace_record from the debug information
+    (anonymous unions flattened: `tag` is the same bytes as hart..kind)."""
 
     def __init__(self):
         try:
@@ -276,14 +277,24 @@ class RecordLayout:
             raise TargetError("no type 'struct trace_record': load hvscope.elf") from None
         self.size = t.sizeof
         self.fields = []
+        self._add(t, 0)
+
+    def _add(self, t, base):
         for f in t.fields():
             ft = f.type.strip_typedefs()
-            if ft.code == gdb.TYPE_CODE_ARRAY:
+            off = base + f.bitpos // 8
+            if not f.name:
+                self._add(ft, off)
+            elif ft.code == gdb.TYPE_CODE_ARRAY:
                 esz = ft.target().strip_typedefs().sizeof
                 lo, hi = ft.range()
-                self.fields.append((f.name, f.bitpos // 8, esz, hi - lo + 1))
-            else:
-                self.fields.append((f.name, f.bitpos // 8, ft.sizeof, 0))
+                self.fields.append((f.name, off, esz, hi - lo + 1))
+            elif f.name != "tag":
+                self.fields.append((f.name, off, ft.sizeof, 0))
+
+    def layout(self):
+        """(name, offset, size, count) as a trace file's header spells it."""
+        return [(n, o, s, c or 1) for n, o, s, c in self.fields]
 
     def unpack(self, raw, base):
         out = {}
@@ -299,14 +310,15 @@ class RecordLayout:
 
 def read_trace_rings(last=None):
     """Per hart: (records oldest first as dicts, next, lost).  `last` limits
-    each ring to its newest `last` records (fewer bytes over the stub)."""
+    each ring to its newest `last` records (fewer bytes over the stub).
+    lost: records overwritten in the ring (next beyond its size)."""
     rings = symbol("trace_rings")
     lo, hi = rings.type.strip_typedefs().range()
     layout = RecordLayout()
     out = []
     for h in range(lo, hi + 1):
         ring = rings[h]
-        nxt, lost = int(ring["next"]), int(ring["lost"])
+        nxt = int(ring["next"])
         rlo, rhi = ring["rec"].type.strip_typedefs().range()
         size = rhi - rlo + 1
         count = min(nxt, size) if last is None else min(nxt, size, last)
@@ -321,5 +333,5 @@ def read_trace_rings(last=None):
             recs += [layout.unpack(raw, i * layout.size) for i in range(n)]
             first += n
             count -= n
-        out.append((h, recs, nxt, lost))
+        out.append((h, recs, nxt, max(nxt - size, 0)))
     return out
