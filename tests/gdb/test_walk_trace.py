@@ -136,10 +136,11 @@ def test_u_page_from_vs_mode(mem):
     assert walk.xlate(mem.read, vsatp, hgatp, 0x8020_1000, "load", walk.Env(sum=True)).ok
 
 
-def rec(seq, hart, vm=1, scause=10, time=None, cost=5, kind=1, payload=(0x10, 0, 0)):
-    return trace.Record(seq=seq, time=time if time is not None else seq * 100, scause=scause,
-                        sepc=0x80200000 + seq, stval=0, htval=0, htinst=0, payload=payload,
-                        cost=cost, hart=hart, vm=vm, vcpu=0, kind=kind)
+def rec(seq, hart, vm=1, scause=10, time=None, cost=5, kind=1, info=0, payload=(0x10, 0)):
+    cause = (scause & 0x7fff) | (trace.CAUSE_IRQ if scause & IRQ_FLAG else 0)
+    return trace.Record(seq=seq, time=time if time is not None else seq * 100, dur=cost, hart=hart, vm=vm,
+                        vcpu=0, kind=kind, cause=cause, info=info, htinst=0, sepc=0x80200000 + seq, stval=0,
+                        payload=payload)
 
 
 def test_ring_order_after_wrap():
@@ -148,54 +149,66 @@ def test_ring_order_after_wrap():
 
 
 def test_merge_by_seq_across_harts_and_filters():
-    h0 = [rec(1, 0), rec(4, 0, vm=2), rec(0, 0)]
+    h0 = [rec(1, 0), rec(4, 0, vm=2), rec(0, 0), rec(5, 0, kind=7, scause=0)]
     h1 = [rec(2, 1, scause=IRQ_FLAG | 5, kind=5), rec(3, 1, scause=21, kind=2)]
     merged = trace.merge([h0, h1])
-    assert [r.seq for r in merged] == [1, 2, 3, 4]
-    assert [r.seq for r in trace.select(merged, 2)] == [3, 4]
+    assert [r.seq for r in merged] == [1, 2, 3, 4, 5]
+    assert [r.seq for r in trace.select(merged, 2)] == [4, 5]
     assert [r.seq for r in trace.select(merged, None, vm=2)] == [4]
     assert [r.seq for r in trace.select(merged, None, cause=21)] == [3]
     assert [r.seq for r in trace.select(merged, None, cause=IRQ_FLAG)] == [2]
+    assert [r.seq for r in trace.select(merged, None, cause=0)] == []      # a vCPU load has no cause
 
 
 def test_record_text():
-    line = trace.format_record(rec(7, 1, payload=(0x10, 0, (1 << 32) - 2 << 32 | 5)))
+    line = trace.format_record(rec(7, 1, payload=(0x10, (1 << 32) - 2 << 32 | 5)))
     assert line.startswith("#7 t=700 h1 vm1.0 environment call from VS-mode sepc 0x80200007")
     assert line.endswith(" sbi BASE get_spec_version -> -2 (not supported) cost 5"), line
-    mmio = trace.format_record(rec(8, 0, scause=23, kind=2, payload=(0x10000000, 1 | 1 << 8, 0x41)))
+    mmio = trace.format_record(rec(8, 0, scause=23, kind=2, info=1 | 1 << 8, payload=(0x10000000, 0x41)))
     assert mmio.endswith(" mmio uart store 0x10000000 w1 = 0x41 htinst 0x0 cost 5"), mmio
+    load = trace.format_record(rec(9, 1, scause=0, kind=7, payload=(0, 0)))
+    assert load == "#9 t=900 h1 vm1.0 vcpu load pc 0x80200009"
 
 
 # The same cases as tests/unit/test_decode.c: console and gdb spell payloads alike.
 PAYLOADS = [
-    (1, (0x735049, 0, 0), "sbi IPI send_ipi -> 0"),
-    (1, (0x52464e43, 6, 0), "sbi RFENCE remote_hfence_vvma -> 0"),
-    (1, (0x10, 3, 1), "sbi BASE probe_extension -> 0, value 0x1"),
-    (1, (0x48534d, 0, ((1 << 32) - 6) << 32), "sbi HSM hart_start -> -6 (already available)"),
-    (1, (0x54494d45, 7, ((1 << 32) - 2) << 32), "sbi TIME fid 7 -> -2 (not supported)"),
-    (1, (0x12345678, 1, ((1 << 32) - 2) << 32), "sbi eid 0x12345678 fid 1 -> -2 (not supported)"),
-    (1, (1, 0, 0), "sbi legacy console_putchar -> 0"),
-    (1, (2, 0, ((1 << 32) - 1) << 32), "sbi legacy console_getchar -> -1"),
-    (2, (0x10000005, 1, 0x60), "mmio uart load 0x10000005 w1 = 0x60"),
-    (2, (0x0c201004, 4, 10), "mmio plic load 0xc201004 w4 = 0xa"),
-    (2, (0x10001050, 4 | 1 << 8, 0), "mmio virtio0 store 0x10001050 w4 = 0x0"),
-    (2, (0x20000000, 8, 0), "mmio none load 0x20000000 w8 = 0x0"),
-    (3, (12, 0, 0), "injected instruction page fault tval 0x0"),
-    (6, (0, 0, 0), "VM stopped"),
+    (1, 0, (0x735049, 0), "sbi IPI send_ipi -> 0"),
+    (1, 6, (0x52464e43, 0), "sbi RFENCE remote_hfence_vvma -> 0"),
+    (1, 3, (0x10, 1), "sbi BASE probe_extension -> 0, value 0x1"),
+    (1, 0, (0x48534d, ((1 << 32) - 6) << 32), "sbi HSM hart_start -> -6 (already available)"),
+    (1, 7, (0x54494d45, ((1 << 32) - 2) << 32), "sbi TIME fid 7 -> -2 (not supported)"),
+    (1, 1, (0x12345678, ((1 << 32) - 2) << 32), "sbi eid 0x12345678 fid 1 -> -2 (not supported)"),
+    (1, 0, (1, 0), "sbi legacy console_putchar -> 0"),
+    (1, 0, (2, ((1 << 32) - 1) << 32), "sbi legacy console_getchar -> -1"),
+    (2, 1, (0x10000005, 0x60), "mmio uart load 0x10000005 w1 = 0x60"),
+    (2, 4, (0x0c201004, 10), "mmio plic load 0xc201004 w4 = 0xa"),
+    (2, 4 | 1 << 8, (0x10001050, 0), "mmio virtio0 store 0x10001050 w4 = 0x0"),
+    (2, 8, (0x20000000, 0), "mmio none load 0x20000000 w8 = 0x0"),
+    (3, 12, (0, 0), "injected instruction page fault tval 0x0"),
+    (4, 0x40, (0x87ff9028, 0x2008140b), "A/D fix-up pte at gpa 0x87ff9028 0x2008140b -> 0x2008144b"),
+    (5, 0, (0x40, 0), "hvip 0x40"),
+    (6, 0, (0, 0), "VM stopped"),
+    (8, 3, (0, 0), "vcpu put pc 0x80200001 state 3"),
+    (9, 0, (0, 0), "vm start"),
+    (9, 3, (0, 0), "vm fault-loop"),
+    (9, 99, (0, 0), "vm event?"),
+    (10, 0, (0x400, 0x4), "hvip 0x4 -> 0x400"),
+    (11, 0, (17, 0), "17 records dropped"),
 ]
 
 
-@pytest.mark.parametrize("kind,payload,text", PAYLOADS)
-def test_payload_text_matches_console(kind, payload, text):
-    assert trace.payload_text(rec(1, 0, kind=kind, payload=payload)) == text
+@pytest.mark.parametrize("kind,info,payload,text", PAYLOADS)
+def test_payload_text_matches_console(kind, info, payload, text):
+    assert trace.payload_text(rec(1, 0, kind=kind, info=info, payload=payload)) == text
 
 
 def test_postmortem_records_collapse_repeats():
-    loop = [rec(s, 1, scause=12, kind=3, payload=(12, 0, 0)) for s in range(154, 186)]
+    loop = [rec(s, 1, scause=12, kind=3, info=12, payload=(0, 0)) for s in range(154, 186)]
     for r in loop:
         r.sepc = 0
-    first = rec(150, 0, scause=12, kind=3, payload=(12, 0x802059f2, 0))
-    lines = trace.format_postmortem_records([first] + loop)
+    first = rec(150, 0, scause=12, kind=3, info=12, payload=(0x802059f2, 0))
+    put = rec(153, 1, scause=0, kind=8, payload=(0, 0))      # instants are not in the report
+    lines = trace.format_postmortem_records([first, put] + loop)
     assert lines == [
         "    #150 t=15000 h0 instruction page fault sepc 0x80200096 stval 0x0 "
         "injected instruction page fault tval 0x802059f2",
@@ -203,18 +216,23 @@ def test_postmortem_records_collapse_repeats():
     ], lines
 
 
-def test_chrome_trace_one_slice_per_record_one_track_per_hart(tmp_path):
-    recs = [rec(1, 0, time=1000, cost=20), rec(2, 1, time=1500, cost=10, vm=2)]
+def test_ring_json_is_the_timeline_converter(tmp_path):
+    """hv trace --json: the converter scripts/hvtrace.py uses, on the records
+    of a ring (which may start mid-slice, with no vCPU load before them)."""
+    recs = [rec(1, 0, time=1000, cost=20), rec(2, 1, time=1500, cost=10, vm=2),
+            rec(3, 0, time=2000, cost=5)]
     path = tmp_path / "t.json"
-    trace.write_chrome_trace(path, recs, 10_000_000, harts=[0, 1])
+    trace.write_chrome_trace(path, recs, 10_000_000, {1: "a", 2: "b"}, harts=[0, 1])
     data = json.loads(path.read_text())
-    slices = [e for e in data["traceEvents"] if e["ph"] == "X"]
-    assert len(slices) == 2
-    assert slices[0]["tid"] == 0 and slices[1]["tid"] == 1
-    assert slices[0]["ts"] == pytest.approx(100.0) and slices[0]["dur"] == pytest.approx(2.0)
-    assert slices[1]["args"]["VM"] == 2 and slices[1]["args"]["cause"] == "environment call from VS-mode"
+    assert trace.check_chrome_trace(data) == []
+    hv = [e for e in data["traceEvents"] if e["ph"] == "B" and e["name"].startswith("in hypervisor")]
+    assert len(hv) == 3 and {e["pid"] for e in hv} == {1, 2}
+    assert hv[0]["ts"] == pytest.approx(0.0) and hv[1]["ts"] == pytest.approx(50.0)
+    assert hv[1]["args"]["cause"] == "environment call from VS-mode"
+    guest = [e for e in data["traceEvents"] if e["ph"] == "B" and e["name"] == "in guest" and e["pid"] == 1]
+    assert [g["ts"] for g in guest] == [pytest.approx(2.0)]      # nothing after the last exit ends the trace
     names = {e["args"]["name"] for e in data["traceEvents"] if e["name"] == "thread_name"}
-    assert names == {"hart 0", "hart 1"}
+    assert names == {"hart 0", "hart 1", "vCPU 0"}
 
 
 def vm_dict(**kw):
