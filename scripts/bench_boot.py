@@ -16,6 +16,9 @@ Rows:
   xv6 usertests   `usertests -q` to `ALL TESTS PASSED`, right after that boot
   linux boot      Debian's Image + the busybox initramfs to the shell prompt
                   after `hvscope-initramfs: ready` (2 vCPUs, 256M)
+  trace on/off    xv6 usertests -q under hvscope with the trace file on
+                  (hvscope.tracefile=on, as `make run TRACE=on`) vs off, and
+                  the file's bytes per exit (docs/tracing.md)
 
 Boots are repeated (--boots, default 3, alternating native and hvscope so a
 change in the machine's load hits both) and the medians compared; the xv6
@@ -27,7 +30,8 @@ usertests (counters reset in between) and after the last Linux boot, which
 shows what the exits are.
 
 Targets (issues 4 and 8), judged on the CPU-time ratio: usertests <= 1.25x,
-xv6 boot <= 1.5x, Linux boot <= 1.5x.  The wall ratio is printed next to it.
+xv6 boot <= 1.5x, Linux boot <= 1.5x; and (issue 17) usertests with the trace
+file on <= 1.15x of the same run with it off.  The wall ratio is printed next to it.
 Exit status 1 when a target is missed or a row could not be measured.
 
 Every QEMU runs with a timeout and is killed by its PID (SIGTERM, then
@@ -57,6 +61,7 @@ XV6_PROMPT = r"(?:^|\n)\$ "
 LINUX_READY = r"hvscope-initramfs: ready \([^\r\n]*\)"
 LINUX_PROMPT = r"[#$] "
 TARGETS = {"xv6 boot": 1.5, "xv6 usertests -q": 1.25, "linux boot": 1.5}
+TRACE_TARGET = 1.15
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -144,6 +149,7 @@ class Bench:
         self.rows = []          # (name, native Mark | None, hv Mark | None, note)
         self.stats = []         # (title, text)
         self.starts = {}        # "xv6"/"linux" -> Marks at `vm1: ... started` under hvscope
+        self.trace_row = None   # ((off Mark, None, exits), (on Mark, bytes, exits)) or why not
 
     # ------------------------------------------------------------ QEMU lines
 
@@ -151,7 +157,7 @@ class Bench:
         return [self.a.qemu, "-M", "virt", "-cpu", self.a.cpu, "-smp", str(smp), "-m", mem,
                 "-nographic", "-bios", self.a.opensbi, "-kernel", str(kernel), *extra]
 
-    def hv_args(self, smp, config_text, name):
+    def hv_args(self, smp, config_text, name, append=""):
         """hvscope with a one-VM config, as `make run` starts it (bundle,
         semihosted VM logs in a temporary directory, disks from mkbundle)."""
         cfg = self.tmp / f"{name}.cfg"
@@ -172,7 +178,7 @@ class Bench:
                 "-nographic", "-bios", self.a.opensbi, "-kernel", self.a.hv,
                 "-device", f"loader,file={bundle},addr={BUNDLE_ADDR},force-raw=on",
                 "-semihosting-config", "enable=on,target=native",
-                "-append", f"hvscope.bundle={BUNDLE_ADDR} hvscope.logdir={vmlogs}"] + r.stdout.split()
+                "-append", f"hvscope.bundle={BUNDLE_ADDR} hvscope.logdir={vmlogs} {append}".strip()] + r.stdout.split()
 
     def fresh_disk(self, name):
         disk = self.tmp / f"{name}.img"
@@ -235,6 +241,38 @@ disk = {disk}
             if hv:
                 self.stats.append(("xv6 usertests -q under hvscope: hv> stats 1", self.hv_console(q, "stats 1")))
             return boot, end - start
+        finally:
+            q.close()
+
+    def xv6_traced(self, trace_on):
+        """usertests -q as one VM under hvscope, the trace file on or off:
+        (usertests Mark, trace file bytes or None, exits of the run)."""
+        name = f"xv6-hv-usertests-trace-{'on' if trace_on else 'off'}"
+        disk = self.fresh_disk(name)
+        args = self.hv_args(1, f"""[vm xv6]
+image = {self.a.xv6_kernel}
+ram = 128M
+vcpus = 1
+disk = {disk}
+""", name, "hvscope.tracefile=on" if trace_on else "")
+        q = Qemu(args, self.logdir / f"{name}.log")
+        try:
+            q.expect(XV6_PROMPT, self.a.boot_timeout)
+            q.send("usertests -q\r")
+            q.expect(r"usertests -q\r*\n", 10)
+            start = q.mark()
+            q.expect(r"ALL TESTS PASSED|SOME TESTS FAILED|FAILED -- lost", self.a.usertests_timeout)
+            end = q.mark()
+            if q.child.after != "ALL TESTS PASSED":
+                raise RuntimeError(f"usertests: {q.child.after} (log: {q.log_path})")
+            exits = int(re.search(r"(\d+) exits", self.hv_console(q, "stats 1")).group(1))
+            size = None
+            if trace_on:
+                m = re.search(r"(\d+) bytes written, (\d+) records dropped", self.hv_console(q, "trace file off"))
+                if not m:
+                    raise RuntimeError("no `trace file` status from hv> trace file off")
+                size = int(m.group(1))
+            return end - start, size, exits
         finally:
             q.close()
 
@@ -325,7 +363,7 @@ bootargs = {bootargs}
                 setattr(self.a, opt, str(dst))
 
     def run(self):
-        only = set(self.a.only.split(",")) if self.a.only else {"xv6", "linux"}
+        only = set(self.a.only.split(",")) if self.a.only else {"xv6", "linux", "trace"}
         self.snapshot("hv", "xv6_kernel", "fs_img")
         with open(self.a.hv, "rb") as f:
             print(f"bench: hvscope.bin sha256 {hashlib.sha256(f.read()).hexdigest()[:12]}", flush=True)
@@ -336,6 +374,11 @@ bootargs = {bootargs}
                 self.rows += [("xv6 boot", nb + [n], hb + [h], None), ("xv6 usertests -q", [nu], [hu], None)]
             except RuntimeError as e:
                 self.rows += [("xv6 boot", None, None, str(e)), ("xv6 usertests -q", None, None, str(e))]
+        if "trace" in only:
+            try:
+                self.trace_row = self.pair("xv6 usertests -q, trace file off / on", self.xv6_traced)
+            except RuntimeError as e:
+                self.trace_row = str(e)
         if "linux" in only:
             err = self.linux_files()
             if not err:
@@ -385,8 +428,27 @@ bootargs = {bootargs}
         if samples:
             print("samples (wall/cpu seconds):")
             print("\n".join(samples))
+        ok &= self.report_trace(verdicts)
         print("\n".join(verdicts))
         return 0 if ok else 1
+
+    def report_trace(self, verdicts):
+        """The trace file's cost: usertests with it on vs off, bytes per exit."""
+        if self.trace_row is None:
+            return True
+        name = f"usertests -q with TRACE=on <= {TRACE_TARGET}x of off"
+        if isinstance(self.trace_row, str):
+            print(f"  trace file on/off  not measured: {self.trace_row}")
+            verdicts.append(f"target: {name}: not measured -> MISSED")
+            return False
+        (off, _, off_exits), (on, size, on_exits) = self.trace_row
+        rc = on.cpu / off.cpu if off.cpu else float("inf")
+        print(f"  usertests -q under hvscope, trace file off / on: wall {off.wall:.2f}s / {on.wall:.2f}s "
+              f"({on.wall / off.wall:.2f}x), cpu {off.cpu:.2f}s / {on.cpu:.2f}s ({rc:.2f}x); "
+              f"trace file {size} bytes for {on_exits} exits: {size / max(on_exits, 1):.1f} bytes per exit")
+        verdicts.append(f"target: {name} (cpu): {rc:.2f}x (wall {on.wall / off.wall:.2f}x) -> "
+                        f"{'met' if rc <= TRACE_TARGET else 'MISSED'}")
+        return rc <= TRACE_TARGET
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -405,7 +467,7 @@ def main():
     ap.add_argument("--linux-image", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--make", default="make", help="make, to fetch the Linux guest when missing")
-    ap.add_argument("--only", help="comma-separated subset: xv6,linux")
+    ap.add_argument("--only", help="comma-separated subset: xv6,linux,trace")
     ap.add_argument("--boots", type=int, default=3, help="boots each way for the boot rows")
     ap.add_argument("--boot-timeout", type=float, default=120)
     ap.add_argument("--usertests-timeout", type=float, default=900)

@@ -276,26 +276,70 @@ void trap_handle_host_interrupts(void)
 }
 
 /*
- * The exit's record: time = the exit, dur = until now (the handler's cost;
- * what follows is the few instructions back into the guest).  Inline and
- * field by field: this is the per-exit cost of tracing (make bench).
+ * An exit's record: time = the exit, dur = until the handler is done (what
+ * follows is the few instructions back into the guest).  This is the
+ * per-exit cost of tracing (make bench), so it is written in two halves
+ * around the handler: what is known at the exit goes into the slot while
+ * it is still in registers (trace_exit_open), the handler's part and the
+ * duration after it (trace_exit_close).  The slot is published only then.
  */
-static inline void trace_exit(struct vcpu *v, const struct exit_info *e, uint64_t t0)
+static inline struct trace_record *trace_exit_open(struct vcpu *v, const struct exit_info *e, uint64_t t0,
+						   uint64_t *index)
 {
-	struct trace_ring *ring = v->trace_ring;
-	uint64_t i;
-	struct trace_record *r = trace_begin_ring(ring, &i);
+	struct trace_record *r = trace_begin_ring(v->trace_ring, index);
 
 	r->time = t0;
-	r->tag = v->trace_tag;
-	r->kind = (uint8_t)e->kind;
+	r->tag = v->trace_tag;			/* kind 0 (TRACE_EXIT) until the close */
 	r->cause = trace_cause_of(e->scause);
-	r->info = (uint16_t)e->info;
+	r->info = 0;
 	r->htinst = (uint32_t)e->htinst;
 	r->sepc = e->sepc;
 	r->stval = e->stval;
-	r->payload[0] = e->payload[0];
-	r->payload[1] = e->payload[1];
+	r->payload[0] = e->htval;		/* a plain exit's payload */
+	r->payload[1] = 0;
+	return r;
+}
+
+/*
+ * The whole record after the handler: under a filter (the kind the handler
+ * chose decides), or when a record made during the handler (a VM event)
+ * took the slot trace_exit_open had filled.
+ */
+static __attribute__((noinline)) void trace_exit_late(struct vcpu *v, const struct exit_info *e, uint64_t t0)
+{
+	struct trace_ring *ring = v->trace_ring;
+	uint64_t i;
+	struct trace_record *r;
+
+	if (!trace_exit_wanted(trace_ctl.mode, v->vm->id, e->scause, e->kind))
+		return;
+	r = trace_exit_open(v, e, t0, &i);
+
+	r->kind = (uint8_t)e->kind;
+	if (e->kind != TRACE_EXIT) {
+		r->info = (uint16_t)e->info;
+		r->payload[0] = e->payload[0];
+		r->payload[1] = e->payload[1];
+	}
+	r->dur = (uint32_t)(arch_time() - t0);
+	trace_commit(ring, i);
+}
+
+static inline void trace_exit_close(struct vcpu *v, const struct exit_info *e, uint64_t t0,
+				    struct trace_record *r, uint64_t i)
+{
+	struct trace_ring *ring = v->trace_ring;
+
+	if (__builtin_expect(!r || ring->next != i, 0)) {
+		trace_exit_late(v, e, t0);
+		return;
+	}
+	r->kind = (uint8_t)e->kind;
+	if (e->kind != TRACE_EXIT) {	/* handlers fill info and payload only for their kinds */
+		r->info = (uint16_t)e->info;
+		r->payload[0] = e->payload[0];
+		r->payload[1] = e->payload[1];
+	}
 	r->dur = (uint32_t)(arch_time() - t0);
 	trace_commit(ring, i);
 }
@@ -331,10 +375,13 @@ static void vm_died(struct vcpu *v, struct exit_info *e, bool loop)
 	vm_stop(v->vm, VM_DEAD, e->why);
 }
 
-/* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
-__attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
+/*
+ * The exit path, once for each trace mode: trap_handle() below picks the
+ * copy, so with tracing off the exit path carries none of the trace's code
+ * (nor its registers); `tracing` is a constant in each copy.
+ */
+static inline __attribute__((always_inline)) enum trap_action trap_handle_mode(struct vcpu *v, unsigned tracing)
 {
-	unsigned tracing = trace_ctl.mode;	/* one load: TRACE_OFF unless tracing */
 	uint64_t t0 = tracing ? arch_time() : 0;
 	struct hart *h = this_hart();
 	struct exit_info e;
@@ -352,22 +399,21 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 	}
 	e.advance = 0;
 	e.action = TRAP_RESUME;
-	e.kind = TRACE_EXIT;
-	if (tracing) {	/* handlers fill them for the trace; a plain exit keeps htval */
-		e.info = 0;
-		e.payload[0] = e.htval;
-		e.payload[1] = 0;
-	}
+	e.kind = TRACE_EXIT;	/* handlers set kind, info and payload for the trace */
 	e.why[0] = '\0';
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
+	struct trace_record *tr = 0;
+	uint64_t ti = 0;
 	bool failed;
 	trap_fn fn;
 
+	if (tracing == TRACE_ALL)
+		tr = trace_exit_open(v, &e, t0, &ti);
 	v->stats.exits++;
 	if (e.scause & CAUSE_IRQ_FLAG) {
 		enum trap_action a = handle_interrupt(v, &e);
-		if (tracing && trace_exit_wanted(tracing, v->vm->id, e.scause, TRACE_IRQ))
-			trace_exit(v, &e, t0);
+		if (tracing)
+			trace_exit_close(v, &e, t0, tr, ti);
 		return a;
 	}
 	h->last_trap = (struct guest_trap){ e.scause, e.sepc, e.stval, e.htval, e.htinst,
@@ -376,14 +422,14 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
-	if (tracing && trace_exit_wanted(tracing, v->vm->id, e.scause, e.kind)) {
+	if (tracing) {
 		if (failed) {	/* the record says the VM stopped, and where */
 			e.kind = TRACE_STOP;
 			e.info = 0;
 			e.payload[0] = e.htval;
 			e.payload[1] = 0;
 		}
-		trace_exit(v, &e, t0);
+		trace_exit_close(v, &e, t0, tr, ti);
 	}
 	if (failed) {
 		vm_died(v, &e, false);
@@ -405,4 +451,19 @@ __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 	}
 	v->regs.sepc += e.advance;	/* the one place sepc moves past an instruction */
 	return e.action;
+}
+
+static __attribute__((noinline)) enum trap_action trap_handle_traced(struct vcpu *v, unsigned mode)
+{
+	return mode == TRACE_ALL ? trap_handle_mode(v, TRACE_ALL) : trap_handle_mode(v, TRACE_FILTERED);
+}
+
+/* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
+__attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
+{
+	unsigned mode = trace_ctl.mode;		/* one load, one predictable branch */
+
+	if (__builtin_expect(mode != TRACE_OFF, 0))
+		return trap_handle_traced(v, mode);
+	return trap_handle_mode(v, TRACE_OFF);
 }
