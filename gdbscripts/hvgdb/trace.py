@@ -1,4 +1,4 @@
-"""The trap-trace records of hypervisor/trace/record.h (format version 2),
+"""The trap-trace records of hypervisor/spec/trace_record.h (format version 2),
 however they were read: from the rings in memory by gdb, or from a trace file
 (`make run TRACE=on`, `hv trace --save`).  Merging the per-hart rings by
 sequence number, filters, one-line text as the console prints it, the trace
@@ -91,7 +91,7 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-# SBI names from the SBI specification, spelled as console/decode.c spells them.
+# SBI names from the SBI specification, spelled as hypervisor/spec/decode.c spells them.
 SBI_EXTS = {
     0x10: ("BASE", ("get_spec_version", "get_impl_id", "get_impl_version", "probe_extension",
                     "get_mvendorid", "get_marchid", "get_mimpid")),
@@ -110,7 +110,7 @@ SBI_ERRORS = ("success", "failed", "not supported", "invalid param", "denied", "
               "already available", "already started", "already stopped", "no shmem",
               "invalid state", "bad range", "timeout", "io")
 
-# A VM's board (hypervisor/board.h): which device a guest-physical address hits.
+# A VM's board (hypervisor/spec/board.h): which device a guest-physical address hits.
 VM_UART = (0x10000000, 0x100)
 VM_PLIC = (0x0c000000, 0x4000000)
 VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = 0x10001000, 0x1000, 8
@@ -161,7 +161,7 @@ def sbi_text(eid, fid, result):
 
 
 def payload_text(r: Record):
-    """The payload as console/decode.c's decode_trace_payload() spells it."""
+    """The payload as hypervisor/spec/decode.c's decode_trace_payload() spells it."""
     p0, p1 = r.payload
     k = r.kind_name
     if k == "sbi":
@@ -392,7 +392,7 @@ def pack_records(records: List[Record]):
                             r.htinst, r.sepc, r.stval, r.payload[0], r.payload[1]) for r in records)
 
 
-# The C layout (record.h), for writers that have no header from hvscope.
+# The C layout (spec/trace_record.h), for writers that have no header from hvscope.
 LAYOUT_V2 = [("seq", 0, 8, 1), ("time", 8, 8, 1), ("dur", 16, 4, 1), ("hart", 20, 1, 1),
              ("vm", 21, 1, 1), ("vcpu", 22, 1, 1), ("kind", 23, 1, 1), ("cause", 24, 2, 1),
              ("info", 26, 2, 1), ("htinst", 28, 4, 1), ("sepc", 32, 8, 1), ("stval", 40, 8, 1),

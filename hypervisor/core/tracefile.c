@@ -6,7 +6,7 @@
  */
 #include "core/tracefile.h"
 #include "core/vm.h"
-#include "core/vmfdt.h"
+#include "core/host.h"
 #include "drivers/semihost.h"
 #include "lib/printf.h"
 #include "lib/string.h"

@@ -1,6 +1,6 @@
 /*
  * The trap-trace flight recorder: one ring per hart of fixed-size records
- * (trace/record.h), overwriting the oldest (the count of overwritten records
+ * (spec/trace_record.h), overwriting the oldest (the count of overwritten records
  * is kept), with a global sequence number so gaps are visible.  When a trace
  * file is open (trace/stream.c) each ring is also drained to it, half a ring
  * at a time.  gdbscripts/hv.py reads these structures by symbol and type:
@@ -11,25 +11,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "board.h"
-#include "trace/record.h"
+#include "spec/board.h"
+#include "spec/trace_record.h"
 
 #ifndef TRACE_RING_ORDER
 #define TRACE_RING_ORDER 12		/* 4096 records (256 KiB) per hart */
 #endif
 #define TRACE_RING_SIZE (1U << TRACE_RING_ORDER)
 #define TRACE_RING_HALF (TRACE_RING_SIZE / 2)	/* what one file write carries */
-
-/* Cause classes for filters (bit masks). */
-#define TRACE_CLASS_ECALL  (1U << 0)
-#define TRACE_CLASS_PF     (1U << 1)	/* page faults and guest-page faults */
-#define TRACE_CLASS_VINSN  (1U << 2)
-#define TRACE_CLASS_IRQ    (1U << 3)
-#define TRACE_CLASS_MMIO   (1U << 4)
-#define TRACE_CLASS_OTHER  (1U << 5)
-#define TRACE_CLASS_EVENT  (1U << 6)	/* not exits: vCPU load/put, VM events, injections */
-#define TRACE_CLASS_ALL    0x7fU
-#define TRACE_CLASS_EXITS  (TRACE_CLASS_ALL & ~TRACE_CLASS_EVENT)
 
 struct trace_ring {
 	uint64_t next;		/* index of the next slot to write (monotonic) */

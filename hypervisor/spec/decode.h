@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "trace/record.h"
+#include "spec/trace_record.h"
 
 const char *decode_cause_name(uint64_t scause);
 const char *decode_irq_name(unsigned irq);

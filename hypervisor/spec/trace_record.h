@@ -1,12 +1,13 @@
 /*
- * The trace record, format version 2: the one definition the rings, the
- * trace file (docs/tracing.md), the console, the post-mortem report, gdb
- * (gdbscripts/hvgdb/trace.py reads it by type) and scripts/hvtrace.py (by the
- * layout the file header spells out, generated from TRACE_RECORD_FIELDS) use.
- * No state here: only the layout and what each kind's fields mean.
+ * The trap-trace record, format version 2: the one definition the per-hart
+ * rings (trace/trace.h), the trace file (docs/tracing.md), the console, the
+ * post-mortem report, gdb (gdbscripts/hvgdb/trace.py reads it by type) and
+ * scripts/hvtrace.py (by the layout the file header spells out, generated
+ * from TRACE_RECORD_FIELDS) use.  No state here: only the layout, what each
+ * kind's fields mean, and the cause classes the filters use.
  */
-#ifndef TRACE_RECORD_H
-#define TRACE_RECORD_H
+#ifndef SPEC_TRACE_RECORD_H
+#define SPEC_TRACE_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,17 @@ enum trace_vm_event {
 	TRACE_VM_RESET,		/* rebooted from its image */
 	TRACE_VM_EVENT_COUNT
 };
+
+/* Cause classes for filters (bit masks). */
+#define TRACE_CLASS_ECALL  (1U << 0)
+#define TRACE_CLASS_PF     (1U << 1)	/* page faults and guest-page faults */
+#define TRACE_CLASS_VINSN  (1U << 2)
+#define TRACE_CLASS_IRQ    (1U << 3)
+#define TRACE_CLASS_MMIO   (1U << 4)
+#define TRACE_CLASS_OTHER  (1U << 5)
+#define TRACE_CLASS_EVENT  (1U << 6)	/* not exits: vCPU load/put, VM events, injections */
+#define TRACE_CLASS_ALL    0x7fU
+#define TRACE_CLASS_EXITS  (TRACE_CLASS_ALL & ~TRACE_CLASS_EVENT)
 
 /* cause: scause's code, with TRACE_CAUSE_IRQ for an interrupt (scause bit 63). */
 #define TRACE_CAUSE_IRQ 0x8000u
