@@ -5,8 +5,9 @@ QEMU runs with -icount shift=0, so `instret` counts every retired
 instruction and the numbers repeat exactly.  The bench guest (guests/tests/
 bench.c) reports the per-call cost of an SBI null call and of a UART MMIO
 write; we boot it natively (OpenSBI handles the call) and under hvscope with
-tracing off and on.  Targets from the trace issue: null SBI round trip under
-250 instructions with tracing off, tracing adding under 60.
+tracing off and on.  Targets: null SBI round trip under 250 instructions
+with tracing off; tracing (the 64-byte record of format version 2, issue
+17) adding at most 40 (issue 18).
 """
 import argparse
 import os
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gdbvm  # noqa: E402
 
 TARGET_NULL = 250
-TARGET_TRACE = 60
+TARGET_TRACE = 40
 
 
 def run(cmd, timeout=60):
@@ -63,10 +64,10 @@ def main():
     print(f"  {'SBI null call round trip':28} {native[0]:>8} {off_sbi:>13} {on_sbi:>12} {gdb_sbi:>20}")
     print(f"  {'UART MMIO write':28} {native[1]:>8} {off_mmio:>13} {on_mmio:>12} {gdb_mmio:>20}")
     ok_null = off_sbi < TARGET_NULL
-    ok_trace = on_sbi - off_sbi < TARGET_TRACE
+    ok_trace = on_sbi - off_sbi <= TARGET_TRACE
     ok_gdb = (gdb_sbi, gdb_mmio) == (off_sbi, off_mmio)
     print(f"target: null SBI call < {TARGET_NULL} with tracing off: {off_sbi} -> {'met' if ok_null else 'MISSED'}")
-    print(f"target: tracing adds < {TARGET_TRACE}: {on_sbi - off_sbi} -> {'met' if ok_trace else 'MISSED'}")
+    print(f"target: tracing adds <= {TARGET_TRACE}: {on_sbi - off_sbi} -> {'met' if ok_trace else 'MISSED'}")
     print(f"target: the gdbstub device without a debugger adds 0: {gdb_sbi - off_sbi} / {gdb_mmio - off_mmio}"
           f" -> {'met' if ok_gdb else 'MISSED'}")
     return 0 if ok_null and ok_trace and ok_gdb else 1
