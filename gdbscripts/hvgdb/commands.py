@@ -423,7 +423,8 @@ def report_walks(vm):
 def vm_trace_lines(vm_id, vcpu_id, count):
     rings = target.read_trace_rings()
     recs = trace.merge([[trace.Record(**r) for r in recs] for _, recs, _, _ in rings])
-    picked = [r for r in recs if r.vm == vm_id and r.vcpu == vcpu_id][-count:]
+    # exits only, as the hypervisor's report (postmortem.c) collects them
+    picked = [r for r in recs if r.vm == vm_id and r.vcpu == vcpu_id and r.is_exit][-count:]
     return ([f"  last {len(picked)} trace records of vm{vm_id}.{vcpu_id} (oldest first):"]
             + trace.format_postmortem_records(picked))
 

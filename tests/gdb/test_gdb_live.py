@@ -474,7 +474,9 @@ def test_post_mortem_dump_of_the_adue_story(tmp_path):
     # ... and the fault that started it, on xv6's kernel text right after csrw satp
     recs = out["hv trace 100 --vm 1"].strip().splitlines()[1:]
     first = [i for i, ln in enumerate(recs) if re.search(r" instruction page fault sepc 0x8020[0-9a-f]+ ", ln)]
-    assert first and all(LOOP_RECORD in ln for ln in recs[first[-1] + 1:] if "interrupt" not in ln), recs
+    # after it only the loop, interrupts and instants (the vCPU put off and loaded on its hart)
+    assert first and all(LOOP_RECORD in ln for ln in recs[first[-1] + 1:]
+                         if "interrupt" not in ln and " cost " in ln), recs
     # the report from the dump is the one the hypervisor printed: A=0 leaf
     same_report(out["hv report 1"], printed)
     report = out["hv report 1"]
