@@ -641,16 +641,42 @@ static void trig_remove_all(struct vm_debug *d)
 	d->trig_gen++;
 }
 
-/* A breakpoint exception with triggers installed: which one fired (NULL: none of ours). */
-static const struct hwtrig *trig_hit(struct vm_debug *d, const struct exit_info *e)
+static bool trig_overlaps(const struct hwtrig *t, uint64_t addr, unsigned len)
 {
+	return t->type != 1 && addr < t->addr + t->len && addr + len > t->addr;
+}
+
+/*
+ * A breakpoint exception with triggers installed: which one fired (NULL:
+ * none of ours, the guest's own ebreak).  An execute trigger matches at its
+ * pc; a load/store trigger by stval, the address it matched (QEMU 10).
+ * QEMU 7.2 leaves stval 0 for a trigger's breakpoint exception, so where
+ * stval names none, an instruction at sepc that is no ebreak must be the
+ * access a trigger stopped: its address, decoded from the registers,
+ * picks the trigger.
+ */
+static const struct hwtrig *trig_hit(struct vm_debug *d, struct vcpu *v, const struct exit_info *e)
+{
+	struct fetch_ctx f = { d, csr_read(CSR_VSATP) };
+	uint64_t addr;
+	uint32_t insn;
+	unsigned width;
+	bool phys = d->phys;
+	bool decoded;
+
 	for (unsigned i = 0; i < DBTR_MAX; i++) {
 		const struct hwtrig *t = &d->trigs[i];
-		if (!t->used)
-			continue;
-		if (t->type == 1 ? e->sepc == t->addr : e->stval < t->addr + t->len && e->stval + 8 > t->addr)
+		if (t->used && (t->type == 1 ? e->sepc == t->addr : trig_overlaps(t, e->stval, 8)))
 			return t;
 	}
+	d->phys = false;	/* sepc is virtual whatever gdb's addresses are */
+	decoded = step_fetch(&f, e->sepc, &insn) && nextpc_mem_access(insn, v->regs.x, &addr, &width);
+	d->phys = phys;
+	if (!decoded)
+		return 0;	/* an ebreak, or nothing we can read: the guest's own */
+	for (unsigned i = 0; i < DBTR_MAX; i++)
+		if (d->trigs[i].used && trig_overlaps(&d->trigs[i], addr, width))
+			return &d->trigs[i];
 	return 0;
 }
 
@@ -953,7 +979,7 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 	if (d->stub.state != GDB_DETACHED && walk_gpa(d, csr_read(CSR_VSATP), e->sepc, &gpa))
 		kind = bp_ours(d, gpa);
 	if (kind == BP_NONE && d->stub.state != GDB_DETACHED && d->trig_count) {
-		const struct hwtrig *t = trig_hit(d, e);
+		const struct hwtrig *t = trig_hit(d, v, e);
 		if (t) {
 			static const char *const names[] = { "", "", "watch", "rwatch", "awatch" };
 			kind = BP_USER;

@@ -3,11 +3,15 @@ extension (issue 16), once per QEMU of the version matrix.
 
 QEMU 10 + OpenSBI 1.5: the boot banner reports mcontrol6 triggers, `watch`
 on xv6's pid counter is a hardware watchpoint that fires when a command
-forks in VM 1 (old and new value), `hbreak syscall` hits.  QEMU 7.2: the
-banner says there is no usable trigger, Z1-Z4 get the empty reply, and the
-documented fallback happens: `watch` is a software watchpoint (set at
-allocpid so that gdb single-steps a few instructions, not the idle loop)
-and still fires; `hbreak` cannot be inserted.
+forks in VM 1 (old and new value), `hbreak syscall` hits.  QEMU 7.2 with
+Debian's OpenSBI 1.5 offers two mcontrol6 triggers too: the same hardware
+watchpoint fires there (its breakpoint exception leaves stval 0, and the
+stub finds the trigger from the store's address), and `hbreak` hits.
+Without Sdtrig (`-cpu ...,debug=false`, on either QEMU) the banner says
+there is no usable trigger, Z1-Z4 get the empty reply, and the documented
+fallback happens: `watch` is a software watchpoint (set at allocpid so
+that gdb single-steps a few instructions, not the idle loop) and still
+fires; `hbreak` cannot be inserted.
 """
 
 import os
@@ -27,7 +31,7 @@ from test_gdbstub import DEFAULT_SET, GDB_TIMEOUT, PROMPT, BOOT_TIMEOUT, disk_ar
 # OpenSBI 1.5 finds two mcontrol6 triggers: its execute triggers fire in
 # VS-mode (hbreak works) but its load/store triggers never do for VS/VU
 # accesses, so its watchpoint run is the documented fallback (docs/gdb.md).
-WATCH_VARIANTS = ["qemu10", "qemu10-nosdtrig", "qemu7.2-nosdtrig"]
+WATCH_VARIANTS = ["qemu10", "qemu10-nosdtrig", "qemu7.2-nosdtrig", "qemu7.2"]
 HBREAK_VARIANTS = ["qemu10", "qemu10-nosdtrig", "qemu7.2"]
 
 
