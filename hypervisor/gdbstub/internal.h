@@ -9,6 +9,8 @@
  *   bp.c        software breakpoints (Z0) and the ebreak trap
  *   step.c      single-step by temporary breakpoints
  *   trig.c      hardware triggers through SBI DBTR (Z1-Z4)
+ *   watch.c     watchpoints by G-stage write protection, where there is no
+ *               trigger (Z2)
  *   monitor.c   monitor CMD
  *
  * Locking: each VM's struct vm_debug has a lock held around everything the
@@ -44,6 +46,16 @@ struct bp {
 	uint32_t orig;		/* the instruction bytes it replaced */
 };
 
+#define WATCH_MAX	4
+
+/* A watchpoint done by write-protecting its page (watch.c). */
+struct pagewatch {
+	bool used;
+	unsigned len;
+	uint64_t addr;		/* as gdb gave it (VA, or GPA after monitor phys on) */
+	uint64_t gpa;
+};
+
 /* A hardware trigger gdb asked for (Z1-Z4). */
 struct hwtrig {
 	bool used;
@@ -77,6 +89,8 @@ struct vm_debug {
 	struct hwtrig trigs[DBTR_MAX];
 	unsigned trig_count;
 	uint32_t trig_gen;		/* bumped on every change: harts reinstall */
+	/* Watchpoints without triggers (watch.c): changed only while the VM is stopped. */
+	struct pagewatch watches[WATCH_MAX];
 	char stop_extra[40];		/* the stop reply's watch:ADDR; for the pending stop */
 };
 
@@ -118,6 +132,11 @@ int trig_insert(void *ctx, unsigned type, uint64_t addr, unsigned len);
 int trig_remove(void *ctx, unsigned type, uint64_t addr, unsigned len);
 void trig_remove_all(struct vm_debug *d);
 const struct hwtrig *trig_hit(struct vm_debug *d, struct vcpu *v, const struct exit_info *e);
+
+/* watch.c */
+int watch_insert(struct vm_debug *d, uint64_t addr, unsigned len);
+int watch_remove(struct vm_debug *d, uint64_t addr, unsigned len);
+void watch_remove_all(struct vm_debug *d);
 
 /* For the monitor commands (monitor.c). */
 void gdbstub_monitor(struct vm_debug *d, const char *cmd, char *out, size_t size);

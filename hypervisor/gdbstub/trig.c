@@ -72,7 +72,7 @@ int trig_insert(void *ctx, unsigned type, uint64_t addr, unsigned len)
 	struct hwtrig *free_slot = 0;
 
 	if (!trig_capacity())
-		return 1;
+		return type == 2 ? watch_insert(d, addr, len) : 1;	/* Z1, Z3, Z4: the empty reply */
 	if (d->phys || (type != 1 && mc6_size(len) < 0))
 		return -1;	/* triggers match virtual addresses, and only these sizes */
 	for (unsigned i = 0; i < DBTR_MAX; i++) {
@@ -96,7 +96,7 @@ int trig_remove(void *ctx, unsigned type, uint64_t addr, unsigned len)
 	struct vm_debug *d = ctx;
 
 	if (!trig_capacity())
-		return 1;
+		return type == 2 ? watch_remove(d, addr, len) : 1;
 	for (unsigned i = 0; i < DBTR_MAX; i++) {
 		struct hwtrig *t = &d->trigs[i];
 		if (t->used && t->type == type && t->addr == addr && t->len == len) {
@@ -110,8 +110,10 @@ int trig_remove(void *ctx, unsigned type, uint64_t addr, unsigned len)
 	return -1;
 }
 
+/* Detach, kill: every trigger and every page watch (watch.c) goes. */
 void trig_remove_all(struct vm_debug *d)
 {
+	watch_remove_all(d);
 	for (unsigned i = 0; i < DBTR_MAX; i++)
 		d->trigs[i].used = false;
 	if (d->trig_count)
@@ -162,10 +164,11 @@ void gdbstub_probe_triggers(void)
 {
 	dbtr_present = dbtr_probe(&dbtr_total, &dbtr_mc6);
 	if (!dbtr_present)
-		hv_printf("  debug triggers: none (firmware has no SBI DBTR): gdb watch/hbreak fall back to software\n");
+		hv_printf("  debug triggers: none (firmware has no SBI DBTR): gdb watch write-protects pages, "
+			  "hbreak/rwatch/awatch fall back to software\n");
 	else if (!dbtr_mc6)
 		hv_printf("  debug triggers: SBI DBTR, %u triggers, none mcontrol6 (the hart has no Sdtrig for VS/VU): "
-			  "gdb watch/hbreak fall back to software\n", dbtr_total);
+			  "gdb watch write-protects pages, hbreak/rwatch/awatch fall back to software\n", dbtr_total);
 	else
 		hv_printf("  debug triggers: SBI DBTR, %u triggers, %u mcontrol6 (VS/VU): gdb hbreak/watch use %u per VM\n",
 			  dbtr_total, dbtr_mc6, trig_capacity());
@@ -221,15 +224,21 @@ void gdbstub_triggers_info(struct vm_debug *d, char *out, size_t size)
 					     "awatch (load/store)" };
 	size_t o;
 
-	if (!dbtr_present)
-		snprintf(out, size, "no hardware triggers: the firmware has no SBI DBTR extension; Z1-Z4 get the "
-			 "empty reply and gdb uses software watchpoints/breakpoints\n");
-	else if (!trig_capacity())
-		snprintf(out, size, "no hardware triggers: SBI DBTR offers %u, none mcontrol6; Z1-Z4 get the empty "
-			 "reply and gdb uses software watchpoints/breakpoints\n", dbtr_total);
+	if (!trig_capacity())
+		snprintf(out, size, "no hardware triggers: %s; watch (Z2) write-protects the watched page in the "
+			 "G-stage, Z1/Z3/Z4 get the empty reply (gdb: break for hbreak)\n",
+			 dbtr_present ? "SBI DBTR offers none mcontrol6" : "the firmware has no SBI DBTR extension");
 	else
 		snprintf(out, size, "SBI DBTR: %u triggers per hart, %u mcontrol6; this VM may use %u, uses %u\n",
 			 dbtr_total, dbtr_mc6, trig_capacity(), d->trig_count);
+	for (unsigned i = 0; i < WATCH_MAX; i++) {
+		const struct pagewatch *w = &d->watches[i];
+		if (!w->used)
+			continue;
+		o = strlen(out);
+		snprintf(out + o, size - o, "  watch (store) at 0x%lx, %u bytes: page at gpa 0x%lx write-protected\n",
+			 w->addr, w->len, w->gpa & ~(PAGE - 1));
+	}
 	for (unsigned i = 0, k = 0; i < DBTR_MAX; i++) {
 		const struct hwtrig *t = &d->trigs[i];
 		if (!t->used)
