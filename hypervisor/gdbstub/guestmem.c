@@ -6,7 +6,7 @@
 #include "gdbstub/internal.h"
 #include "core/vm.h"
 #include "lib/string.h"
-#include "mem/vswalk.h"
+#include "spec/vswalk.h"
 
 /*
  * VA -> GPA as the vCPU would see it with vsatp, but ignoring the guest's

@@ -14,10 +14,10 @@
 #include "core/sched.h"
 #include "core/trap.h"
 #include "core/postmortem.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "mem/vswalk.h"
+#include "spec/vswalk.h"
 
 static void kick_others(struct vm *vm)
 {

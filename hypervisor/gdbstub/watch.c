@@ -20,7 +20,7 @@
 #include "gdbstub/internal.h"
 #include "core/vm.h"
 #include "core/trap.h"
-#include "arch/insn.h"
+#include "spec/insn.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
