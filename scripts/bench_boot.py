@@ -330,15 +330,16 @@ bootargs = {bootargs}
 
     # ------------------------------------------------------------ run, report
 
-    def pair(self, what, fn, *args):
-        """fn(False, ...) natively, then fn(True, ...) under hvscope."""
+    def pair(self, what, fn, *args, labels=("native", "under hvscope")):
+        """fn(False, ...) natively, then fn(True, ...) under hvscope (or
+        whatever the two `labels` say False and True mean)."""
         out = []
         for hv in (False, True):
-            print(f"bench: {what} {'under hvscope' if hv else 'native'} ...", flush=True)
+            print(f"bench: {what} {labels[hv]} ...", flush=True)
             try:
                 out.append(fn(hv, *args))
             except Exception as e:           # a failed boot is a row "not measured"
-                raise RuntimeError(f"{'hvscope' if hv else 'native'}: {e}") from None
+                raise RuntimeError(f"{labels[hv]}: {e}") from None
         return out
 
     def boots(self, name, fn, *args):
@@ -376,7 +377,8 @@ bootargs = {bootargs}
                 self.rows += [("xv6 boot", None, None, str(e)), ("xv6 usertests -q", None, None, str(e))]
         if "trace" in only:
             try:
-                self.trace_row = self.pair("xv6 usertests -q, trace file off / on", self.xv6_traced)
+                self.trace_row = self.pair("xv6 usertests -q under hvscope,", self.xv6_traced,
+                                           labels=("trace file off", "trace file on"))
             except RuntimeError as e:
                 self.trace_row = str(e)
         if "linux" in only:
