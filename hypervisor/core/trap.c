@@ -309,40 +309,10 @@ static inline struct trace_record *trace_exit_open(struct vcpu *v, const struct 
 	return r;
 }
 
-/*
- * The whole record after the handler: under a filter (the kind the handler
- * chose decides), or when a record made during the handler (a VM event)
- * took the slot trace_exit_open had filled.
- */
-static __attribute__((noinline)) void trace_exit_late(struct vcpu *v, const struct exit_info *e, uint64_t t0)
+/* The handler's part of an open record, its duration, and publication. */
+static inline void trace_exit_finish(struct trace_ring *ring, struct trace_record *r, uint64_t i,
+				     const struct exit_info *e, uint64_t t0)
 {
-	struct trace_ring *ring = v->trace_ring;
-	uint64_t i;
-	struct trace_record *r;
-
-	if (!trace_exit_wanted(trace_ctl.mode, v->vm->id, e->scause, e->kind))
-		return;
-	r = trace_exit_open(v, e, t0, &i);
-
-	r->kind = (uint8_t)e->kind;
-	if (e->kind != TRACE_EXIT) {
-		r->info = (uint16_t)e->info;
-		r->payload[0] = e->payload[0];
-		r->payload[1] = e->payload[1];
-	}
-	r->dur = (uint32_t)(arch_time() - t0);
-	trace_commit(ring, i);
-}
-
-static inline void trace_exit_close(struct vcpu *v, const struct exit_info *e, uint64_t t0,
-				    struct trace_record *r, uint64_t i)
-{
-	struct trace_ring *ring = v->trace_ring;
-
-	if (__builtin_expect(!r || ring->next != i, 0)) {
-		trace_exit_late(v, e, t0);
-		return;
-	}
 	r->kind = (uint8_t)e->kind;
 	if (e->kind != TRACE_EXIT) {	/* handlers fill info and payload only for their kinds */
 		r->info = (uint16_t)e->info;
@@ -351,6 +321,31 @@ static inline void trace_exit_close(struct vcpu *v, const struct exit_info *e, u
 	}
 	r->dur = (uint32_t)(arch_time() - t0);
 	trace_commit(ring, i);
+}
+
+/*
+ * The whole record after the handler: under a filter (the kind the handler
+ * chose decides), or when a record made during the handler (a VM event)
+ * took the slot trace_exit_open had filled.
+ */
+static __attribute__((noinline)) void trace_exit_late(struct vcpu *v, const struct exit_info *e, uint64_t t0)
+{
+	struct trace_record *r;
+	uint64_t i;
+
+	if (!trace_exit_wanted(trace_ctl.mode, v->vm->id, e->scause, e->kind))
+		return;
+	r = trace_exit_open(v, e, t0, &i);
+	trace_exit_finish(v->trace_ring, r, i, e, t0);
+}
+
+static inline void trace_exit_close(struct vcpu *v, const struct exit_info *e, uint64_t t0,
+				    struct trace_record *r, uint64_t i)
+{
+	if (__builtin_expect(!r || v->trace_ring->next != i, 0))
+		trace_exit_late(v, e, t0);
+	else
+		trace_exit_finish(v->trace_ring, r, i, e, t0);
 }
 
 static enum trap_action handle_interrupt(struct vcpu *v, struct exit_info *e)
