@@ -8,6 +8,7 @@ import contextlib
 import gdb  # pylint: disable=import-error
 
 from .decode import MASK64, DecodeError
+from .trace import FORMAT_VERSION
 from .walk import ReadError
 
 
@@ -312,6 +313,13 @@ def read_trace_rings(last=None):
     """Per hart: (records oldest first as dicts, next, lost).  `last` limits
     each ring to its newest `last` records (fewer bytes over the stub).
     lost: records overwritten in the ring (next beyond its size)."""
+    try:
+        version = int(symbol("trace_format_version"))
+    except TargetError:
+        version = 1         # hvscope before the trace file: 88-byte records
+    if version != FORMAT_VERSION:
+        raise TargetError(f"this hvscope's trace records are format version {version}; "
+                          f"these gdb scripts read version {FORMAT_VERSION}")
     rings = symbol("trace_rings")
     lo, hi = rings.type.strip_typedefs().range()
     layout = RecordLayout()

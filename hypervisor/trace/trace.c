@@ -5,6 +5,8 @@
 struct trace_ring trace_rings[HV_MAX_HARTS];
 struct trace_control trace_ctl = { true, TRACE_ALL, 0xffffffffU, TRACE_CLASS_ALL };
 volatile uint64_t trace_seq;
+/* The rings' format for gdb (gdbscripts/hvgdb/target.py checks it before reading them). */
+__attribute__((used)) const uint32_t trace_format_version = TRACE_FORMAT_VERSION;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind)
 {

@@ -42,6 +42,7 @@ struct trace_control {
 extern struct trace_ring trace_rings[HV_MAX_HARTS];
 extern struct trace_control trace_ctl;
 extern volatile uint64_t trace_seq;
+extern const uint32_t trace_format_version;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind);
 void trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask);
