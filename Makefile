@@ -72,6 +72,7 @@ include hypervisor/Makefile.inc
 -include guests/linux/Makefile.inc
 -include tests/unit/Makefile.inc
 -include tests/gdb/Makefile.inc
+include gdbscripts/Makefile.inc
 include configs/Makefile.inc
 include tests/Makefile.inc
 
