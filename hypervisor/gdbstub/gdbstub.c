@@ -319,6 +319,7 @@ static int t_reg_read(void *ctx, unsigned tid, unsigned reg, uint64_t *val)
 		*val = reg ? v->regs.x[reg] : 0;
 	else if (reg == GDB_REG_PC)
 		*val = v->regs.sepc;
+	/* cppcheck-suppress knownConditionTrueFalse ; true here, kept to name the F registers' range */
 	else if (reg >= GDB_REG_F0 && reg < GDB_REG_F0 + 32)
 		*val = v->fp.f[reg - GDB_REG_F0];
 	else if (reg == GDB_REG_FFLAGS)
@@ -350,6 +351,7 @@ static int t_reg_write(void *ctx, unsigned tid, unsigned reg, uint64_t val)
 			v->regs.x[reg] = val;
 	} else if (reg == GDB_REG_PC) {
 		v->regs.sepc = val;
+	/* cppcheck-suppress knownConditionTrueFalse ; true here, kept to name the F registers' range */
 	} else if (reg >= GDB_REG_F0 && reg < GDB_REG_F0 + 32) {
 		v->fp.f[reg - GDB_REG_F0] = val;
 	} else if (reg == GDB_REG_FFLAGS) {
@@ -489,6 +491,7 @@ static void temp_plant(struct vm_debug *d, struct vcpu *v, uint64_t va, unsigned
 {
 	struct fetch_ctx f = { d, v->vsatp };
 	uint32_t insn;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa;
 
 	if (!step_fetch(&f, va, &insn) || !va_to_gpa(d, v->vsatp, va, &gpa) || bp_ours(d, gpa) != BP_NONE)
@@ -940,6 +943,7 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 {
 	struct vm_debug *d = dbg_of(v->vm);
 	enum bp_kind kind = BP_NONE;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa;
 	bool ours;
 
