@@ -139,3 +139,12 @@ def test_hv_py_generates_the_module_when_no_build_made_it(tmp_path):
     out = gdb_scause(tmp_path, env)
     assert "exception 14: reserved exception" in out, out
     assert (tmp_path / "fresh" / "python" / "hvconst.py").is_file()
+
+
+def test_trace_record_fields_are_the_c_structs():
+    """hvgdb builds a Record from struct trace_record's fields by name (from
+    the ELF's debug information): a field added or renamed in C must be one
+    here too."""
+    import dataclasses
+    from hvgdb import trace
+    assert {f.name for f in dataclasses.fields(trace.Record)} == {f[0] for f in C.STRUCT_TRACE_RECORD}
