@@ -27,10 +27,10 @@ import sys
 import tempfile
 
 # Where the facts live (paths from the repository root).
-HEADERS = ("hypervisor/arch/csr.h", "hypervisor/arch/sbi_call.h", "hypervisor/mem/pte.h",
-           "hypervisor/board.h", "hypervisor/core/bundle.h", "hypervisor/trace/trace.h",
-           "console/decode.h")
-DECODER_SOURCES = ("console/decode.c",)
+HEADERS = ("hypervisor/spec/csr.h", "hypervisor/arch/sbi_call.h", "hypervisor/spec/pte.h",
+           "hypervisor/spec/board.h", "hypervisor/core/bundle.h", "hypervisor/spec/trace_record.h",
+           "hypervisor/spec/decode.h")
+DECODER_SOURCES = ("hypervisor/spec/decode.c",)
 CPPFLAGS = ("-iquote", "hypervisor", "-iquote", ".", "-DHV_HOST_TEST")
 PREFIXES = ("CSR_", "CAUSE_", "IRQ_", "MIP_", "SSTATUS_", "HSTATUS_", "ENVCFG_", "ATP_", "SATP_",
             "HGATP_", "PTE_", "SBI_EXT_", "SBI_ERR_", "SBI_SUCCESS", "BUNDLE_", "VM_", "HV_MAX_",
@@ -363,8 +363,8 @@ def main():
         return
     if not args.output:
         ap.error("-o/--output is required")
-    text = generate(cc, args.depfile, args.output)
     os.makedirs(os.path.dirname(args.output) or ".", exist_ok=True)
+    text = generate(cc, args.depfile, args.output)
     with open(args.output + ".tmp", "w") as f:
         f.write(text)
     os.replace(args.output + ".tmp", args.output)

@@ -34,7 +34,7 @@ at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every
 problem is reported as one line `mkbundle: CONFIG:LINE: message` and exit
 status 1.
 The binary layout, flags, limits and addresses come from hypervisor/core/bundle.h
-and hypervisor/board.h through the module make generates from them
+and hypervisor/spec/board.h through the module make generates from them
 (gdbscripts/hvgdb/const.py finds it in the build directory -D O= names).
 
 `--qemu-args` prints, instead of writing a bundle, the QEMU options that attach

@@ -1,4 +1,4 @@
-"""The trap-trace records of hypervisor/trace/trace.h, once read from memory:
+"""The trap-trace records of hypervisor/spec/trace_record.h, once read from memory:
 merging the per-hart rings by sequence number, filters, one-line text and
 Chrome trace-event JSON (opens in Perfetto or chrome://tracing)."""
 
@@ -18,7 +18,7 @@ def _kind_names(enum):
     return tuple(names.get(i, f"kind{i}") for i in range(max(names) + 1))
 
 
-# enum trace_kind, in order (generated from hypervisor/trace/trace.h).
+# enum trace_kind, in order (generated from hypervisor/spec/trace_record.h).
 KINDS = _kind_names(C.ENUM_TRACE_KIND)
 
 
@@ -74,12 +74,12 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-# SBI names from the SBI specification, as console/decode.c spells them.
+# SBI names from the SBI specification, as hypervisor/spec/decode.c spells them.
 SBI_EXTS = C.SBI_EXTS
 SBI_LEGACY = C.SBI_LEGACY
 SBI_ERRORS = C.SBI_ERRORS
 
-# A VM's board (hypervisor/board.h): which device a guest-physical address hits.
+# A VM's board (hypervisor/spec/board.h): which device a guest-physical address hits.
 VM_UART = (C.VM_UART_BASE, C.VM_UART_SIZE)
 VM_PLIC = (C.VM_PLIC_BASE, C.VM_PLIC_SIZE)
 VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = C.VM_VIRTIO_BASE, C.VM_VIRTIO_STRIDE, C.VM_VIRTIO_SLOTS
@@ -130,7 +130,7 @@ def sbi_text(p0, p1, p2):
 
 
 def payload_text(r: Record):
-    """The payload as console/decode.c's decode_trace_payload() spells it."""
+    """The payload as hypervisor/spec/decode.c's decode_trace_payload() spells it."""
     p0, p1, p2 = r.payload
     k = r.kind_name
     if k == "sbi":

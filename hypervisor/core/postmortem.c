@@ -2,14 +2,14 @@
 #include "core/postmortem.h"
 #include "core/trap.h"
 #include "core/vm.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "arch/csr.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "lib/spinlock.h"
-#include "mem/pte.h"
-#include "mem/vswalk.h"
+#include "spec/pte.h"
+#include "spec/vswalk.h"
 #include "trace/trace.h"
 
 
@@ -36,7 +36,7 @@ static void out(struct vm *vm, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (to_vm_console)
-		cons_vm_report(vm, buf);
+		term_vm_report(vm, buf);
 	else
 		hv_printf("%s", buf);
 }
@@ -202,6 +202,7 @@ static spinlock_t report_lock = SPINLOCK_INIT;
 static void print_report(struct vm *vm)
 {
 	const struct vm_postmortem *pm = &vm->pm;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = pm->htval << 2 | (pm->stval & 3);
 
 	out(vm, "=== hvscope post-mortem: vm%d (%s) vCPU %u: %s\n", vm->id, vm->name, pm->vcpu, pm->why);

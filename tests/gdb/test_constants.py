@@ -1,7 +1,7 @@
 """The Python side and the C side cannot drift: hvgdb and mkbundle.py read
 their constants from the module generated from the C headers
 (scripts/genconst.py), and these tests fail when that module is stale, when
-a Python decoder prints a CSR differently from console/decode.c, or when a
+a Python decoder prints a CSR differently from hypervisor/spec/decode.c, or when a
 bundle field of hypervisor/core/bundle.h is one mkbundle.py does not fill."""
 
 import os
