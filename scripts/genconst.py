@@ -19,7 +19,6 @@ regenerates the module and compares it, and checks the Python decoders
 against the C ones through --csr-oracle.
 """
 import argparse
-import glob
 import os
 import re
 import shlex
@@ -32,7 +31,9 @@ import tempfile
 # without an edit here; the directory is a make prerequisite too), and the two
 # outside it that Python needs.
 SPEC_DIR = "hypervisor/spec"
-HEADERS = tuple(sorted(glob.glob(f"{SPEC_DIR}/*.h"))) + ("hypervisor/arch/sbi_call.h", "hypervisor/core/bundle.h")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEADERS = tuple(sorted(f"{SPEC_DIR}/{n}" for n in os.listdir(os.path.join(ROOT, SPEC_DIR)) if n.endswith(".h"))) \
+    + ("hypervisor/arch/sbi_call.h", "hypervisor/core/bundle.h")
 DECODER_SOURCES = ("hypervisor/spec/decode.c",)
 CPPFLAGS = ("-iquote", "hypervisor", "-iquote", ".", "-DHV_HOST_TEST")
 PREFIXES = ("CSR_", "CAUSE_", "IRQ_", "MIP_", "SSTATUS_", "HSTATUS_", "ENVCFG_", "ATP_", "SATP_",
