@@ -7,7 +7,7 @@ import contextlib
 
 import gdb  # pylint: disable=import-error
 
-from .decode import MASK64, DecodeError
+from .decode import MASK64, C, DecodeError
 from .trace import FORMAT_VERSION
 from .walk import ReadError
 
@@ -239,7 +239,8 @@ def vm_dict(vm_id):
 
 def vm_hgatp(vm):
     """hgatp as gstage_hgatp() builds it: Sv39x4, the VM's VMID, its root."""
-    return 8 << 60 | (vm["vmid"] & 0x3fff) << 44 | vm["gstage_root"] >> 12
+    return (C.HGATP_MODE_SV39X4 << C.ATP_MODE_SHIFT | (vm["vmid"] & C.HGATP_VMID_MASK) << C.HGATP_VMID_SHIFT
+            | vm["gstage_root"] >> 12)
 
 
 def current_vcpu_addrs():
@@ -268,8 +269,7 @@ def timebase():
 # ---- the trace rings ------------------------------------------------------
 
 class RecordLayout:
-    """Offsets and sizes of struct trace_record from the debug information
-    (anonymous unions flattened: `tag` is the same bytes as hart..kind)."""
+    """Offsets and sizes of struct trace_record from the debug information."""
 
     def __init__(self):
         try:
@@ -290,7 +290,7 @@ class RecordLayout:
                 esz = ft.target().strip_typedefs().sizeof
                 lo, hi = ft.range()
                 self.fields.append((f.name, off, esz, hi - lo + 1))
-            elif f.name != "tag":
+            else:
                 self.fields.append((f.name, off, ft.sizeof, 0))
 
     def layout(self):

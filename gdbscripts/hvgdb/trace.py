@@ -10,18 +10,27 @@ import struct
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
-from .decode import IRQ_FLAG, cause_name, cause_short
+from .decode import IRQ_FLAG, C, cause_name, cause_short
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = C.TRACE_FORMAT_VERSION
 MAGIC = "HVTRACE"
 
-# enum trace_kind and enum trace_vm_event, in order (a trace file's header
-# carries its own list; these are for the rings gdb reads).
-KINDS = ("exit", "sbi", "mmio", "inject", "ad-fixup", "irq", "stop",
-         "vcpu-load", "vcpu-put", "vm-event", "irq-inject", "drop")
-VM_EVENTS = ("start", "stop", "death", "fault-loop", "reset")
-EXIT_KINDS = ("exit", "sbi", "mmio", "inject", "ad-fixup", "irq", "stop")
-CAUSE_IRQ = 0x8000
+
+def _enum_names(enum, prefix):
+    """An enum's enumerators as names by value: TRACE_AD_FIXUP -> ad-fixup."""
+    names = {}
+    for name, value in enum:
+        if not name.endswith("_COUNT"):
+            names[value] = name.removeprefix(prefix).lower().replace("_", "-")
+    return tuple(names.get(i, f"kind{i}") for i in range(max(names) + 1))
+
+
+# enum trace_kind and enum trace_vm_event, in order (generated from
+# hypervisor/spec/trace_record.h; a trace file's header carries its own list).
+KINDS = _enum_names(C.ENUM_TRACE_KIND, "TRACE_")
+VM_EVENTS = _enum_names(C.ENUM_TRACE_VM_EVENT, "TRACE_VM_")
+EXIT_KINDS = KINDS[:KINDS.index("stop") + 1]      # exit .. stop are exits; the rest are instants
+CAUSE_IRQ = C.TRACE_CAUSE_IRQ
 
 FIELDS = ("seq", "time", "dur", "hart", "vm", "vcpu", "kind", "cause", "info", "htinst",
           "sepc", "stval", "payload")
@@ -91,35 +100,21 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-# SBI names from the SBI specification, spelled as hypervisor/spec/decode.c spells them.
-SBI_EXTS = {
-    0x10: ("BASE", ("get_spec_version", "get_impl_id", "get_impl_version", "probe_extension",
-                    "get_mvendorid", "get_marchid", "get_mimpid")),
-    0x54494d45: ("TIME", ("set_timer",)),
-    0x735049: ("IPI", ("send_ipi",)),
-    0x52464e43: ("RFENCE", ("remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
-                            "remote_hfence_gvma_vmid", "remote_hfence_gvma",
-                            "remote_hfence_vvma_asid", "remote_hfence_vvma")),
-    0x48534d: ("HSM", ("hart_start", "hart_stop", "hart_get_status", "hart_suspend")),
-    0x53525354: ("SRST", ("system_reset",)),
-    0x4442434e: ("DBCN", ("console_write", "console_read", "console_write_byte")),
-}
-SBI_LEGACY = ("set_timer", "console_putchar", "console_getchar", "clear_ipi", "send_ipi",
-              "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid", "shutdown")
-SBI_ERRORS = ("success", "failed", "not supported", "invalid param", "denied", "invalid address",
-              "already available", "already started", "already stopped", "no shmem",
-              "invalid state", "bad range", "timeout", "io")
+# SBI names from the SBI specification, as hypervisor/spec/decode.c spells them.
+SBI_EXTS = C.SBI_EXTS
+SBI_LEGACY = C.SBI_LEGACY
+SBI_ERRORS = C.SBI_ERRORS
 
 # A VM's board (hypervisor/spec/board.h): which device a guest-physical address hits.
-VM_UART = (0x10000000, 0x100)
-VM_PLIC = (0x0c000000, 0x4000000)
-VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = 0x10001000, 0x1000, 8
+VM_UART = (C.VM_UART_BASE, C.VM_UART_SIZE)
+VM_PLIC = (C.VM_PLIC_BASE, C.VM_PLIC_SIZE)
+VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = C.VM_VIRTIO_BASE, C.VM_VIRTIO_STRIDE, C.VM_VIRTIO_SLOTS
 
 
 def sbi_ext_name(eid):
     if eid in SBI_EXTS:
         return SBI_EXTS[eid][0]
-    return "legacy" if eid < 0x10 else None
+    return "legacy" if eid < C.SBI_EXT_BASE else None
 
 
 def sbi_fn_name(eid, fid):
@@ -151,7 +146,7 @@ def sbi_text(eid, fid, result):
         text = f"sbi {ext} fid {fid} -> {err}"
     else:
         text = f"sbi eid 0x{eid:x} fid {fid} -> {err}"
-    if eid < 0x10:
+    if eid < C.SBI_EXT_BASE:     # legacy calls return one value, in a0: no error names
         return text
     if err and -err < len(SBI_ERRORS) and err <= 0:
         return text + f" ({SBI_ERRORS[-err]})"

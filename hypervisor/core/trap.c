@@ -298,7 +298,7 @@ static inline struct trace_record *trace_exit_open(struct vcpu *v, const struct 
 	struct trace_record *r = trace_begin_ring(v->trace_ring, index);
 
 	r->time = t0;
-	r->tag = v->trace_tag;			/* kind 0 (TRACE_EXIT) until the close */
+	trace_record_tag(r, v->trace_tag);	/* kind 0 (TRACE_EXIT) until the close */
 	r->cause = trace_cause_of(e->scause);
 	r->info = 0;
 	r->htinst = (uint32_t)e->htinst;

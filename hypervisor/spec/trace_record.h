@@ -66,12 +66,7 @@ struct trace_record {
 	uint64_t seq;
 	uint64_t time;		/* `time` CSR at the exit (or the event) */
 	uint32_t dur;		/* ticks from the exit to the resume of the vCPU */
-	union {
-		struct {
-			uint8_t hart, vm, vcpu, kind;
-		};
-		uint32_t tag;	/* the four as one word (little-endian), for one store */
-	};
+	uint8_t hart, vm, vcpu, kind;	/* one word: trace_record_tag() writes them with one store */
 	uint16_t cause;		/* TRACE_CAUSE_IRQ | code */
 	uint16_t info;		/* kind-specific, see enum trace_kind */
 	uint32_t htinst;	/* low 32 bits: all a transformed instruction has */
@@ -79,6 +74,16 @@ struct trace_record {
 	uint64_t payload[2];
 };
 _Static_assert(sizeof(struct trace_record) == 64, "trace record v2 is 64 bytes");
+_Static_assert(offsetof(struct trace_record, hart) % 4 == 0 && offsetof(struct trace_record, kind) ==
+	       offsetof(struct trace_record, hart) + 3, "hart, vm, vcpu, kind: one aligned word");
+
+/* hart | vm << 8 | vcpu << 16 | kind << 24 (little-endian) into the four bytes at once. */
+typedef uint32_t __attribute__((may_alias)) trace_word_t;
+
+static inline void trace_record_tag(struct trace_record *r, uint32_t word)
+{
+	*(trace_word_t *)(void *)&r->hart = word;
+}
 
 /*
  * The layout in one list: the trace file's header describes every field

@@ -92,7 +92,7 @@ static inline uint32_t trace_tag(unsigned hart, unsigned vm, unsigned vcpu)
 
 static inline void trace_set_tag(struct trace_record *r, uint32_t tag, unsigned kind)
 {
-	r->tag = tag | (uint32_t)kind << 24;
+	trace_record_tag(r, tag | (uint32_t)kind << 24);
 }
 
 /* `index` from trace_begin_ring(): the slot becomes readable. */
