@@ -10,7 +10,7 @@ import struct
 from dataclasses import dataclass
 from typing import Dict, List, Optional
 
-from .decode import IRQ_FLAG, C, cause_name, cause_short
+from .decode import IRQ_FLAG, C, cause_name
 
 FORMAT_VERSION = C.TRACE_FORMAT_VERSION
 MAGIC = "HVTRACE"

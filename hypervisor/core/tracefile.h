@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 void tracefile_init(const char *logdir);
-int tracefile_open(void);		/* 0, or -1 with no log directory or no file */
-const char *tracefile_path(void);	/* "" before tracefile_init with a directory */
+int tracefile_open(void);	  /* 0, or -1 with no log directory or no file */
+const char *tracefile_path(void); /* "" before tracefile_init with a directory */
 
 #endif

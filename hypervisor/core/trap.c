@@ -299,6 +299,7 @@ static inline struct trace_record *trace_exit_open(struct vcpu *v, const struct 
 
 	r->time = t0;
 	trace_record_tag(r, v->trace_tag);	/* kind 0 (TRACE_EXIT) until the close */
+	/* cppcheck-suppress ctuuninitvar ; trap_handle_mode sets every field read here (info and payload are the handlers') */
 	r->cause = trace_cause_of(e->scause);
 	r->info = 0;
 	r->htinst = (uint32_t)e->htinst;

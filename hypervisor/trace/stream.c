@@ -12,11 +12,11 @@
 #include "lib/spinlock.h"
 
 static struct {
-	spinlock_t lock;		/* one writer at a time: chunks never interleave */
-	struct trace_sink sink;		/* write == 0: no file */
+	spinlock_t lock;	/* one writer at a time: chunks never interleave */
+	struct trace_sink sink; /* write == 0: no file */
 	volatile bool on;
 	uint64_t bytes;
-	uint64_t failed;		/* records the sink refused */
+	uint64_t failed; /* records the sink refused */
 } stream = { SPINLOCK_INIT, { 0, 0 }, false, 0, 0 };
 
 static void sink_write(const void *buf, uint64_t len, uint64_t records, struct trace_ring *r)
@@ -48,7 +48,7 @@ static void write_pending(struct trace_ring *r, unsigned hart)
 {
 	uint64_t next = __atomic_load_n(&r->next, __ATOMIC_ACQUIRE);
 
-	if (next - r->flushed > TRACE_RING_SIZE) {	/* overwritten before they got here */
+	if (next - r->flushed > TRACE_RING_SIZE) { /* overwritten before they got here */
 		uint64_t gone = next - TRACE_RING_SIZE - r->flushed;
 		r->dropped += gone;
 		r->drop_pending += gone;
@@ -76,7 +76,7 @@ void trace_ring_drain(unsigned hart)
 		r->drain_at = UINT64_MAX;
 		return;
 	}
-	if (r->flushed > r->next)	/* the ring was cleared */
+	if (r->flushed > r->next) /* the ring was cleared */
 		r->flushed = r->next;
 	if (!spin_trylock(&stream.lock)) {
 		/* Another hart is writing: go on, and drop only what would be overwritten. */

@@ -50,9 +50,9 @@ void trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
 	trace_ctl.vm_mask = vm_mask;
 	trace_ctl.class_mask = class_mask;
 	trace_ctl.enabled = enabled;
-	trace_ctl.mode = !enabled ? TRACE_OFF :
+	trace_ctl.mode = !enabled								     ? TRACE_OFF :
 			 vm_mask != 0xffffffffU || (class_mask & TRACE_CLASS_ALL) != TRACE_CLASS_ALL ? TRACE_FILTERED :
-			 TRACE_ALL;
+												       TRACE_ALL;
 }
 
 void trace_event_slow(unsigned hart, unsigned vm, unsigned vcpu, unsigned kind, unsigned info,
@@ -102,7 +102,7 @@ void trace_clear(void)
 		memset(trace_rings[h].rec, 0, sizeof(trace_rings[h].rec));
 		trace_rings[h].next = 0;
 		trace_rings[h].flushed = 0;
-		trace_rings[h].drain_at = 0;	/* the next record asks trace/stream.c again */
+		trace_rings[h].drain_at = 0; /* the next record asks trace/stream.c again */
 	}
 }
 
@@ -140,7 +140,7 @@ unsigned trace_collect_classes(int vm, int vcpu, unsigned classes, struct trace_
 					continue;
 				if (!best || t->seq > best->seq)
 					best = t;
-				break;	/* older records in this ring have smaller seq */
+				break; /* older records in this ring have smaller seq */
 			}
 		}
 		if (!best)

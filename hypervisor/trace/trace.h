@@ -15,28 +15,30 @@
 #include "spec/trace_record.h"
 
 #ifndef TRACE_RING_ORDER
-#define TRACE_RING_ORDER 12		/* 4096 records (256 KiB) per hart */
+#define TRACE_RING_ORDER 12 /* 4096 records (256 KiB) per hart */
 #endif
 #define TRACE_RING_SIZE (1U << TRACE_RING_ORDER)
-#define TRACE_RING_HALF (TRACE_RING_SIZE / 2)	/* what one file write carries */
+#define TRACE_RING_HALF (TRACE_RING_SIZE / 2) /* what one file write carries */
 
 struct trace_ring {
-	uint64_t next;		/* index of the next slot to write (monotonic) */
+	uint64_t next; /* index of the next slot to write (monotonic) */
 	/* The trace file's view of this ring (trace/stream.c); written by its hart. */
-	uint64_t drain_at;	/* next == drain_at: hand the file what is new (UINT64_MAX: no file) */
-	uint64_t flushed;	/* records before this index are in the file or dropped */
-	uint64_t dropped;	/* records that never reached the file */
-	uint64_t drop_pending;	/* dropped since the last DROP record in the file */
-	struct trace_record rec[TRACE_RING_SIZE] __attribute__((aligned(64)));	/* one line each */
+	uint64_t drain_at;						       /* next == drain_at: hand the file what is new (UINT64_MAX: no file) */
+	uint64_t flushed;						       /* records before this index are in the file or dropped */
+	uint64_t dropped;						       /* records that never reached the file */
+	uint64_t drop_pending;						       /* dropped since the last DROP record in the file */
+	struct trace_record rec[TRACE_RING_SIZE] __attribute__((aligned(64))); /* one line each */
 };
 
-enum { TRACE_OFF, TRACE_ALL, TRACE_FILTERED };
+enum { TRACE_OFF,
+       TRACE_ALL,
+       TRACE_FILTERED };
 
 struct trace_control {
 	volatile bool enabled;
-	volatile uint8_t mode;		/* TRACE_OFF, TRACE_ALL or TRACE_FILTERED: the exit path's one load */
-	volatile uint32_t vm_mask;	/* bit N = VM N; all ones = every VM */
-	volatile uint32_t class_mask;	/* TRACE_CLASS_* */
+	volatile uint8_t mode;	      /* TRACE_OFF, TRACE_ALL or TRACE_FILTERED: the exit path's one load */
+	volatile uint32_t vm_mask;    /* bit N = VM N; all ones = every VM */
+	volatile uint32_t class_mask; /* TRACE_CLASS_* */
 };
 
 extern struct trace_ring trace_rings[HV_MAX_HARTS];
@@ -46,7 +48,7 @@ extern const uint32_t trace_format_version;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind);
 void trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask);
-void trace_ring_drain(unsigned hart);		/* trace/stream.c */
+void trace_ring_drain(unsigned hart); /* trace/stream.c */
 struct trace_record *trace_slot(unsigned hart);
 void trace_clear(void);
 void trace_totals(uint64_t *recorded, uint64_t *lost);

@@ -9,8 +9,6 @@ import signal
 import subprocess
 import sys
 
-import pytest
-
 import hvtest
 from hvrun import focus
 from test_xv6_vms import BOOT_TIMEOUT, PROMPT, USERTESTS_TIMEOUT
