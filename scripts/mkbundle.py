@@ -37,7 +37,9 @@ The binary layout matches hypervisor/core/bundle.h.
 
 `--qemu-args` prints, instead of writing a bundle, the QEMU options that attach
 the config's disks (one -drive/-device pair per VM with a disk, serial
-vmN-NAME, which the bundle entry's disk_serial names).
+vmN-NAME, which the bundle entry's disk_serial names).  The first seven disks
+are virtio-blk-device on QEMU virt's virtio-mmio slots (the eighth slot is the
+gdbstub's virtio-serial), the others virtio-blk-pci on its PCIe bus.
 """
 import argparse
 import os
@@ -266,11 +268,15 @@ def vm_disks(config, raw_vms, disk_dir):
     return disks
 
 
+# QEMU virt has 8 virtio-mmio slots; one is left for the gdbstub's virtio-serial.
+MMIO_DISKS = 7
+
+
 def qemu_disk_args(disks, default_template):
     """QEMU options for the disks; missing `auto`/`copy:` images are copied from
     their template (vm_disks has refused every other missing path)."""
     args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
-    for i, serial, path, template in disks:
+    for n, (i, serial, path, template) in enumerate(disks):
         template = template or default_template
         if not os.path.isfile(path):
             if not template or not os.path.isfile(template):
@@ -281,7 +287,8 @@ def qemu_disk_args(disks, default_template):
             print(f"mkbundle: created {path} from {template}", file=sys.stderr)
         quoted = path.replace(",", ",,")
         args += ["-drive", f"file={quoted},if=none,format=raw,id=hvdisk{i}",
-                 "-device", f"virtio-blk-device,drive=hvdisk{i},serial={serial}"]
+                 "-device", f"{'virtio-blk-device' if n < MMIO_DISKS else 'virtio-blk-pci'},"
+                 f"drive=hvdisk{i},serial={serial}"]
     return args
 
 
