@@ -214,29 +214,29 @@ static unsigned bar_size(struct pci_dev *d, unsigned i)
 	return b->is64 ? 2 : 1;
 }
 
-/* The next naturally aligned `size` bytes of w, or 0 if they do not fit. */
-static uint64_t window_alloc(struct pci_window *w, uint64_t size)
+/* The next naturally aligned `size` bytes of w at *at; false if they do not fit. */
+static bool window_alloc(struct pci_window *w, uint64_t size, uint64_t *at)
 {
-	uint64_t at = (w->next + size - 1) & ~(size - 1);
+	uint64_t a = (w->next + size - 1) & ~(size - 1);
 
-	if (!w->size || at < w->next || at + size < at || at + size > w->pci_base + w->size)
-		return 0;
-	w->next = at + size;
-	return at;
+	if (!w->size || a < w->next || a + size < a || a + size > w->pci_base + w->size)
+		return false;
+	w->next = a + size;
+	*at = a;
+	return true;
 }
 
 static int bar_assign(struct pci_dev *d, unsigned i)
 {
 	struct pci_bar *b = &d->bar[i];
 	struct pci_window *w = &d->host->mem32;
-	uint64_t at = window_alloc(w, b->size);
+	uint64_t at;
 
-	if (!at && b->is64) {
+	if (!window_alloc(w, b->size, &at)) {
 		w = &d->host->mem64;
-		at = window_alloc(w, b->size);
+		if (!b->is64 || !window_alloc(w, b->size, &at))
+			return -1;
 	}
-	if (!at)
-		return -1;
 	pci_write32(d, PCI_BAR0 + 4 * i, (uint32_t)at);
 	if (b->is64)
 		pci_write32(d, PCI_BAR0 + 4 * i + 4, (uint32_t)(at >> 32));
