@@ -54,7 +54,7 @@ struct console_last_trap {
 
 struct console_trace_state {
 	bool enabled;
-	uint32_t vm_mask;		/* bit N = VM N */
+	uint64_t vm_mask;		/* bit N = VM N */
 	uint32_t class_mask;		/* TRACE_CLASS_* */
 	uint64_t lost;			/* records overwritten, all harts */
 	uint64_t recorded;		/* records ever written, all harts */
@@ -121,7 +121,7 @@ struct console_ops {
 	/* the newest `max` records of these TRACE_CLASS_* classes, oldest first */
 	unsigned (*trace_collect)(int vm, int vcpu, unsigned classes, struct trace_record *out, unsigned max);
 	void (*trace_get)(struct console_trace_state *out);
-	void (*trace_set)(bool enabled, uint32_t vm_mask, uint32_t class_mask);
+	void (*trace_set)(bool enabled, uint64_t vm_mask, uint32_t class_mask);
 	void (*trace_clear)(void);
 	bool (*stats)(int vm, struct console_stats *out);
 	void (*stats_reset)(int vm);

@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mkbundle  # noqa: E402
 
-MAX_PORTS = 8
+MAX_PORTS = 32                 # hypervisor/board.h: VM_MAX (port N = VM N)
 
 
 def qemu_args(vm_count, sockdir):

@@ -29,7 +29,7 @@ Config format (INI-like; '#' starts a comment):
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Relative paths (image, initrd,
 disk) are relative to the directory mkbundle runs in: the repository root
-under `make run`.  At most 8 VMs, 1..4 vCPUs each, RAM a multiple of 2M and
+under `make run`.  At most 32 VMs, 1..8 vCPUs each, RAM a multiple of 2M and
 at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every
 problem is reported as one line `mkbundle: CONFIG:LINE: message` and exit
 status 1.
@@ -50,8 +50,8 @@ import sys
 
 RAM_BASE = 0x80000000
 FDT_RESERVE = 2 << 20          # the VM's device tree lives in the last 2 MiB
-MAX_VMS = 8
-MAX_VCPUS = 4
+MAX_VMS = 32                   # hypervisor/board.h: VM_MAX, VM_MAX_VCPUS
+MAX_VCPUS = 8
 HEADER = struct.Struct("<8sIIQ")
 VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
 FLAG_NO_ADUE = 1

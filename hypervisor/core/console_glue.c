@@ -502,7 +502,7 @@ static void glue_trace_get(struct console_trace_state *out)
 	trace_totals(&out->recorded, &out->lost);
 }
 
-static void glue_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
+static void glue_trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 {
 	trace_ctl.vm_mask = vm_mask;
 	trace_ctl.class_mask = class_mask;

@@ -3,7 +3,7 @@
 #include "lib/string.h"
 
 struct trace_ring trace_rings[HV_MAX_HARTS];
-struct trace_control trace_ctl = { true, 0xffffffffU, TRACE_CLASS_ALL };
+struct trace_control trace_ctl = { true, ~0ULL, TRACE_CLASS_ALL };
 volatile uint64_t trace_seq;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind)

@@ -55,7 +55,7 @@ struct trace_ring {
 
 struct trace_control {
 	volatile bool enabled;
-	volatile uint32_t vm_mask;	/* bit N = VM N; all ones = every VM */
+	volatile uint64_t vm_mask;	/* bit N = VM N (VM_MAX < 64); all ones = every VM */
 	volatile uint32_t class_mask;	/* TRACE_CLASS_* */
 };
 

@@ -162,7 +162,7 @@ void fake_console_reset(void)
 	fk.pauses = fk.resumes = fk.resets = fk.kills = fk.dumps = fk.csr_writes = fk.stats_resets = 0;
 	fk.last_write_value = 0;
 	trace_ctl.enabled = true;
-	trace_ctl.vm_mask = 0xffffffffU;
+	trace_ctl.vm_mask = ~0ULL;
 	trace_ctl.class_mask = TRACE_CLASS_ALL;
 	if (trace_cleared || trace_rings[0].next == 0) {
 		trace_clear();
@@ -425,7 +425,7 @@ static void f_trace_get(struct console_trace_state *out)
 	trace_totals(&out->recorded, &out->lost);
 }
 
-static void f_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
+static void f_trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 {
 	trace_ctl.enabled = enabled;
 	trace_ctl.vm_mask = vm_mask;
