@@ -9,7 +9,7 @@
 #ifndef DRIVERS_VIRTIO_CONSOLE_H
 #define DRIVERS_VIRTIO_CONSOLE_H
 
-#include "board.h"
+#include "spec/board.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "mem/types.h"
+#include "spec/types.h"
 
 /*
  * The hypervisor's physical page allocator: one range of free RAM handed out
