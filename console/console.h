@@ -30,6 +30,18 @@ struct console_vm_info {
 	uint64_t exits;
 	bool adue, ad_emulation;
 	char stop_reason[96];
+	uint64_t gstage_bytes;		/* its G-stage tables */
+	uint64_t hv_bytes;		/* the hypervisor's own state for a VM (static, per VM slot) */
+};
+
+/* Where the hypervisor's own memory goes (hv> mem). */
+struct console_mem_layout {
+	uint64_t image_bytes;		/* _start.._end: code, data and bss */
+	uint64_t code_bytes;		/* code, read-only and initialized data */
+	uint64_t trace_bytes;		/* trace rings, one per possible hart */
+	uint64_t stack_bytes;		/* hart stacks, one per possible hart */
+	uint64_t vm_bytes;		/* per-VM state of every VM slot */
+	unsigned harts_max, vms_max;
 };
 
 /*
@@ -83,6 +95,7 @@ struct console_ops {
 	const char *(*version)(void);
 	void (*quit)(void);
 	void (*mem)(uint64_t *total_pages, uint64_t *free_pages);
+	void (*mem_layout)(struct console_mem_layout *out);
 	uint64_t (*timebase)(void);		/* `time` ticks per second */
 
 	/* VMs */

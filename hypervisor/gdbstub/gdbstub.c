@@ -99,6 +99,11 @@ static struct hart_trigs {
 } hart_trigs[HV_MAX_HARTS];
 
 static struct vm_debug dbgs[VM_MAX];
+
+size_t gdbstub_state_size(void)
+{
+	return sizeof(struct vm_debug);
+}
 static bool present;
 
 static struct vm_debug *dbg_of(struct vm *vm) { return &dbgs[vm->id - 1]; }

@@ -23,6 +23,8 @@
 #include "mem/page.h"
 #include "sbi/sbi.h"
 #include "trace/trace.h"
+#include "vdev/vvirtio_blk.h"
+#include "gdbstub/gdbstub.h"
 #include "lib/string.h"
 
 static struct vm *glue_vm(int id)
@@ -38,6 +40,12 @@ static void glue_write(const char *s)
 static int glue_vm_count(void)
 {
 	return (int)vm_count;
+}
+
+/* What one VM slot costs the hypervisor, whether or not a VM uses it. */
+static uint64_t vm_state_size(void)
+{
+	return sizeof(struct vm) + vvblk_state_size() + gdbstub_state_size();
 }
 
 static bool glue_vm_info(int id, struct console_vm_info *out)
@@ -60,6 +68,8 @@ static bool glue_vm_info(int id, struct console_vm_info *out)
 		out->exits += vm->vcpus[i].stats.exits;
 	}
 	strncpy_safe(out->stop_reason, vm->stop_reason, sizeof(out->stop_reason));
+	out->gstage_bytes = (uint64_t)vm->gstage.table_pages * PAGE_SIZE;
+	out->hv_bytes = vm_state_size();
 	return true;
 }
 
@@ -76,6 +86,19 @@ static void glue_quit(void)
 static void glue_mem(uint64_t *total, uint64_t *free)
 {
 	page_stats(total, free);
+}
+
+static void glue_mem_layout(struct console_mem_layout *out)
+{
+	extern char _start[], _end[], __bss_start[];
+
+	out->image_bytes = (uint64_t)(uintptr_t)(_end - _start);
+	out->code_bytes = (uint64_t)(uintptr_t)(__bss_start - _start);
+	out->trace_bytes = sizeof(trace_rings);
+	out->stack_bytes = sizeof(hv_stacks);
+	out->vm_bytes = VM_MAX * vm_state_size();
+	out->harts_max = HV_MAX_HARTS;
+	out->vms_max = VM_MAX;
 }
 
 static uint64_t glue_timebase(void)
@@ -557,7 +580,7 @@ static const struct console_ops hv_console_ops = {
 	.write = glue_write,
 	.version = glue_version,
 	.quit = glue_quit,
-	.mem = glue_mem,
+	.mem = glue_mem, .mem_layout = glue_mem_layout,
 	.timebase = glue_timebase,
 	.vm_count = glue_vm_count,
 	.vm_info = glue_vm_info,
