@@ -180,6 +180,8 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
 		return;		/* nothing to print with: no UART known */
 	host_discover(&hostfdt);
+	for (unsigned i = 0; i < host.hart_count; i++)
+		trace_init_hart(host.hartids[i]);
 	parse_bootargs();
 	hv_has_sstc = host_isa_has("sstc");
 	hv_timebase = host.timebase ? host.timebase : 10000000;
