@@ -4,7 +4,9 @@
   seven on virtio-mmio, the last three as virtio-blk-pci on the PCIe bus
   (hvscope enumerates ECAM, assigns BARs, drives virtio-pci).  A file
   written in each VM lands in that VM's image file only.  VMs past 9 are
-  reached with Ctrl-T v NN, as docs/console.md says; `hv> mem` lists every VM.
+  reached with Ctrl-T v NN, as docs/console.md says; gdb attaches to VM 10
+  (`make gdb-vm VM=10`); `hv> mem` lists every VM.  The VM set is
+  configs/xv6x10.cfg, as `make run CONFIG=xv6x10` runs it.
 - make soak (HV_SOAK=1, marker `soak`): 16 xv6 VMs with their own disks on
   `-smp 8`, a command run in each; a Linux VM with 8 vCPUs (`nproc` = 8).
 """
@@ -15,9 +17,10 @@ import re
 import pytest
 
 import hvtest
-from hvrun import CTRL_T, focus, hv_args, make_bundle, vm_log
+from hvrun import CTRL_T, config_bundle, focus, hv_args, make_bundle, vm_log
+from test_gdbstub import gdb_vm
 from test_thirdparty import guests, linux_reaches_shell, shell  # noqa: F401 (guests: a fixture)
-from test_xv6_vms import PROMPT, boot, run, xv6_file
+from test_xv6_vms import PROMPT, boot, disk_args, run, xv6_file
 
 MMIO_DISKS = 7                  # scripts/mkbundle.py: the eighth slot is the gdbstub's
 SOAK_SMP = int(os.environ.get("HV_SOAK_SMP", "8"))
@@ -32,11 +35,22 @@ disk = auto
 """ for i in range(1, count + 1))
 
 
-def boot_many(qemu_factory, tmp_path, count, name, smp=2, mem="1G", timeout=120):
+def boot_many(qemu_factory, tmp_path, count, name, smp=2, timeout=120):
     config = many_xv6(count)
     q, logdir = boot(qemu_factory, config, tmp_path, name, template=xv6_file("fs.img"), smp=smp,
                      timeout=timeout)
     for i in range(1, count + 1):
+        q.expect_exact(f"vm{i}: x{i} started")
+    return q, logdir
+
+
+def boot_xv6x10(qemu_factory, tmp_path, gdbdir):
+    """configs/xv6x10.cfg as `make run CONFIG=xv6x10` starts it, disks on fresh copies."""
+    config = (hvtest.REPO_ROOT / "configs" / "xv6x10.cfg").read_text()
+    args, logdir = hv_args(config_bundle("xv6x10"), gdbstub_dir=str(gdbdir), gdbstub_vms=10)
+    disks = disk_args(config, tmp_path, xv6_file("fs.img"), stem="xv6x10")
+    q = qemu_factory(args + disks, name="xv6x10", timeout=120)
+    for i in range(1, 11):
         q.expect_exact(f"vm{i}: x{i} started")
     return q, logdir
 
@@ -57,16 +71,18 @@ def write_in_each(q, count, order):
         assert run(q, "cat mine").strip() == f"disk-of-vm{i}-ok"
 
 
-def check_images(tmp_path, count):
+def check_images(tmp_path, count, stem="disks"):
     for i in range(1, count + 1):
-        data = (tmp_path / "disks" / f"disks-x{i}.img").read_bytes()
+        data = (tmp_path / "disks" / f"{stem}-x{i}.img").read_bytes()
         for j in range(1, count + 1):
             assert (f"disk-of-vm{j}-ok".encode() in data) == (i == j), (i, j)
 
 
 def test_ten_xv6_vms_with_disks_on_mmio_and_pci(qemu_factory, tmp_path):
     count = 10
-    q, logdir = boot_many(qemu_factory, tmp_path, count, "xv6x10")
+    gdbdir = tmp_path / "gdb"
+    gdbdir.mkdir()
+    q, logdir = boot_xv6x10(qemu_factory, tmp_path, gdbdir)
     disks = host_disks(q)
     for i in range(1, count + 1):
         where = disks.get(f"vm{i}-x{i}")
@@ -84,7 +100,7 @@ def test_ten_xv6_vms_with_disks_on_mmio_and_pci(qemu_factory, tmp_path):
     q.expect_exact("[hvscope: console -> vm7 (x7)]")
     q.expect(PROMPT, 120)
     assert run(q, "echo disk-of-vm7-ok > mine").strip() == ""
-    check_images(tmp_path, count)
+    check_images(tmp_path, count, stem="xv6x10")
     for i in (1, 10):
         assert f"disk-of-vm{i}-ok" in vm_log(logdir, i, f"x{i}")
 
@@ -96,6 +112,11 @@ def test_ten_xv6_vms_with_disks_on_mmio_and_pci(qemu_factory, tmp_path):
     q.send(CTRL_T + "?")
     q.expect_exact("v NN   focus VM NN, 1..32")
     assert run(q, "echo still-vm7").strip() == "still-vm7"
+
+    # VM 10's gdbstub port (ports past 8 need a control queue that holds a message per port)
+    out = gdb_vm(gdbdir, 10, "info threads", config="xv6x10")
+    assert re.search(r"Thread 1 \(vCPU 0, \w+", out), out
+    q.expect_exact("vm10: x10: debugger connected")
 
     focus(q, "h")
     q.sendline("mem")

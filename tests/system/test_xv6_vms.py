@@ -26,9 +26,10 @@ BOOT_TIMEOUT = 120
 USERTESTS_TIMEOUT = 900
 
 
-def disk_args(config_text, tmp_path, template=None):
-    """QEMU options for the config's disks, as `make run` computes them."""
-    cfg = tmp_path / "disks.cfg"
+def disk_args(config_text, tmp_path, template=None, stem="disks"):
+    """QEMU options for the config's disks, as `make run` computes them
+    (images tmp_path/disks/STEM-VM.img)."""
+    cfg = tmp_path / f"{stem}.cfg"
     cfg.write_text(config_text)
     cmd = [sys.executable, str(hvtest.REPO_ROOT / "scripts" / "mkbundle.py"), str(cfg), "--qemu-args",
            "-D", f"O={hvtest.build_dir()}", "--disk-dir", str(tmp_path / "disks")]
