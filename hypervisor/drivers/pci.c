@@ -135,10 +135,11 @@ int pci_host_from_fdt(const struct fdt *f, struct pci_host *h, const char **why)
 	}
 	if (h->bus_first > h->bus_last || h->bus_last > 255)
 		return *why = "bad bus-range", -1;
-	if (h->ecam_size < (uint64_t)(h->bus_last - h->bus_first + 1) << 20)
-		h->bus_last = h->bus_first + (unsigned)(h->ecam_size >> 20) - 1;
 	if (h->ecam_size < (1U << 20))
 		return *why = "ECAM smaller than one bus", -1;
+	/* Only as many buses as the ECAM window covers. */
+	if (h->ecam_size < (uint64_t)(h->bus_last - h->bus_first + 1) << 20)
+		h->bus_last = h->bus_first + (unsigned)(h->ecam_size >> 20) - 1;
 	if (parse_ranges(f, node, h))
 		return *why = "no memory window in ranges", -1;
 	return 0;
