@@ -186,13 +186,13 @@ static void probe_pci(void)
 		struct pci_dev *pd = &pci_devs[i];
 		struct virtio_dev vd;
 		const char *why;
-		char name[16];
 
 		if (virtio_pci_device_type(pd) != VIRTIO_ID_BLOCK)
 			continue;
 		if (pci_assign_bars(pd, &why) == 0)
 			why = virtio_pci_probe(pd, &vd);
 		if (why) {
+			char name[16];
 			pci_dev_name(pd, name, sizeof(name));
 			hv_printf("  virtio-blk: pci %s not used: %s\n", name, why);
 			continue;

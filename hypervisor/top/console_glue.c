@@ -94,8 +94,9 @@ static void glue_mem_layout(struct console_mem_layout *out)
 {
 	extern char _start[], _end[], __bss_start[];
 
-	out->image_bytes = (uint64_t)(uintptr_t)(_end - _start);
-	out->code_bytes = (uint64_t)(uintptr_t)(__bss_start - _start);
+	/* linker symbols: addresses, not objects to subtract pointers of */
+	out->image_bytes = (uint64_t)(uintptr_t)_end - (uint64_t)(uintptr_t)_start;
+	out->code_bytes = (uint64_t)(uintptr_t)__bss_start - (uint64_t)(uintptr_t)_start;
 	out->trace_bytes = sizeof(trace_rings);
 	out->stack_bytes = sizeof(hv_stacks);
 	out->vm_bytes = VM_MAX * vm_state_size();

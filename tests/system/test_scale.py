@@ -19,7 +19,8 @@ import pytest
 import hvtest
 from hvrun import CTRL_T, config_bundle, focus, hv_args, make_bundle, vm_log
 from test_gdbstub import gdb_vm
-from test_thirdparty import guests, linux_reaches_shell, shell  # noqa: F401 (guests: a fixture)
+import test_thirdparty
+from test_thirdparty import linux_reaches_shell, shell
 from test_xv6_vms import PROMPT, boot, disk_args, run, xv6_file
 
 MMIO_DISKS = 7                  # scripts/mkbundle.py: the eighth slot is the gdbstub's
@@ -139,8 +140,12 @@ def test_soak_sixteen_xv6_vms_on_smp8(qemu_factory, tmp_path):
         assert "init: starting sh" in vm_log(logdir, i, f"x{i}")
 
 
+guests = test_thirdparty.guests     # the fixture that fetches Linux and builds the initramfs
+
+
 @pytest.mark.soak
-def test_soak_linux_vm_with_eight_vcpus(qemu_factory, guests):  # noqa: F811 (guests: a fixture)
+@pytest.mark.usefixtures("guests")
+def test_soak_linux_vm_with_eight_vcpus(qemu_factory):
     cfg = (hvtest.REPO_ROOT / "configs" / "linux.cfg").read_text()
     assert "vcpus = 2" in cfg
     bundle = make_bundle(cfg.replace("vcpus = 2", "vcpus = 8"), "linux8")
