@@ -2,8 +2,14 @@
 #include "arch/csr.h"
 #include "lib/string.h"
 
-struct trace_ring trace_rings[HV_MAX_HARTS];
-struct trace_control trace_ctl = { true, TRACE_ALL, 0xffffffffU, TRACE_CLASS_ALL };
+/*
+ * One ring per possible hart (HV_MAX_HARTS: 22 MiB for 64), kept out of
+ * .bss so that the boot hart does not spend millions of stores clearing the
+ * rings of harts that are not there: QEMU hands over zeroed RAM, and
+ * trace_init_hart() clears the ring of each hart that is.
+ */
+struct trace_ring trace_rings[HV_MAX_HARTS] __attribute__((section(".noclear.trace")));
+struct trace_control trace_ctl = { true, TRACE_ALL, ~0ULL, TRACE_CLASS_ALL };
 volatile uint64_t trace_seq;
 /* The rings' format for gdb (gdbscripts/hvgdb/target.py checks it before reading them). */
 __attribute__((used)) const uint32_t trace_format_version = TRACE_FORMAT_VERSION;
@@ -45,13 +51,13 @@ bool trace_filter_pass(unsigned vm, uint64_t scause, unsigned kind)
 }
 
 /* Filters change rarely; the exit path checks one flag unless something is filtered out. */
-void trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
+void trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 {
 	trace_ctl.vm_mask = vm_mask;
 	trace_ctl.class_mask = class_mask;
 	trace_ctl.enabled = enabled;
 	trace_ctl.mode = !enabled								     ? TRACE_OFF :
-			 vm_mask != 0xffffffffU || (class_mask & TRACE_CLASS_ALL) != TRACE_CLASS_ALL ? TRACE_FILTERED :
+			 vm_mask != ~0ULL || (class_mask & TRACE_CLASS_ALL) != TRACE_CLASS_ALL ? TRACE_FILTERED :
 												       TRACE_ALL;
 }
 
@@ -92,6 +98,12 @@ void trace_totals(uint64_t *recorded, uint64_t *lost)
 		*recorded += trace_rings[h].next;
 		*lost += trace_ring_lost(&trace_rings[h]);
 	}
+}
+
+void trace_init_hart(unsigned hart)
+{
+	if (hart < HV_MAX_HARTS)
+		memset(&trace_rings[hart], 0, sizeof(trace_rings[hart]));
 }
 
 /* The file gets what the rings hold first (trace/stream.c). */
