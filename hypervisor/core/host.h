@@ -3,6 +3,7 @@
 #define CORE_HOST_H
 
 #include <stdbool.h>
+#include "drivers/virtio_mmio.h"
 
 struct fdt;
 
@@ -16,10 +17,7 @@ struct host_info {
 	unsigned long ram_base, ram_size;
 	unsigned long uart_base, plic_base;
 	unsigned uart_irq;
-	unsigned virtio_count;
-	unsigned long virtio_base[8];
-	unsigned virtio_irq[8];
-	unsigned virtio_devid[8];
+	struct virtio_mmio_slots virtio;
 };
 
 extern struct host_info host;

@@ -19,7 +19,7 @@
 #include "arch/asm.h"
 #include "trace/trace.h"
 #include "spec/decode.h"
-#include "gdbstub/gdbstub.h"
+#include "core/debug_hooks.h"
 
 typedef int (*trap_fn)(struct vcpu *v, struct exit_info *e);
 

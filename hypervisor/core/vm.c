@@ -13,8 +13,7 @@
 #include "lib/ratelimit.h"
 #include <stdarg.h>
 #include "lib/string.h"
-#include "vdev/vvirtio_blk.h"
-#include "gdbstub/gdbstub.h"
+#include "core/debug_hooks.h"
 
 struct vm vms[VM_MAX];
 unsigned vm_count;
@@ -174,14 +173,8 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 		vm->vcpus[i].id = i;
 		vm->vcpus[i].hart = -1;
 	}
-	vuart_init(&vm->uart);
-	vplic_init(&vm->plic, vm->vcpu_count);
 	term_vm_attach(vm);
-	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
-	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
-		return -1;
-	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
-	return 0;
+	return vdev_create(vm, b);
 }
 
 /* Runtime ADUE switch (hv> adue N on|off): -1 if the hart cannot do it. */
@@ -226,7 +219,7 @@ int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg)
 
 void vm_start(struct vm *vm)
 {
-	vvblk_reset(vm);	/* issue 4: the disk device starts from reset */
+	vdev_reset(vm);		/* the devices start from power-on state */
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	vm->state = VM_RUNNING;
@@ -300,9 +293,7 @@ static void vm_do_reset(struct vm *vm)
 	vm->stop_reason[0] = '\0';
 	vm->debugger_held = false;	/* a reset instead of the death it was held for */
 	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
-	vvblk_reset(vm);	/* issue 4 */
-	vuart_init(&vm->uart);
-	vplic_init(&vm->plic, vm->vcpu_count);
+	vdev_reset(vm);
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	spin_lock(&vm->lock);

@@ -12,8 +12,8 @@
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "mem/gstage.h"
-#include "vdev/vplic.h"
-#include "vdev/vuart.h"
+#include "devmodel/vplic.h"
+#include "devmodel/vuart.h"
 
 #define VM_SBI_EXT_SLOTS 9	/* sbi/sbi.c: its extensions, then "unsupported" */
 #define VM_MMIO_DEV_SLOTS 4
@@ -160,6 +160,9 @@ struct bundle_vm;
 
 struct vm *vm_get(int id);
 int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, uint64_t bundle_size);
+/* The VM's devices: the device table in vdev/mmio.c makes and resets them, so this file names none. */
+int vdev_create(struct vm *vm, const struct bundle_vm *b);
+void vdev_reset(struct vm *vm);
 int vm_setup(struct vm *vm);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);

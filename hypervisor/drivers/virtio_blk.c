@@ -13,9 +13,7 @@
  */
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_mmio.h"
-#include "core/term.h"
-#include "core/sched.h"
-#include "core/host.h"
+#include "lib/log.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -210,15 +208,15 @@ static void read_serial(struct virtio_blk *d)
 	d->serial[VIRTIO_BLK_ID_BYTES] = '\0';
 }
 
-void virtio_blk_init(void)
+void virtio_blk_init(const struct virtio_mmio_slots *slots)
 {
-	for (unsigned i = 0; i < host.virtio_count && dev_count < VBLK_MAX; i++) {
+	for (unsigned i = 0; i < slots->count && dev_count < VBLK_MAX; i++) {
 		struct virtio_blk *d = &devs[dev_count];
 		const char *why;
 
-		if (host.virtio_devid[i] != VIRTIO_ID_BLOCK)
+		if (slots->devid[i] != VIRTIO_ID_BLOCK)
 			continue;
-		*d = (struct virtio_blk){ .base = host.virtio_base[i], .q = &hostqs[dev_count] };
+		*d = (struct virtio_blk){ .base = slots->base[i], .q = &hostqs[dev_count] };
 		if (rd(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC)
 			continue;
 		if (rd(d, VIRTIO_MMIO_VERSION) != VIRTIO_MMIO_VERSION_MODERN) {

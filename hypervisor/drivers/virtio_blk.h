@@ -23,8 +23,9 @@ struct virtio_blk_seg {
 	bool device_writes;	/* the device fills it (a read from disk) */
 };
 
-/* Probe every virtio-mmio slot found in the host device tree (host.virtio_*). */
-void virtio_blk_init(void);
+struct virtio_mmio_slots;
+/* Probe every virtio-mmio slot found in the host device tree (host.virtio). */
+void virtio_blk_init(const struct virtio_mmio_slots *slots);
 
 /* The unclaimed device whose serial is `serial` (len bytes, NUL padded), claimed; 0 if none. */
 struct virtio_blk *virtio_blk_claim(const char *serial, size_t len);

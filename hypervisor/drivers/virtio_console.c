@@ -17,9 +17,7 @@
  */
 #include "drivers/virtio_console.h"
 #include "drivers/virtio_mmio.h"
-#include "core/term.h"
-#include "core/sched.h"
-#include "core/host.h"
+#include "lib/log.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -292,15 +290,15 @@ static const char *device_setup(void)
 	return 0;
 }
 
-bool virtio_console_init(void)
+bool virtio_console_init(const struct virtio_mmio_slots *slots)
 {
 	const char *why = "no virtio-serial-device";
 
-	for (unsigned i = 0; i < host.virtio_count; i++) {
-		if (host.virtio_devid[i] != VIRTIO_ID_CONSOLE)
+	for (unsigned i = 0; i < slots->count; i++) {
+		if (slots->devid[i] != VIRTIO_ID_CONSOLE)
 			continue;
-		base = host.virtio_base[i];
-		irq = host.virtio_irq[i];
+		base = slots->base[i];
+		irq = slots->irq[i];
 		why = device_setup();
 		if (!why)
 			break;

@@ -900,7 +900,7 @@ static void on_open(unsigned port, bool connected)
 
 void gdbstub_setup(void)
 {
-	present = virtio_console_init();
+	present = virtio_console_init(&host.virtio);
 }
 
 void gdbstub_hold_waiting(void)

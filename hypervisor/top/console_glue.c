@@ -593,4 +593,5 @@ static const struct console_ops hv_console_ops = {
 void console_init(void)
 {
 	console_setup(&hv_console_ops);
+	term_set_shell(console_input, console_prompt);
 }
