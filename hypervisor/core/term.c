@@ -247,6 +247,21 @@ void term_focus(int id)
 		shell_prompt();
 }
 
+/* The last `size` bytes of the VM's ring (read without the lock: at worst a torn byte). */
+size_t term_vm_tail(const struct vm *vm, char *buf, size_t size, uint64_t *dropped)
+{
+	const struct term_ring *r = &vm->term;
+	uint64_t end = r->written, from = end > TERM_RING_SIZE ? end - TERM_RING_SIZE : 0;
+	size_t n = 0;
+
+	if (end - from > size)
+		from = end - size;
+	*dropped = from;
+	for (uint64_t i = from; i < end; i++)
+		buf[n++] = r->buf[i % TERM_RING_SIZE];
+	return n;
+}
+
 int term_focused(void)
 {
 	return focus;

@@ -13,6 +13,7 @@
 #define CORE_TERM_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "lib/log.h"
 
@@ -48,6 +49,7 @@ void term_input(char c);
 void term_poll_input(void);
 void term_focus(int vm_id);
 int term_focused(void);
+size_t term_vm_tail(const struct vm *vm, char *buf, size_t size, uint64_t *dropped);
 void term_write_raw(const char *s);
 /* The writer of hv_printf (lib/log.h), plugged in at boot: a hypervisor line starts on a fresh line. */
 void term_vprintf(const char *fmt, va_list ap);

@@ -14,6 +14,7 @@
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_mmio.h"
 #include "lib/log.h"
+#include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -59,15 +60,6 @@ struct virtio_blk {
 static struct hostq hostqs[VBLK_MAX] __attribute__((aligned(4096)));
 static struct virtio_blk devs[VBLK_MAX];
 static unsigned dev_count;
-
-static inline void io_fence(void)
-{
-#ifdef HV_HOST_TEST
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#else
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
-#endif
-}
 
 static uint32_t rd(const struct virtio_blk *d, unsigned off)
 {
@@ -151,9 +143,9 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 		q->desc[i].next = (uint16_t)(i + 1);
 	}
 	q->avail.ring[d->avail_idx % d->num] = 0;
-	io_fence();		/* descriptors and ring entry before the index (2.6.13) */
+	arch_fence_io();		/* descriptors and ring entry before the index (2.6.13) */
 	q->avail.idx = ++d->avail_idx;
-	io_fence();		/* the index before the notification */
+	arch_fence_io();		/* the index before the notification */
 	wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	while (*(volatile uint16_t *)&q->used.idx == d->used_seen) {
 		if (arch_time() > deadline) {
@@ -163,7 +155,7 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 			return VIRTIO_BLK_S_IOERR;
 		}
 	}
-	io_fence();		/* the used entry and the data after the index */
+	arch_fence_io();		/* the used entry and the data after the index */
 	*written = q->used.ring[d->used_seen % d->num].len;
 	d->used_seen++;
 	/* Interrupts are not wanted, but keep InterruptStatus clean anyway. */

@@ -18,6 +18,7 @@
 #include "drivers/virtio_console.h"
 #include "drivers/virtio_mmio.h"
 #include "lib/log.h"
+#include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -81,11 +82,6 @@ static uint64_t base;
 static unsigned irq, port_count;
 static bool broken;
 
-static inline void io_fence(void)
-{
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
-}
-
 static uint32_t rd(unsigned off) { return *(volatile uint32_t *)(uintptr_t)(base + off); }
 static void wr(unsigned off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(base + off) = v; }
 
@@ -116,9 +112,9 @@ static bool queue_setup(struct vq *q, unsigned index, bool interrupts)
 static void queue_push(struct vq *q, unsigned d)
 {
 	q->avail.ring[q->avail_idx % VQ_NUM] = (uint16_t)d;
-	io_fence();		/* descriptor and ring entry before the index (2.6.13) */
+	arch_fence_io();		/* descriptor and ring entry before the index (2.6.13) */
 	q->avail.idx = ++q->avail_idx;
-	io_fence();
+	arch_fence_io();
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
 }
 
@@ -193,7 +189,7 @@ static void rx_drain(struct rxq *rq, void (*fn)(unsigned port, const uint8_t *, 
 		return;
 	while (*(volatile uint16_t *)&q->used.idx != q->used_seen) {
 		struct virtq_used_elem e;
-		io_fence();	/* the entry and the data after the index */
+		arch_fence_io();	/* the entry and the data after the index */
 		e = q->used.ring[q->used_seen % VQ_NUM];
 		q->used_seen++;
 		if (e.id < VQ_NUM) {
