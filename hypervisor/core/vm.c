@@ -1,4 +1,4 @@
-/* VM life cycle: creation from the bundle, start, stop, reset. */
+/* VM life cycle: creation, start, stop, reset, pause; the per-VM CSRs.  Devices: vdev/ (vdev_create/reset). */
 #include "core/vm.h"
 #include "core/bundle.h"
 #include "core/term.h"
