@@ -5,7 +5,9 @@ Copies hypervisor/ and console/ to a temporary tree, checks that the copy
 passes, then plants one mistake at a time (an upward include, a sideways
 one, a console include of arch/, inline asm in core/) and runs
 scripts/check_layers.py on the copy as `make check-layers` does: it must
-exit 1 and name the planted file and line.  Prints "ok NAME" / "FAIL NAME".
+exit 1 and name the planted file and line.  Also compiles console/*.c with
+only spec/, lib/ and console/ on the include path (HOSTCC, default cc).
+Prints "ok NAME" / "FAIL NAME".
 """
 import os
 import shutil
@@ -50,6 +52,22 @@ def plant(root, rel, text):
     return len(lines)
 
 
+def console_builds_alone(tmp):
+    """console/*.c compile (syntax and types) seeing only spec/, lib/ and console/: (ok, output)."""
+    inc = os.path.join(tmp, "console-only")
+    for d in ("hypervisor/spec", "hypervisor/lib", "console"):
+        shutil.copytree(os.path.join(REPO, d), os.path.join(inc, os.path.basename(d)))
+    cc = os.environ.get("HOSTCC", "cc")
+    out = ""
+    for name in sorted(os.listdir(os.path.join(inc, "console"))):
+        if name.endswith(".c"):
+            p = subprocess.run([cc, "-std=c11", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-iquote", inc,
+                                os.path.join(inc, "console", name)], capture_output=True, text=True)
+            if p.returncode:
+                out += p.stdout + p.stderr
+    return out == "", out
+
+
 def main():
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -73,6 +91,12 @@ def main():
                 print("FAIL check_layers.%s: exit %d, wanted a line starting %r saying %r\n%s"
                       % (name, rc, where, says, out))
                 failed += 1
+        ok, out = console_builds_alone(tmp)
+        if ok:
+            print("ok check_layers.console_compiles_with_only_spec_and_lib")
+        else:
+            print("FAIL check_layers.console_compiles_with_only_spec_and_lib:\n%s" % out)
+            failed += 1
         # An upward include also closes a folder cycle: the report names it.
         root = os.path.join(tmp, "cycle")
         shutil.copytree(clean, root)
