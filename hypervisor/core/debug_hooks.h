@@ -1,6 +1,6 @@
 /*
  * Where the exit path and the run loop call the debugger.  Declared here,
- * beside their callers, and implemented by gdbstub/gdbstub.c, which sits
+ * beside their callers, and implemented by gdbstub/, which sits
  * above core: core calls them without knowing the stub.  They cost nothing
  * while no debugger is attached (gdbstub/gdbstub.h says how).
  */
@@ -26,6 +26,12 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e);
 bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop);
 /* `monitor catch fault on` and a reflected exception: true if it stopped the VM instead. */
 bool gdbstub_catch(struct vcpu *v, struct exit_info *e);
+/*
+ * A store guest-page fault while the VM has write-protected watch pages
+ * (vm->watch_pages): true if it hit one, and then it was either done here
+ * (e->advance) or it stops the VM for gdb (gdbstub/watch.c).
+ */
+bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e);
 /*
  * Nonzero while any VM has hardware triggers or any hart has some
  * installed: then the scheduler calls gdbstub_vcpu_enter() before it runs

@@ -47,6 +47,7 @@ void vcpu_load(struct vcpu *v)
 {
 	struct hart *h = this_hart();
 	struct vm *vm = v->vm;
+	uint32_t gen;
 
 	csr_write(CSR_HGATP, gstage_hgatp(&vm->gstage, vm->vmid));
 	/*
@@ -57,6 +58,12 @@ void vcpu_load(struct vcpu *v)
 	if (h->last != v)
 		hfence_vvma_all();
 	h->last = v;
+	gen = __atomic_load_n(&vm->gstage_gen, __ATOMIC_ACQUIRE);
+	if (vm->gstage_fenced[h->hartid] != gen) {
+		/* The gdbstub changed G-stage permissions since this hart last ran the VM. */
+		vm->gstage_fenced[h->hartid] = gen;
+		hfence_gvma_all();
+	}
 	v->csr_gen = vm->csr_gen;
 	csr_write(CSR_HENVCFG, vm->henvcfg);
 	csr_write(CSR_HEDELEG, vm->hedeleg);
@@ -191,7 +198,7 @@ void vcpu_kick(struct vcpu *v)
 /* The same question for the vCPU loaded on this hart (its state is in the CSRs). */
 bool vcpu_has_interrupt_loaded(struct vcpu *v)
 {
-	uint64_t vstimecmp = v->vm->henvcfg & ENVCFG_STCE ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
+	uint64_t vstimecmp = (v->vm->henvcfg & ENVCFG_STCE) ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
 
 	return wfi_would_wake(v, csr_read(CSR_HVIP), csr_read(CSR_VSIE), vstimecmp);
 }

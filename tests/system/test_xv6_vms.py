@@ -12,7 +12,6 @@ Every test works on temporary copies of the disk images; the QEMU disk
 options come from `mkbundle.py --qemu-args`, as `make run` gets them.
 """
 
-import shutil
 import subprocess
 import sys
 
