@@ -69,6 +69,7 @@ void gdbstub_poll(void) {}
 bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e) { (void)v; (void)e; return false; }
 bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop) { (void)v; (void)e; (void)loop; return false; }
 bool gdbstub_catch(struct vcpu *v, struct exit_info *e) { (void)v; (void)e; return false; }
+bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e) { (void)v; (void)e; return false; }
 void gdbstub_vcpu_left(struct vcpu *v) { (void)v; }
 
 /* ---- post-mortem, terminal, devices, device tree ---- */
