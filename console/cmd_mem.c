@@ -9,6 +9,7 @@
 #include "console/cmd.h"
 #include "spec/decode.h"
 #include "lib/printf.h"
+#include "spec/board.h"
 #include "spec/pte.h"
 #include "spec/vswalk.h"
 

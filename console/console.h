@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include "arch/csr.h"
-#include "mem/gstage.h"
-#include "trace/trace.h"
+#include "spec/csr.h"
+#include "spec/gwalk.h"
+#include "spec/trace_record.h"
 
 #define CONSOLE_PROMPT "hv> "
 #define CONSOLE_LINE_MAX 256		/* characters of one line, with the NUL */

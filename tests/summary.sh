@@ -3,7 +3,7 @@
 # $1: output of test-unit-run ("unit: N passed, N failed")
 # $2: output of test-gdb-run  ("gdb: N passed, N failed")
 # $3: pytest -q output of the system tests (last line "N passed, N failed, N skipped in T")
-# $4: output of fuzz-console-smoke ("ok NAME" or "FAIL NAME: ...")
+# $4: output of the fuzz smoke runs and check-layers ("ok NAME" or "FAIL NAME: ...")
 # $5: output of make lint ("ok NAME" or "FAIL NAME: ..." per check, then "lint: N passed, N failed")
 unit=$1 gdbt=$2 system=$3 fuzz=$4 lint=${5:-}
 

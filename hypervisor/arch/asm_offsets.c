@@ -4,8 +4,9 @@
  */
 #include <stddef.h>
 #include "arch/vcpu_regs.h"
-#include "core/hart.h"
+#include "arch/hart.h"
 #include "arch/csr.h"
+#include "spec/board.h"
 
 #define OFFSET(name, type, member) \
 	__asm__ volatile("\n->" #name " %0" :: "i"(offsetof(type, member)))
@@ -27,10 +28,9 @@ void asm_offsets(void)
 	OFFSET(VCPU_HOST_S, struct vcpu_regs, host_s);
 	OFFSET(FP_F, struct vcpu_fp, f);
 	OFFSET(FP_FCSR, struct vcpu_fp, fcsr);
-	OFFSET(HART_FIXUP_PC, struct hart, fixup_pc);
-	OFFSET(HART_FAULT_CAUSE, struct hart, fault_cause);
-	OFFSET(HART_FAULT_TVAL, struct hart, fault_tval);
-	VALUE(HART_SIZE, sizeof(struct hart));
+	OFFSET(HART_FIXUP_PC, struct arch_hart, fixup_pc);
+	OFFSET(HART_FAULT_CAUSE, struct arch_hart, fault_cause);
+	OFFSET(HART_FAULT_TVAL, struct arch_hart, fault_tval);
 	VALUE(HV_STACK_SIZE_V, HV_STACK_SIZE);
 	VALUE(HV_MAX_HARTS_V, HV_MAX_HARTS);
 }

@@ -8,6 +8,12 @@
 #include <stdint.h>
 #include "spec/csr.h"
 
+/* By a number known only at run time (arch/csr.c): 0, or -1 for a CSR not offered. */
+int arch_hs_csr_read(unsigned csr, uint64_t *v);
+int arch_hs_csr_write(unsigned csr, uint64_t v);
+int arch_vs_csr_read(unsigned csr, uint64_t *v);
+int arch_vs_csr_write(unsigned csr, uint64_t v);
+
 #ifndef HV_HOST_TEST
 #define __csr_str(x) #x
 #define csr_read(csr) ({ uint64_t __v; \

@@ -45,7 +45,7 @@ setup_hart:
 	mul	t0, t0, t1
 	la	sp, hv_stacks
 	add	sp, sp, t0
-	li	t0, HART_SIZE
+	ld	t0, arch_hart_size
 	mul	t0, t0, a0
 	la	tp, harts
 	add	tp, tp, t0

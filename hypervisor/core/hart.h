@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "spec/board.h"
+#include "arch/hart.h"
 
 struct vcpu;
 
@@ -15,10 +16,7 @@ struct guest_trap {
 };
 
 struct hart {
-	/* Read and written by arch/entry.S (offsets in asm_offsets.h). */
-	uint64_t fixup_pc;	/* where an expected HS fault resumes, 0 = none */
-	uint64_t fault_cause;
-	uint64_t fault_tval;
+	struct arch_hart arch;	/* first: read and written by arch/entry.S */
 
 	unsigned hartid;
 	bool online;
@@ -36,10 +34,7 @@ extern uint8_t hv_stacks[HV_MAX_HARTS][HV_STACK_SIZE];
 
 static inline struct hart *this_hart(void)
 {
-	struct hart *h;
-
-	__asm__ volatile("mv %0, tp" : "=r"(h));
-	return h;
+	return arch_hart_self();
 }
 
 void hv_main(unsigned long hartid, unsigned long fdt);

@@ -102,20 +102,20 @@ static void discover_devices(const struct fdt *f)
 	/* virtio-mmio slots, lowest address first as QEMU lists them last-to-first */
 	for (node = -1; (node = fdt_next_compatible(f, node, "virtio,mmio")) >= 0;) {
 		uint32_t irq = 0;
-		if (host.virtio_count >= HOST_VIRTIO_SLOTS || !fdt_reg(f, node, 0, &base, &size))
+		if (host.virtio.count >= VIRTIO_MMIO_SLOTS_MAX || !fdt_reg(f, node, 0, &base, &size))
 			continue;
 		fdt_prop_u32(f, node, "interrupts", &irq);
-		unsigned i = host.virtio_count++;
-		while (i > 0 && host.virtio_base[i - 1] > base) {
-			host.virtio_base[i] = host.virtio_base[i - 1];
-			host.virtio_irq[i] = host.virtio_irq[i - 1];
+		unsigned i = host.virtio.count++;
+		while (i > 0 && host.virtio.base[i - 1] > base) {
+			host.virtio.base[i] = host.virtio.base[i - 1];
+			host.virtio.irq[i] = host.virtio.irq[i - 1];
 			i--;
 		}
-		host.virtio_base[i] = base;
-		host.virtio_irq[i] = irq;
+		host.virtio.base[i] = base;
+		host.virtio.irq[i] = irq;
 	}
-	for (unsigned i = 0; i < host.virtio_count; i++)
-		host.virtio_devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio_base[i] + 8);
+	for (unsigned i = 0; i < host.virtio.count; i++)
+		host.virtio.devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio.base[i] + 8);
 }
 
 void host_discover(const struct fdt *f)

@@ -4,8 +4,7 @@
 
 #include <stdbool.h>
 #include "spec/board.h"
-
-#define HOST_VIRTIO_SLOTS 8	/* QEMU virt's virtio-mmio transports (VIRTIO_COUNT) */
+#include "drivers/virtio_mmio.h"
 
 struct fdt;
 
@@ -19,10 +18,7 @@ struct host_info {
 	unsigned long ram_base, ram_size;
 	unsigned long uart_base, plic_base;
 	unsigned uart_irq;
-	unsigned virtio_count;
-	unsigned long virtio_base[HOST_VIRTIO_SLOTS];
-	unsigned virtio_irq[HOST_VIRTIO_SLOTS];
-	unsigned virtio_devid[HOST_VIRTIO_SLOTS];
+	struct virtio_mmio_slots virtio;
 };
 
 extern struct host_info host;

@@ -12,7 +12,7 @@
 #include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
-#include "gdbstub/gdbstub.h"
+#include "core/debug_hooks.h"
 
 /*
  * Run v on this hart until it blocks, its slice ends, or its VM stops.  The

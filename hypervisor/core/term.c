@@ -7,7 +7,6 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
-#include "console/console.h"
 
 static spinlock_t term_lock = SPINLOCK_INIT;
 static int focus = 1;			/* VM 1 has focus at boot */
@@ -18,6 +17,8 @@ static bool at_line_start = true;
 static int line_owner;			/* who wrote the current partial line: 0 = hv */
 static char logdir[96];
 static int log_capped_vm;	/* a VM whose log just reached TERM_LOG_MAX */
+static void (*shell_input)(char c);	/* the hv> console, plugged in by term_set_shell */
+static void (*shell_prompt)(void);
 
 static void out_raw(char c)
 {
@@ -40,7 +41,7 @@ static void hv_out(void *ctx, char c)
 	out_raw(c);
 }
 
-void hv_vprintf(const char *fmt, va_list ap)
+void term_vprintf(const char *fmt, va_list ap)
 {
 	spin_lock(&term_lock);
 	if (!at_line_start && line_owner != 0)
@@ -48,15 +49,6 @@ void hv_vprintf(const char *fmt, va_list ap)
 	line_owner = 0;
 	vcbprintf(hv_out, 0, fmt, ap);
 	spin_unlock(&term_lock);
-}
-
-void hv_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vprintf(fmt, ap);
-	va_end(ap);
 }
 
 void term_write_raw(const char *s)
@@ -74,6 +66,12 @@ void term_init(const char *dir)
 {
 	if (dir)
 		strncpy_safe(logdir, dir, sizeof(logdir));
+}
+
+void term_set_shell(void (*input)(char c), void (*prompt)(void))
+{
+	shell_input = input;
+	shell_prompt = prompt;
 }
 
 void term_vm_attach(struct vm *vm)
@@ -247,8 +245,23 @@ void term_focus(int id)
 		out_str("[hvscope: console -> hypervisor; Ctrl-T 1..9 or Ctrl-T v NN returns to a VM]\r\n");
 	}
 	spin_unlock(&term_lock);
-	if (!vm)
-		console_prompt();
+	if (!vm && shell_prompt)
+		shell_prompt();
+}
+
+/* The last `size` bytes of the VM's ring (read without the lock: at worst a torn byte). */
+size_t term_vm_tail(const struct vm *vm, char *buf, size_t size, uint64_t *dropped)
+{
+	const struct term_ring *r = &vm->term;
+	uint64_t end = r->written, from = end > TERM_RING_SIZE ? end - TERM_RING_SIZE : 0;
+	size_t n = 0;
+
+	if (end - from > size)
+		from = end - size;
+	*dropped = from;
+	for (uint64_t i = from; i < end; i++)
+		buf[n++] = r->buf[i % TERM_RING_SIZE];
+	return n;
 }
 
 int term_focused(void)
@@ -272,7 +285,8 @@ static void deliver(char c)
 	struct vm *vm;
 
 	if (focus == TERM_FOCUS_HV) {
-		console_input(c);
+		if (shell_input)
+			shell_input(c);
 		return;
 	}
 	vm = vm_get(focus);

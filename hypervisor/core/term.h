@@ -13,7 +13,10 @@
 #ifndef CORE_TERM_H
 #define CORE_TERM_H
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "lib/log.h"
 
 #define TERM_PREFIX_KEY 0x14
 #define TERM_RING_SIZE  (16 * 1024)
@@ -47,8 +50,11 @@ void term_input(char c);
 void term_poll_input(void);
 void term_focus(int vm_id);
 int term_focused(void);
+size_t term_vm_tail(const struct vm *vm, char *buf, size_t size, uint64_t *dropped);
 void term_write_raw(const char *s);
-void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void hv_vprintf(const char *fmt, __builtin_va_list ap);
+/* The writer of hv_printf (lib/log.h), plugged in at boot: a hypervisor line starts on a fresh line. */
+void term_vprintf(const char *fmt, va_list ap);
+/* Where the keys go while the hypervisor has focus: the hv> console (top/console_glue.c). */
+void term_set_shell(void (*input)(char c), void (*prompt)(void));
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * Trap dispatch: one const table indexed by exception cause, one by interrupt
- * number.  A handler returns 0 (handled) or -1 (the VM cannot go on: it is
- * stopped with a report); sepc is advanced here, and only here.
+ * Trap dispatch: exceptions through one const table indexed by cause; an
+ * interrupt is always the host's (IPI, timer, PLIC: guest interrupts reach
+ * the guest through hvip, never through here).  A handler returns 0
+ * (handled) or -1 (the VM cannot go on: it is stopped with a report); sepc
+ * is advanced here, and only here.  Called from core/run.c's trap_fast().
  */
 #include "core/trap.h"
 #include "core/vm.h"
@@ -19,7 +21,7 @@
 #include "arch/asm.h"
 #include "trace/trace.h"
 #include "spec/decode.h"
-#include "gdbstub/gdbstub.h"
+#include "core/debug_hooks.h"
 
 typedef int (*trap_fn)(struct vcpu *v, struct exit_info *e);
 

@@ -13,6 +13,7 @@
 #include "arch/csr.h"
 #include "arch/sbi_call.h"
 #include "lib/string.h"
+#include <stddef.h>
 
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 {
@@ -41,6 +42,13 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	/* Its next entry, on whatever hart: no VS TLB entry or fetched code from before. */
 	v->flush_pending = 1;
 	faultloop_reset(&v->loop);
+}
+
+/* Where v's exit records go while it is loaded on this hart (trap.c writes them). */
+void vcpu_trace_on_hart(struct vcpu *v, unsigned hart)
+{
+	v->trace_ring = &trace_rings[hart];
+	v->trace_tag = trace_tag(hart, (unsigned)v->vm->id, v->id);
 }
 
 void vcpu_load(struct vcpu *v)
@@ -91,8 +99,7 @@ void vcpu_load(struct vcpu *v)
 		v->regs.sstatus = (v->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 	}
 	h->current = v;
-	v->trace_ring = &trace_rings[h->hartid];
-	v->trace_tag = trace_tag(h->hartid, (unsigned)vm->id, v->id);
+	vcpu_trace_on_hart(v, h->hartid);
 	trace_event(h->hartid, vm->id, v->id, TRACE_VCPU_LOAD, 0, v->regs.sepc, 0, 0);
 }
 
@@ -141,7 +148,7 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 	}
 	if (v->flush_pending && __atomic_exchange_n(&v->flush_pending, 0, __ATOMIC_ACQ_REL)) {
 		hfence_vvma_all();
-		__asm__ volatile("fence.i" ::: "memory");
+		arch_fence_i();
 	}
 	hvip = old_hvip = csr_read(CSR_HVIP);
 	if (v->ssip_pending && __atomic_exchange_n(&v->ssip_pending, 0, __ATOMIC_ACQ_REL))
@@ -207,4 +214,80 @@ bool vcpu_has_interrupt_loaded(struct vcpu *v)
 	uint64_t vstimecmp = (v->vm->henvcfg & ENVCFG_STCE) ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
 
 	return wfi_would_wake(v, csr_read(CSR_HVIP), csr_read(CSR_VSIE), vstimecmp);
+}
+
+/*
+ * ---- A vCPU's VS CSRs, live or saved ----
+ * Live in this hart's CSRs while the vCPU is loaded here (the console or the
+ * debugger runs inside its exit), in struct vcpu otherwise (vm_quiesce()
+ * makes sure it is not loaded anywhere else).
+ */
+static const struct { unsigned csr; size_t off; } vs_saved[] = {
+	{ CSR_VSSTATUS, offsetof(struct vcpu, vsstatus) },
+	{ CSR_VSIE, offsetof(struct vcpu, vsie) },
+	{ CSR_VSTVEC, offsetof(struct vcpu, vstvec) },
+	{ CSR_VSSCRATCH, offsetof(struct vcpu, vsscratch) },
+	{ CSR_VSEPC, offsetof(struct vcpu, vsepc) },
+	{ CSR_VSCAUSE, offsetof(struct vcpu, vscause) },
+	{ CSR_VSTVAL, offsetof(struct vcpu, vstval) },
+	{ CSR_VSATP, offsetof(struct vcpu, vsatp) },
+};
+
+static int vs_saved_index(unsigned csr)
+{
+	for (unsigned i = 0; i < sizeof(vs_saved) / sizeof(vs_saved[0]); i++)
+		if (vs_saved[i].csr == csr)
+			return (int)i;
+	return -1;
+}
+
+static uint64_t *vs_saved_field(struct vcpu *v, unsigned csr)
+{
+	int i = vs_saved_index(csr);
+
+	return i < 0 ? 0 : (uint64_t *)((char *)v + vs_saved[i].off);
+}
+
+static bool vcpu_live_here(const struct vcpu *v)
+{
+	return this_hart()->current == v;
+}
+
+/* Every VS CSR but vsip, which the hypervisor computes. */
+bool vcpu_vs_csr_writable(unsigned csr)
+{
+	return vs_saved_index(csr) >= 0;
+}
+
+int vcpu_vs_csr_read(struct vcpu *v, unsigned csr, uint64_t *val)
+{
+	uint64_t *saved = vs_saved_field(v, csr);
+
+	if (vcpu_live_here(v))
+		return arch_vs_csr_read(csr, val);
+	if (csr == CSR_VSIP)
+		*val = vcpu_saved_vsip(v);
+	else if (saved)
+		*val = *saved;
+	else
+		return -1;
+	return 0;
+}
+
+int vcpu_vs_csr_write(struct vcpu *v, unsigned csr, uint64_t val)
+{
+	uint64_t *saved = vs_saved_field(v, csr);
+
+	if (!saved)
+		return -1;
+	if (vcpu_live_here(v)) {
+		arch_vs_csr_write(csr, val);
+		if (csr == CSR_VSATP)
+			hfence_vvma_all();
+	} else {
+		*saved = val;
+		if (csr == CSR_VSATP)
+			v->flush_pending = 1;	/* no stale VS TLB entries for the old table */
+	}
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* VM life cycle: creation from the bundle, start, stop, reset. */
+/* VM life cycle: creation, start, stop, reset, pause; the per-VM CSRs.  Devices: vdev/ (vdev_create/reset). */
 #include "core/vm.h"
 #include "trace/trace.h"
 #include "core/bundle.h"
@@ -14,8 +14,7 @@
 #include "lib/ratelimit.h"
 #include <stdarg.h>
 #include "lib/string.h"
-#include "vdev/vvirtio_blk.h"
-#include "gdbstub/gdbstub.h"
+#include "core/debug_hooks.h"
 
 struct vm vms[VM_MAX];
 unsigned vm_count;
@@ -64,7 +63,7 @@ static hpa_t pt_alloc(size_t count, size_t align)
  * Exceptions the guest handles itself.  Page faults (12, 13, 15) only when
  * hardware A/D updating is on for the VM: otherwise a guest like xv6 that
  * leaves A/D clear loops on them inside VS-mode, invisibly; kept here they
- * are traced and reflected (see docs/adue.md).
+ * are traced and reflected (docs/architecture.md, "ADUE policy").
  */
 #define PAGE_FAULT_BITS (1UL << CAUSE_FETCH_PAGE_FAULT | 1UL << CAUSE_LOAD_PAGE_FAULT | \
 			 1UL << CAUSE_STORE_PAGE_FAULT)
@@ -175,14 +174,31 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 		vm->vcpus[i].id = i;
 		vm->vcpus[i].hart = -1;
 	}
-	vuart_init(&vm->uart);
-	vplic_init(&vm->plic, vm->vcpu_count);
 	term_vm_attach(vm);
-	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
-	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
-		return -1;
-	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
-	return 0;
+	return vdev_create(vm, b);
+}
+
+/*
+ * The one way to change a VM's per-VM CSRs (henvcfg, hedeleg): `change`
+ * runs under the VM's lock, then every vCPU loads the new values at its
+ * next entry (csr_gen), and running ones are kicked so that is now.
+ */
+void vm_change_csrs(struct vm *vm, void (*change)(struct vm *vm, uint64_t arg), uint64_t arg)
+{
+	spin_lock(&vm->lock);
+	change(vm, arg);
+	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_kick(&vm->vcpus[i]);
+}
+
+/* ADUE moves henvcfg.ADUE and, with it, the delegation of page faults. */
+static void change_adue(struct vm *vm, uint64_t on)
+{
+	vm->adue = on;
+	vm->henvcfg = on ? vm->henvcfg | ENVCFG_ADUE : vm->henvcfg & ~ENVCFG_ADUE;
+	vm->hedeleg = (vm->hedeleg & ~PAGE_FAULT_BITS) | (vm_hedeleg(vm) & PAGE_FAULT_BITS);
 }
 
 /* Runtime ADUE switch (hv> adue N on|off): -1 if the hart cannot do it. */
@@ -190,14 +206,27 @@ int vm_set_adue(struct vm *vm, bool on)
 {
 	if (on && !(hv_henvcfg_caps & ENVCFG_ADUE))
 		return -1;
-	spin_lock(&vm->lock);
-	vm->adue = on;
-	vm->henvcfg = on ? vm->henvcfg | ENVCFG_ADUE : vm->henvcfg & ~ENVCFG_ADUE;
-	vm->hedeleg = (vm->hedeleg & ~PAGE_FAULT_BITS) | (vm_hedeleg(vm) & PAGE_FAULT_BITS);
-	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		vcpu_kick(&vm->vcpus[i]);
+	vm_change_csrs(vm, change_adue, on);
+	return 0;
+}
+
+static void change_henvcfg(struct vm *vm, uint64_t henvcfg)
+{
+	vm->henvcfg = henvcfg;
+}
+
+/* The whole henvcfg (hv> csr N henvcfg V): only bits the hart has; ADUE through its switch. */
+int vm_set_henvcfg(struct vm *vm, uint64_t henvcfg, const char **why)
+{
+	if (henvcfg & ~hv_henvcfg_caps) {
+		*why = "the hart cannot set some of these bits (csr henvcfg after boot shows which it can)";
+		return -1;
+	}
+	if (vm_set_adue(vm, (henvcfg & ENVCFG_ADUE) != 0)) {
+		*why = "the hart cannot set ADUE";
+		return -1;
+	}
+	vm_change_csrs(vm, change_henvcfg, henvcfg);
 	return 0;
 }
 
@@ -212,16 +241,16 @@ uint64_t vm_hedeleg_allowed(void)
 	return 0xffUL | 1UL << CAUSE_USER_ECALL | PAGE_FAULT_BITS;
 }
 
+static void change_hedeleg(struct vm *vm, uint64_t hedeleg)
+{
+	vm->hedeleg = hedeleg;
+}
+
 int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg)
 {
 	if (hedeleg & ~vm_hedeleg_allowed())
 		return -1;
-	spin_lock(&vm->lock);
-	vm->hedeleg = hedeleg;
-	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		vcpu_kick(&vm->vcpus[i]);
+	vm_change_csrs(vm, change_hedeleg, hedeleg);
 	return 0;
 }
 
@@ -233,7 +262,7 @@ void vm_trace_event(struct vm *vm, enum trace_vm_event what, unsigned state)
 
 void vm_start(struct vm *vm)
 {
-	vvblk_reset(vm);	/* issue 4: the disk device starts from reset */
+	vdev_reset(vm);		/* the devices start from power-on state */
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	vm->state = VM_RUNNING;
@@ -310,9 +339,7 @@ static void vm_do_reset(struct vm *vm)
 	vm_trace_event(vm, TRACE_VM_RESET, vm->state);
 	vm->debugger_held = false;	/* a reset instead of the death it was held for */
 	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
-	vvblk_reset(vm);	/* issue 4 */
-	vuart_init(&vm->uart);
-	vplic_init(&vm->plic, vm->vcpu_count);
+	vdev_reset(vm);
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	spin_lock(&vm->lock);
@@ -420,4 +447,212 @@ void vm_console_input(struct vm *vm, char c)
 		vm->input[vm->input_tail++ % VM_INPUT_QUEUE] = (uint8_t)c;
 	spin_unlock(&vm->input_lock);
 	vm_console_refill(vm);
+}
+
+/*
+ * ---- Pausing: a consistent view of a VM's vCPUs ----
+ *
+ * The console and the debugger run on whichever hart took their interrupt,
+ * possibly in the middle of an exit of a vCPU loaded on that hart ("self").
+ * A vCPU's saved state is only valid while it is not loaded, so working on
+ * another vCPU's state pauses its VM first and waits (at most a second)
+ * until none of its vCPUs but self is loaded on a hart.  Self's VS CSRs are
+ * live in this hart's CSRs and its GPRs were saved at the trap: vcpu.c's
+ * CSR access knows which is which.
+ */
+
+static struct vcpu *self_vcpu(void)
+{
+	return this_hart()->current;
+}
+
+static void kick_others(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (&vm->vcpus[i] != self_vcpu())
+			vcpu_kick(&vm->vcpus[i]);
+}
+
+/* Spin until done(vm, arg) holds, at most a second: false if it never did. */
+static bool vm_wait(struct vm *vm, bool (*done)(struct vm *vm, uint32_t arg), uint32_t arg)
+{
+	uint64_t deadline = arch_time() + hv_timebase;
+
+	while (!done(vm, arg))
+		if (arch_time() > deadline)
+			return false;
+	return true;
+}
+
+static bool others_unloaded(struct vm *vm, uint32_t unused)
+{
+	(void)unused;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (&vm->vcpus[i] != self_vcpu() && __atomic_load_n(&vm->vcpus[i].running, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+static bool wait_unloaded(struct vm *vm)
+{
+	kick_others(vm);
+	return vm_wait(vm, others_unloaded, 0);
+}
+
+/* Why a VM in state s cannot be paused, resumed or killed. */
+static const char *state_refusal(enum vm_state s)
+{
+	switch (s) {
+	case VM_RUNNING: return "it is running";
+	case VM_PAUSED: return "it is paused";
+	case VM_STOPPED: return "it is stopped";
+	case VM_RESETTING: return "it is resetting";
+	default: return "it is dead (dump N shows why; reset N restarts it)";
+	}
+}
+
+/* RUNNING -> PAUSED; true if this call paused it (and must resume it). */
+static bool pause_if_running(struct vm *vm)
+{
+	bool paused = false;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_RUNNING) {
+		vm->state = VM_PAUSED;
+		paused = true;
+	}
+	spin_unlock(&vm->lock);
+	return paused;
+}
+
+static void resume_if_paused(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	if (vm->state == VM_PAUSED)
+		vm->state = VM_RUNNING;
+	spin_unlock(&vm->lock);
+	kick_others(vm);
+}
+
+int vm_pause(struct vm *vm, const char **why)
+{
+	if (!pause_if_running(vm)) {
+		*why = state_refusal(vm->state);
+		return -1;
+	}
+	if (!wait_unloaded(vm)) {
+		*why = "paused, but its vCPUs did not leave their harts within 1 s";
+		return -1;
+	}
+	return 0;
+}
+
+int vm_resume(struct vm *vm, const char **why)
+{
+	if (vm->state != VM_PAUSED) {
+		*why = state_refusal(vm->state);
+		return -1;
+	}
+	resume_if_paused(vm);
+	return 0;
+}
+
+int vm_kill(struct vm *vm, const char *why_killed, const char **why)
+{
+	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
+		*why = state_refusal(vm->state);
+		return -1;
+	}
+	vm_stop(vm, VM_STOPPED, why_killed);
+	return 0;
+}
+
+/* Pause the VM for a consistent view of its vCPUs; -1 (VM left as it was) if they do not stop. */
+int vm_quiesce(struct vm *vm, bool *paused, const char **why)
+{
+	*paused = pause_if_running(vm);
+	if (wait_unloaded(vm))
+		return 0;
+	if (*paused)
+		resume_if_paused(vm);
+	*why = "its vCPUs did not leave their harts within 1 s";
+	return -1;
+}
+
+void vm_unquiesce(struct vm *vm, bool paused)
+{
+	if (paused)
+		resume_if_paused(vm);
+}
+
+static bool reset_done(struct vm *vm, uint32_t gen)
+{
+	return __atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE) != gen;
+}
+
+/*
+ * vm_reset() only asks; the reset happens once the VM's vCPUs have left
+ * their harts.  Wait for it (at most a second) so the caller sees the VM
+ * running again, unless one of them is loaded right here, under this call:
+ * then it happens as soon as the call returns, and `vms` says "resetting".
+ */
+void vm_reset_wait(struct vm *vm, const char *why)
+{
+	uint32_t gen = __atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE);
+	struct vcpu *self = self_vcpu();
+
+	vm_reset(vm, why);
+	if (!(self && self->vm == vm))
+		vm_wait(vm, reset_done, gen);
+}
+
+/* Taken by vmfdt_build() at the VM's next (re)start; a running VM is unaffected until then. */
+int vm_set_bootargs(struct vm *vm, const char *text, const char **why)
+{
+	if (strlen(text) >= sizeof(vm->image.bootargs)) {
+		*why = "longer than a VM's bootargs can be (127 characters)";
+		return -1;
+	}
+	spin_lock(&vm->lock);
+	strncpy_safe(vm->image.bootargs, text, sizeof(vm->image.bootargs));
+	spin_unlock(&vm->lock);
+	return 0;
+}
+
+/* A CSR of one vCPU (VS CSRs) or of the VM (henvcfg, hedeleg), written with the VM quiet. */
+int vm_vcpu_csr_write(struct vm *vm, unsigned idx, unsigned csr, uint64_t val, const char **why)
+{
+	bool paused;
+	int r;
+
+	if (csr == CSR_HENVCFG)
+		return vm_set_henvcfg(vm, val, why);
+	if (csr == CSR_HEDELEG) {
+		if (vm_set_hedeleg(vm, val) == 0)
+			return 0;
+		*why = "some of these exceptions cannot be delegated (their hedeleg bits are read-only zero)";
+		return -1;
+	}
+	if (!vcpu_vs_csr_writable(csr)) {
+		*why = "not writable from the console";
+		return -1;
+	}
+	if (vm_quiesce(vm, &paused, why))
+		return -1;
+	r = vcpu_vs_csr_write(&vm->vcpus[idx], csr, val);
+	vm_unquiesce(vm, paused);
+	return r;
+}
+
+/* Counters belong to the hart running the vCPU: zero them while the VM is quiet. */
+void vm_stats_reset(struct vm *vm)
+{
+	const char *why;
+	bool paused;
+
+	if (vm_quiesce(vm, &paused, &why))
+		return;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		memset(&vm->vcpus[i].stats, 0, sizeof(vm->vcpus[i].stats));
+	vm_unquiesce(vm, paused);
 }

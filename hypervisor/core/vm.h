@@ -13,8 +13,8 @@
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
 #include "mem/gstage.h"
-#include "vdev/vplic.h"
-#include "vdev/vuart.h"
+#include "devmodel/vplic.h"
+#include "devmodel/vuart.h"
 
 #define VM_SBI_EXT_SLOTS 9	/* sbi/sbi.c: its extensions, then "unsupported" */
 #define VM_MMIO_DEV_SLOTS 4
@@ -176,6 +176,9 @@ struct bundle_vm;
 
 struct vm *vm_get(int id);
 int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, uint64_t bundle_size);
+/* The VM's devices: the device table in vdev/mmio.c makes and resets them, so this file names none. */
+int vdev_create(struct vm *vm, const struct bundle_vm *b);
+void vdev_reset(struct vm *vm);
 int vm_setup(struct vm *vm);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);
@@ -190,6 +193,16 @@ const char *vm_state_name(enum vm_state s);
 bool vm_gpa_range_ok(const struct vm *vm, uint64_t gpa, uint64_t len);
 void *vm_gpa_ptr(const struct vm *vm, uint64_t gpa);
 uint64_t *vm_pte_ptr(void *vm, uint64_t gpa);
+/* Pausing (the console, the debugger); functions returning int give 0, or -1 with *why set. */
+int vm_pause(struct vm *vm, const char **why);
+int vm_resume(struct vm *vm, const char **why);
+int vm_kill(struct vm *vm, const char *why_killed, const char **why);
+int vm_quiesce(struct vm *vm, bool *paused, const char **why);
+void vm_unquiesce(struct vm *vm, bool paused);
+void vm_reset_wait(struct vm *vm, const char *why);
+int vm_set_bootargs(struct vm *vm, const char *text, const char **why);
+int vm_vcpu_csr_write(struct vm *vm, unsigned idx, unsigned csr, uint64_t val, const char **why);
+void vm_stats_reset(struct vm *vm);
 
 /* vcpu.c */
 void vcpu_load(struct vcpu *v);
@@ -200,6 +213,9 @@ uint64_t vcpu_saved_vsip(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
 void vcpu_update_hvip_slow(struct vcpu *v);
+bool vcpu_vs_csr_writable(unsigned csr);
+int vcpu_vs_csr_read(struct vcpu *v, unsigned csr, uint64_t *val);
+int vcpu_vs_csr_write(struct vcpu *v, unsigned csr, uint64_t val);
 
 /*
  * Before every guest entry: fold IPIs, vPLIC output, remote fences and
@@ -217,7 +233,10 @@ static inline void vcpu_update_hvip(struct vcpu *v)
 }
 
 void vm_trace_event(struct vm *vm, enum trace_vm_event what, unsigned state);
+void vcpu_trace_on_hart(struct vcpu *v, unsigned hart);
 int vm_set_adue(struct vm *vm, bool on);
+int vm_set_henvcfg(struct vm *vm, uint64_t henvcfg, const char **why);
+void vm_change_csrs(struct vm *vm, void (*change)(struct vm *vm, uint64_t arg), uint64_t arg);
 void vm_set_ad_emulation(struct vm *vm, bool on);
 int vm_set_hedeleg(struct vm *vm, uint64_t hedeleg);
 uint64_t vm_hedeleg_allowed(void);

@@ -71,14 +71,4 @@ const char *virtio_pci_probe(struct pci_dev *pd, struct virtio_dev *vd);
 /* The virtio device type of a PCI function, or 0 if it is not a virtio device (4.1.2). */
 uint32_t virtio_pci_device_type(const struct pci_dev *pd);
 
-/* Ordering between ring memory and device registers (2.6.13 "Supplying Buffers"). */
-static inline void virtio_io_fence(void)
-{
-#ifdef HV_HOST_TEST
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#else
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
-#endif
-}
-
 #endif

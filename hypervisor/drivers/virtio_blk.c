@@ -15,10 +15,9 @@
 #include "drivers/virtio_mmio.h"
 #include "drivers/virtio.h"
 #include "drivers/pci.h"
-#include "core/term.h"
-#include "core/sched.h"
-#include "core/host.h"
+#include "lib/log.h"
 #include "spec/board.h"
+#include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -101,9 +100,9 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 		q->desc[i].next = (uint16_t)(i + 1);
 	}
 	q->avail.ring[d->avail_idx % d->num] = 0;
-	virtio_io_fence();	/* descriptors and ring entry before the index (2.6.13) */
+	arch_fence_io();	/* descriptors and ring entry before the index (2.6.13) */
 	q->avail.idx = ++d->avail_idx;
-	virtio_io_fence();	/* the index before the notification */
+	arch_fence_io();	/* the index before the notification */
 	d->vd.t->notify(&d->vd, 0);
 	while (*(volatile uint16_t *)&q->used.idx == d->used_seen) {
 		if (arch_time() > deadline) {
@@ -113,7 +112,7 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 			return VIRTIO_BLK_S_IOERR;
 		}
 	}
-	virtio_io_fence();	/* the used entry and the data after the index */
+	arch_fence_io();		/* the used entry and the data after the index */
 	*written = q->used.ring[d->used_seen % d->num].len;
 	d->used_seen++;
 	/* Interrupts are not wanted, but keep the interrupt status clean anyway. */
@@ -201,17 +200,17 @@ static void probe_pci(void)
 	}
 }
 
-void virtio_blk_init(void)
+void virtio_blk_init(const struct virtio_mmio_slots *slots)
 {
-	for (unsigned i = 0; i < host.virtio_count; i++) {
+	for (unsigned i = 0; i < slots->count; i++) {
 		struct virtio_dev vd;
 		const char *why;
 
-		if (host.virtio_devid[i] != VIRTIO_ID_BLOCK)
+		if (slots->devid[i] != VIRTIO_ID_BLOCK)
 			continue;
-		why = virtio_mmio_probe(host.virtio_base[i], &vd);
+		why = virtio_mmio_probe(slots->base[i], &vd);
 		if (why)
-			hv_printf("  virtio-blk: 0x%lx not used: %s\n", host.virtio_base[i], why);
+			hv_printf("  virtio-blk: 0x%lx not used: %s\n", slots->base[i], why);
 		else
 			take_device(&vd);
 	}

@@ -24,9 +24,10 @@ struct virtio_blk_seg {
 	bool device_writes;	/* the device fills it (a read from disk) */
 };
 
-/* Probe every virtio-mmio slot found in the host device tree (host.virtio_*)
+struct virtio_mmio_slots;
+/* Probe every virtio-mmio slot found in the host device tree (host.virtio)
  * and every virtio-blk-pci function pci_init() found. */
-void virtio_blk_init(void);
+void virtio_blk_init(const struct virtio_mmio_slots *slots);
 
 /* The unclaimed device whose serial is `serial` (len bytes, NUL padded), claimed; 0 if none. */
 struct virtio_blk *virtio_blk_claim(const char *serial, size_t len);

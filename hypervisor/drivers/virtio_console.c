@@ -17,9 +17,8 @@
  */
 #include "drivers/virtio_console.h"
 #include "drivers/virtio_mmio.h"
-#include "core/term.h"
-#include "core/sched.h"
-#include "core/host.h"
+#include "lib/log.h"
+#include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
@@ -98,11 +97,6 @@ static uint64_t base;
 static unsigned irq, port_count;
 static bool broken;
 
-static inline void io_fence(void)
-{
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
-}
-
 static uint32_t rd(unsigned off) { return *(volatile uint32_t *)(uintptr_t)(base + off); }
 static void wr(unsigned off, uint32_t v) { *(volatile uint32_t *)(uintptr_t)(base + off) = v; }
 
@@ -140,9 +134,9 @@ static bool queue_setup(struct vq *q, unsigned index, unsigned num, bool interru
 static void queue_push(struct vq *q, unsigned d)
 {
 	q->avail.ring[q->avail_idx % q->num] = (uint16_t)d;
-	io_fence();		/* descriptor and ring entry before the index (2.6.13) */
+	arch_fence_io();		/* descriptor and ring entry before the index (2.6.13) */
 	q->avail.idx = ++q->avail_idx;
-	io_fence();
+	arch_fence_io();
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
 }
 
@@ -226,7 +220,7 @@ static void rx_drain(struct rxq *rq, void (*fn)(unsigned port, const uint8_t *, 
 		struct virtq_used_elem e;
 		uint8_t data[RX_BUF];
 		uint32_t len;
-		io_fence();	/* the entry and the data after the index */
+		arch_fence_io();	/* the entry and the data after the index */
 		e = q->used.ring[q->used_seen % q->num];
 		q->used_seen++;
 		if (e.id >= q->num)
@@ -327,15 +321,15 @@ static const char *device_setup(void)
 	return 0;
 }
 
-bool virtio_console_init(void)
+bool virtio_console_init(const struct virtio_mmio_slots *slots)
 {
 	const char *why = "no virtio-serial-device";
 
-	for (unsigned i = 0; i < host.virtio_count; i++) {
-		if (host.virtio_devid[i] != VIRTIO_ID_CONSOLE)
+	for (unsigned i = 0; i < slots->count; i++) {
+		if (slots->devid[i] != VIRTIO_ID_CONSOLE)
 			continue;
-		base = host.virtio_base[i];
-		irq = host.virtio_irq[i];
+		base = slots->base[i];
+		irq = slots->irq[i];
 		why = device_setup();
 		if (!why)
 			break;

@@ -20,8 +20,9 @@
 typedef void (*vcons_rx_fn)(unsigned port, const uint8_t *data, size_t len);
 typedef void (*vcons_open_fn)(unsigned port, bool host_connected);
 
+struct virtio_mmio_slots;
 /* Probe the virtio-mmio slots; prints one boot line either way.  True if found. */
-bool virtio_console_init(void);
+bool virtio_console_init(const struct virtio_mmio_slots *slots);
 /* Its interrupt in the host PLIC (0: no device). */
 unsigned virtio_console_irq(void);
 /* Take what the device has sent: data for ports, host connects/disconnects. */

@@ -11,6 +11,15 @@
 
 #include <stdint.h>
 
+/* The host's virtio-mmio transports as found at boot (core/host.c), lowest address first. */
+#define VIRTIO_MMIO_SLOTS_MAX 8
+struct virtio_mmio_slots {
+	unsigned count;
+	unsigned long base[VIRTIO_MMIO_SLOTS_MAX];
+	unsigned irq[VIRTIO_MMIO_SLOTS_MAX];
+	unsigned devid[VIRTIO_MMIO_SLOTS_MAX];	/* DeviceID register: 0 = empty slot */
+};
+
 /* Register offsets (4.2.2); every register is 32 bits wide. */
 #define VIRTIO_MMIO_MAGIC_VALUE		0x000
 #define VIRTIO_MMIO_VERSION		0x004

@@ -293,7 +293,7 @@ static void on_open(unsigned port, bool connected)
 
 void gdbstub_setup(void)
 {
-	gdbstub_present = virtio_console_init();
+	gdbstub_present = virtio_console_init(&host.virtio);
 }
 
 void gdbstub_hold_waiting(void)

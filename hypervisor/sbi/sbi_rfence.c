@@ -27,7 +27,7 @@ static void rfence_handle(struct sbi_call_ctx *c)
 			continue;
 		if (t == c->vcpu) {
 			hfence_vvma_all();
-			__asm__ volatile("fence.i" ::: "memory");
+			arch_fence_i();
 			continue;
 		}
 		__atomic_store_n(&t->flush_pending, 1, __ATOMIC_RELEASE);

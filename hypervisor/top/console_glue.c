@@ -1,24 +1,18 @@
 /*
- * The hypervisor side of struct console_ops (console/console.h).
- *
- * The console runs on whichever hart took the UART interrupt, possibly in
- * the middle of handling a trap of a vCPU loaded on that hart ("self"
- * below).  A vCPU's saved state is only valid while it is not loaded, so
- * reading or writing another vCPU's state pauses its VM first, waits until
- * none of its vCPUs is loaded on a hart (the pattern of vm_reset), works on
- * the saved fields, and resumes the VM if it was running.  Self is not
- * waited for: its VS CSRs are live in this hart's CSRs and its GPRs were
- * saved at the trap, so it is read and written there.
+ * The hypervisor side of struct console_ops (console/console.h): adapters
+ * from the console's VM numbers and structs to the functions that do the
+ * work (core/vm.c pauses VMs and changes their CSRs, core/vcpu.c reads a
+ * vCPU's CSRs live or saved, core/term.c keeps the VMs' output).  The
+ * console runs on whichever hart took the UART interrupt, possibly inside
+ * an exit of a vCPU loaded on that hart: core/vm.c says what that means.
  */
 #include "console/console.h"
 #include "core/term.h"
 #include "core/hart.h"
 #include "core/postmortem.h"
-#include "core/sched.h"
 #include "core/vm.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
-#include "arch/asm.h"
 #include "arch/sbi_call.h"
 #include "mem/page.h"
 #include "sbi/sbi.h"
@@ -111,136 +105,22 @@ static uint64_t glue_timebase(void)
 	return hv_timebase;
 }
 
-/* ---- pausing a VM ---- */
-
-static struct vcpu *self_vcpu(void)
-{
-	return this_hart()->current;
-}
-
-static void kick_all(struct vm *vm)
-{
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		if (&vm->vcpus[i] != self_vcpu())
-			vcpu_kick(&vm->vcpus[i]);
-}
-
-/* Wait (at most a second) until no vCPU of the VM but self is loaded on a hart. */
-static bool wait_unloaded(struct vm *vm)
-{
-	uint64_t deadline = arch_time() + hv_timebase;
-
-	kick_all(vm);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-		if (v == self_vcpu())
-			continue;
-		while (__atomic_load_n(&v->running, __ATOMIC_ACQUIRE))
-			if (arch_time() > deadline)
-				return false;
-	}
-	return true;
-}
-
-static const char *state_refusal(enum vm_state s)
-{
-	switch (s) {
-	case VM_RUNNING: return "it is running";
-	case VM_PAUSED: return "it is paused";
-	case VM_STOPPED: return "it is stopped";
-	case VM_RESETTING: return "it is resetting";
-	default: return "it is dead (dump N shows why; reset N restarts it)";
-	}
-}
-
-/* RUNNING -> PAUSED; true if this call paused it (and must resume it). */
-static bool pause_if_running(struct vm *vm)
-{
-	bool paused = false;
-
-	spin_lock(&vm->lock);
-	if (vm->state == VM_RUNNING) {
-		vm->state = VM_PAUSED;
-		paused = true;
-	}
-	spin_unlock(&vm->lock);
-	return paused;
-}
-
-static void resume_if_paused(struct vm *vm)
-{
-	spin_lock(&vm->lock);
-	if (vm->state == VM_PAUSED)
-		vm->state = VM_RUNNING;
-	spin_unlock(&vm->lock);
-	kick_all(vm);
-}
-
-/* A consistent view of the VM's vCPUs: returns -1 (VM left as it was) if they do not stop. */
-static int quiesce(struct vm *vm, bool *paused, const char **why)
-{
-	*paused = pause_if_running(vm);
-	if (wait_unloaded(vm))
-		return 0;
-	if (*paused)
-		resume_if_paused(vm);
-	*why = "its vCPUs did not leave their harts within 1 s";
-	return -1;
-}
-
-static void unquiesce(struct vm *vm, bool paused)
-{
-	if (paused)
-		resume_if_paused(vm);
-}
+/* ---- VMs: the work is in core/vm.c ---- */
 
 static int glue_vm_pause(int id, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-
-	if (!pause_if_running(vm)) {
-		*why = state_refusal(vm->state);
-		return -1;
-	}
-	if (!wait_unloaded(vm)) {
-		*why = "paused, but its vCPUs did not leave their harts within 1 s";
-		return -1;
-	}
-	return 0;
+	return vm_pause(glue_vm(id), why);
 }
 
 static int glue_vm_resume(int id, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-
-	if (vm->state != VM_PAUSED) {
-		*why = state_refusal(vm->state);
-		return -1;
-	}
-	resume_if_paused(vm);
-	return 0;
+	return vm_resume(glue_vm(id), why);
 }
 
 static int glue_vm_reset(int id, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-
-	uint32_t gen = __atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE);
-	uint64_t deadline = arch_time() + hv_timebase;
-	struct vcpu *self = self_vcpu();
-
 	(void)why;
-	vm_reset(vm, "hv> reset");
-	/*
-	 * The reset happens once the VM's vCPUs have left their harts: wait
-	 * (at most a second) so the reply shows the VM running again, unless
-	 * one of them is loaded right here, under this console call: then it
-	 * happens as soon as the call returns, and `vms` says "resetting".
-	 */
-	if (self && self->vm == vm)
-		return 0;
-	while (__atomic_load_n(&vm->reset_gen, __ATOMIC_ACQUIRE) == gen && arch_time() < deadline)
-		;
+	vm_reset_wait(glue_vm(id), "hv> reset");
 	return 0;
 }
 
@@ -249,31 +129,14 @@ static const char *glue_vm_bootargs(int id)
 	return glue_vm(id)->image.bootargs;
 }
 
-/* Taken by vmfdt_build() at the VM's next (re)start; a running VM is unaffected until then. */
 static int glue_vm_set_bootargs(int id, const char *text, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-
-	if (strlen(text) >= sizeof(vm->image.bootargs)) {
-		*why = "longer than a VM's bootargs can be (127 characters)";
-		return -1;
-	}
-	spin_lock(&vm->lock);
-	strncpy_safe(vm->image.bootargs, text, sizeof(vm->image.bootargs));
-	spin_unlock(&vm->lock);
-	return 0;
+	return vm_set_bootargs(glue_vm(id), text, why);
 }
 
 static int glue_vm_kill(int id, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-
-	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
-		*why = state_refusal(vm->state);
-		return -1;
-	}
-	vm_stop(vm, VM_STOPPED, "killed from the hv> console");
-	return 0;
+	return vm_kill(glue_vm(id), "killed from the hv> console", why);
 }
 
 static bool glue_vm_dump(int id)
@@ -286,58 +149,19 @@ static bool glue_vm_dump(int id)
 	return true;
 }
 
-/* The last `size` bytes of the VM's console ring (read without the console lock: at worst a torn byte). */
 static size_t glue_vm_log(int id, char *buf, size_t size, uint64_t *dropped)
 {
-	const struct term_ring *r = &glue_vm(id)->term;
-	uint64_t end = r->written, from = end > TERM_RING_SIZE ? end - TERM_RING_SIZE : 0;
-	size_t n = 0;
-
-	if (end - from > size)
-		from = end - size;
-	*dropped = from;
-	for (uint64_t i = from; i < end; i++)
-		buf[n++] = r->buf[i % TERM_RING_SIZE];
-	return n;
+	return term_vm_tail(glue_vm(id), buf, size, dropped);
 }
 
 /* ---- CSRs ---- */
 
-static int glue_hart_csr_read(unsigned csr, uint64_t *v)
-{
-	switch (csr) {
-	case CSR_HSTATUS: *v = csr_read(CSR_HSTATUS); break;
-	case CSR_HEDELEG: *v = csr_read(CSR_HEDELEG); break;
-	case CSR_HIDELEG: *v = csr_read(CSR_HIDELEG); break;
-	case CSR_HIE: *v = csr_read(CSR_HIE); break;
-	case CSR_HIP: *v = csr_read(CSR_HIP); break;
-	case CSR_HVIP: *v = csr_read(CSR_HVIP); break;
-	case CSR_HGEIE: *v = csr_read(CSR_HGEIE); break;
-	case CSR_HGATP: *v = csr_read(CSR_HGATP); break;
-	case CSR_HENVCFG: *v = csr_read(CSR_HENVCFG); break;
-	case CSR_HTIMEDELTA: *v = csr_read(CSR_HTIMEDELTA); break;
-	case CSR_HCOUNTEREN: *v = csr_read(CSR_HCOUNTEREN); break;
-	case CSR_SSTATUS: *v = csr_read(CSR_SSTATUS); break;
-	case CSR_SIE: *v = csr_read(CSR_SIE); break;
-	case CSR_SIP: *v = csr_read(CSR_SIP); break;
-	case CSR_SATP: *v = csr_read(CSR_SATP); break;
-	case CSR_STVEC: *v = csr_read(CSR_STVEC); break;
-	case CSR_SSCRATCH: *v = csr_read(CSR_SSCRATCH); break;
-	case CSR_TIME: *v = csr_read(CSR_TIME); break;
-	default: return -1;
-	}
-	return 0;
-}
-
-/* Only the CSRs whose change cannot hurt the hypervisor (console/cmd_csr.c says why for the rest). */
 static int glue_hart_csr_write(unsigned csr, uint64_t v, const char **why)
 {
-	switch (csr) {
-	case CSR_HVIP: csr_write(CSR_HVIP, v); return 0;
-	case CSR_HIE: csr_write(CSR_HIE, v); return 0;
-	case CSR_HGEIE: csr_write(CSR_HGEIE, v); return 0;
-	default: *why = "not writable from the console"; return -1;
-	}
+	if (arch_hs_csr_write(csr, v) == 0)
+		return 0;
+	*why = "not writable from the console";
+	return -1;
 }
 
 static void glue_last_trap(struct console_last_trap *out)
@@ -349,27 +173,15 @@ static void glue_last_trap(struct console_last_trap *out)
 
 static void read_vs_csrs(struct vcpu *v, struct console_vcpu *o)
 {
-	if (v == self_vcpu()) {
-		o->vsstatus = csr_read(CSR_VSSTATUS);
-		o->vsie = csr_read(CSR_VSIE);
-		o->vsip = csr_read(CSR_VSIP);
-		o->vstvec = csr_read(CSR_VSTVEC);
-		o->vsscratch = csr_read(CSR_VSSCRATCH);
-		o->vsepc = csr_read(CSR_VSEPC);
-		o->vscause = csr_read(CSR_VSCAUSE);
-		o->vstval = csr_read(CSR_VSTVAL);
-		o->vsatp = csr_read(CSR_VSATP);
-		return;
-	}
-	o->vsstatus = v->vsstatus;
-	o->vsie = v->vsie;
-	o->vsip = vcpu_saved_vsip(v);
-	o->vstvec = v->vstvec;
-	o->vsscratch = v->vsscratch;
-	o->vsepc = v->vsepc;
-	o->vscause = v->vscause;
-	o->vstval = v->vstval;
-	o->vsatp = v->vsatp;
+	vcpu_vs_csr_read(v, CSR_VSSTATUS, &o->vsstatus);
+	vcpu_vs_csr_read(v, CSR_VSIE, &o->vsie);
+	vcpu_vs_csr_read(v, CSR_VSIP, &o->vsip);
+	vcpu_vs_csr_read(v, CSR_VSTVEC, &o->vstvec);
+	vcpu_vs_csr_read(v, CSR_VSSCRATCH, &o->vsscratch);
+	vcpu_vs_csr_read(v, CSR_VSEPC, &o->vsepc);
+	vcpu_vs_csr_read(v, CSR_VSCAUSE, &o->vscause);
+	vcpu_vs_csr_read(v, CSR_VSTVAL, &o->vstval);
+	vcpu_vs_csr_read(v, CSR_VSATP, &o->vsatp);
 }
 
 static int glue_vcpu_read(int id, unsigned idx, struct console_vcpu *o, const char **why)
@@ -378,7 +190,7 @@ static int glue_vcpu_read(int id, unsigned idx, struct console_vcpu *o, const ch
 	struct vcpu *v = &vm->vcpus[idx];
 	bool paused;
 
-	if (quiesce(vm, &paused, why))
+	if (vm_quiesce(vm, &paused, why))
 		return -1;
 	memset(o, 0, sizeof(*o));
 	o->pc = v->regs.sepc;
@@ -391,79 +203,13 @@ static int glue_vcpu_read(int id, unsigned idx, struct console_vcpu *o, const ch
 	o->hedeleg = vm->hedeleg;
 	o->hideleg = vm->hideleg;
 	o->hgatp = gstage_hgatp(&vm->gstage, vm->vmid);
-	unquiesce(vm, paused);
-	return 0;
-}
-
-static void write_vs_csr(struct vcpu *v, unsigned csr, uint64_t val)
-{
-	bool live = v == self_vcpu();
-
-	switch (csr) {
-	case CSR_VSSTATUS: if (live) csr_write(CSR_VSSTATUS, val); else v->vsstatus = val; break;
-	case CSR_VSIE: if (live) csr_write(CSR_VSIE, val); else v->vsie = val; break;
-	case CSR_VSTVEC: if (live) csr_write(CSR_VSTVEC, val); else v->vstvec = val; break;
-	case CSR_VSSCRATCH: if (live) csr_write(CSR_VSSCRATCH, val); else v->vsscratch = val; break;
-	case CSR_VSEPC: if (live) csr_write(CSR_VSEPC, val); else v->vsepc = val; break;
-	case CSR_VSCAUSE: if (live) csr_write(CSR_VSCAUSE, val); else v->vscause = val; break;
-	case CSR_VSTVAL: if (live) csr_write(CSR_VSTVAL, val); else v->vstval = val; break;
-	case CSR_VSATP:
-		if (live) {
-			csr_write(CSR_VSATP, val);
-			hfence_vvma_all();
-		} else {
-			v->vsatp = val;
-			v->flush_pending = 1;	/* no stale VS TLB entries for the old table */
-		}
-		break;
-	}
-}
-
-/* The VM's henvcfg: only bits the hart has; ADUE through the policy switch (it also moves hedeleg). */
-static int write_henvcfg(struct vm *vm, uint64_t val, const char **why)
-{
-	if (val & ~hv_henvcfg_caps) {
-		*why = "the hart cannot set some of these bits (csr henvcfg after boot shows which it can)";
-		return -1;
-	}
-	if (vm_set_adue(vm, (val & ENVCFG_ADUE) != 0)) {
-		*why = "the hart cannot set ADUE";
-		return -1;
-	}
-	spin_lock(&vm->lock);
-	vm->henvcfg = val;
-	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
-	kick_all(vm);
+	vm_unquiesce(vm, paused);
 	return 0;
 }
 
 static int glue_vcpu_csr_write(int id, unsigned idx, unsigned csr, uint64_t val, const char **why)
 {
-	struct vm *vm = glue_vm(id);
-	bool paused;
-
-	switch (csr) {
-	case CSR_HENVCFG:
-		return write_henvcfg(vm, val, why);
-	case CSR_HEDELEG:
-		if (vm_set_hedeleg(vm, val)) {
-			*why = "some of these exceptions cannot be delegated (their hedeleg bits are read-only zero)";
-			return -1;
-		}
-		return 0;
-	case CSR_VSSTATUS: case CSR_VSIE: case CSR_VSTVEC: case CSR_VSSCRATCH:
-	case CSR_VSEPC: case CSR_VSCAUSE: case CSR_VSTVAL: case CSR_VSATP:
-		break;
-	default:
-		*why = "not writable from the console";
-		return -1;
-	}
-	if (quiesce(vm, &paused, why))
-		return -1;
-	write_vs_csr(&vm->vcpus[idx], csr, val);
-	unquiesce(vm, paused);
-	return 0;
+	return vm_vcpu_csr_write(glue_vm(id), idx, csr, val, why);
 }
 
 /* ---- ADUE, A/D emulation, delegation ---- */
@@ -577,18 +323,9 @@ static bool glue_stats(int id, struct console_stats *o)
 	return true;
 }
 
-/* Counters belong to the hart running the vCPU: zero them while the VM is paused. */
 static void glue_stats_reset(int id)
 {
-	struct vm *vm = glue_vm(id);
-	const char *why;
-	bool paused;
-
-	if (quiesce(vm, &paused, &why))
-		return;
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		memset(&vm->vcpus[i].stats, 0, sizeof(vm->vcpus[i].stats));
-	unquiesce(vm, paused);
+	vm_stats_reset(glue_vm(id));
 }
 
 static const struct console_ops hv_console_ops = {
@@ -607,7 +344,7 @@ static const struct console_ops hv_console_ops = {
 	.vm_kill = glue_vm_kill,
 	.vm_dump = glue_vm_dump,
 	.vm_log = glue_vm_log,
-	.hart_csr_read = glue_hart_csr_read,
+	.hart_csr_read = arch_hs_csr_read,
 	.hart_csr_write = glue_hart_csr_write,
 	.last_trap = glue_last_trap,
 	.vcpu_read = glue_vcpu_read,
@@ -632,4 +369,5 @@ static const struct console_ops hv_console_ops = {
 void console_init(void)
 {
 	console_setup(&hv_console_ops);
+	term_set_shell(console_input, console_prompt);
 }

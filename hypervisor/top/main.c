@@ -32,7 +32,6 @@
 #define HVSCOPE_VERSION "0.1"
 
 uint8_t hv_stacks[HV_MAX_HARTS][HV_STACK_SIZE] __attribute__((aligned(16)));
-struct hart harts[HV_MAX_HARTS];
 extern char _start[], _end[];
 extern bool hv_has_sstc;
 extern void _secondary_start(void);
@@ -146,10 +145,10 @@ static void banner(void)
 	hv_printf("  RAM: 0x%lx + %lu MiB\n", host.ram_base, host.ram_size >> 20);
 	hv_printf("  UART: ns16550a at 0x%lx irq %u\n", host.uart_base, host.uart_irq);
 	hv_printf("  PLIC: 0x%lx\n", host.plic_base);
-	hv_printf("  virtio-mmio: %u slots", host.virtio_count);
-	for (unsigned i = 0; i < host.virtio_count; i++)
-		if (host.virtio_devid[i])
-			hv_printf(", 0x%lx device %u", host.virtio_base[i], host.virtio_devid[i]);
+	hv_printf("  virtio-mmio: %u slots", host.virtio.count);
+	for (unsigned i = 0; i < host.virtio.count; i++)
+		if (host.virtio.devid[i])
+			hv_printf(", 0x%lx device %u", host.virtio.base[i], host.virtio.devid[i]);
 	hv_printf("\n  ISA: %s\n", host.isa);
 	hv_printf("  extensions: h=%s sstc=%s svadu=%s svade=%s\n", host_has_h() ? "yes" : "no",
 		  host_isa_has("sstc") ? "yes" : "no", host_isa_has("svadu") ? "yes" : "no", host_isa_has("svade") ? "yes" : "no");
@@ -199,6 +198,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	struct hart *self = &harts[hartid];
 
 	self->hartid = hartid;
+	log_set_writer(term_vprintf);	/* hv_printf goes to the terminal (a UART once found) */
 	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
 		return;		/* nothing to print with: no UART known */
 	host_discover(&hostfdt);
@@ -214,7 +214,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	probe_henvcfg();
 	banner();
 	discover_pci();
-	virtio_blk_init();	/* issue 4: the host's disks, before the VMs claim them */
+	virtio_blk_init(&host.virtio);	/* issue 4: the host's disks, before the VMs claim them */
 	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);
 	term_init(logdir[0] ? logdir : 0);
@@ -254,7 +254,7 @@ void hv_fatal_trap(uint64_t *regs)
 
 	hv_printf("hvscope: FATAL exception in the hypervisor on hart %u\n", h->hartid);
 	hv_printf("  scause 0x%lx stval 0x%lx sepc 0x%lx ra 0x%lx sp 0x%lx\n",
-		  h->fault_cause, h->fault_tval, csr_read(CSR_SEPC), regs[1], regs[2]);
+		  h->arch.fault_cause, h->arch.fault_tval, csr_read(CSR_SEPC), regs[1], regs[2]);
 	for (;;)
 		arch_wfi();
 }

@@ -17,6 +17,7 @@
 #include "spec/vswalk.h"
 #include "trace/trace.h"
 #include "vdev/vvirtio_blk.h"
+#include "core/bundle.h"
 
 struct vdev_ops {
 	const char *name;
@@ -24,6 +25,8 @@ struct vdev_ops {
 	int (*read)(struct vm *vm, uint64_t off, unsigned width, uint64_t *val);
 	int (*write)(struct vm *vm, uint64_t off, unsigned width, uint64_t val);
 	bool (*present)(const struct vm *vm);	/* 0: every VM has it */
+	int (*create)(struct vm *vm, const struct bundle_vm *b);	/* with the VM; -1: no VM */
+	void (*reset)(struct vm *vm);		/* as at power-on: VM start and reboot */
 };
 
 static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
@@ -66,11 +69,45 @@ static int plic_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 	return r;
 }
 
+static void uart_reset(struct vm *vm)
+{
+	vuart_init(&vm->uart);
+}
+
+static int uart_create(struct vm *vm, const struct bundle_vm *b)
+{
+	(void)b;
+	uart_reset(vm);
+	return 0;
+}
+
+static void plic_reset(struct vm *vm)
+{
+	vplic_init(&vm->plic, vm->vcpu_count);
+}
+
+static int plic_create(struct vm *vm, const struct bundle_vm *b)
+{
+	(void)b;
+	plic_reset(vm);
+	return 0;
+}
+
+/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
+static int vblk_create(struct vm *vm, const struct bundle_vm *b)
+{
+	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
+		return -1;
+	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
+	return 0;
+}
+
 static const struct vdev_ops vdevs[] = {
-	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0 },
-	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0 },
+	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0, uart_create, uart_reset },
+	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0, plic_create, plic_reset },
 	/* all 8 virtio-mmio slots: the disk in slot 0 for VMs with one, the rest empty */
-	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0 },
+	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0,
+	  vblk_create, vvblk_reset },
 };
 
 #define VDEV_COUNT (sizeof(vdevs) / sizeof(vdevs[0]))
@@ -84,6 +121,22 @@ static unsigned hole_notices[VM_MAX + 1];
 const char *mmio_dev_name_at(unsigned slot)
 {
 	return slot < VDEV_COUNT ? vdevs[slot].name : slot == HOLE_SLOT ? "none" : 0;
+}
+
+/* Every device of the VM's board, in table order; -1 (and a line saying why) if one cannot be made. */
+int vdev_create(struct vm *vm, const struct bundle_vm *b)
+{
+	for (unsigned i = 0; i < VDEV_COUNT; i++)
+		if (vdevs[i].create(vm, b))
+			return -1;
+	return 0;
+}
+
+/* Power-on state for every device, last made first. */
+void vdev_reset(struct vm *vm)
+{
+	for (unsigned i = VDEV_COUNT; i-- > 0;)
+		vdevs[i].reset(vm);
 }
 
 static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)

@@ -22,6 +22,10 @@
 
 #include <stddef.h>
 #include "console/console.h"
+/* The fake stands where the hypervisor does: it uses the hypervisor's own G-stage tables, fake CSRs and trace rings. */
+#include "arch/csr.h"
+#include "mem/gstage.h"
+#include "trace/trace.h"
 
 #define FAKE_VMS 3
 #define FAKE_VS_ROOT 0x80100000UL

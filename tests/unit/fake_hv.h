@@ -29,7 +29,6 @@ struct fake_state {
 };
 
 extern struct fake_state fake;
-extern unsigned fake_fence_i;			/* fence.i executed (fake_rfence.c) */
 
 /* Clears `fake`, the fake CSRs and the instruction counters. */
 void fake_reset(void);

@@ -3,7 +3,7 @@
  * sbi_handle_ecall() the way core/trap.c calls it (exit_info.advance = 4
  * beforehand).  The VM around it is a plain struct vm with host memory as
  * its RAM; what the server calls outside hypervisor/sbi is faked in
- * fake_hv.c, except the emulated UART, which is the real vdev/vuart.c.
+ * fake_hv.c, except the emulated UART, which is the real devmodel/vuart.c.
  *
  * Expected values are from the RISC-V SBI specification 2.0: the binary
  * encoding (a0 = error, a1 = value; unknown EID/FID -> SBI_ERR_NOT_SUPPORTED;

@@ -1,5 +1,5 @@
 /*
- * Unit tests for hypervisor/vdev/vplic.c, the emulated PLIC.
+ * Unit tests for hypervisor/devmodel/vplic.c, the emulated PLIC.
  *
  * Expected behaviour comes from the RISC-V PLIC specification 1.0.0
  * (gateways forward one request per source until the completion, a level
@@ -9,7 +9,7 @@
  * completions of sources not enabled for the context are ignored) and from
  * QEMU virt's register layout, which the VM contract in docs fixes.
  */
-#include "vdev/vplic.h"
+#include "devmodel/vplic.h"
 #include "unit.h"
 
 #define PRIO(irq)      (4u * (irq))

@@ -1,4 +1,4 @@
-#include "vdev/vuart.h"
+#include "devmodel/vuart.h"
 #include "lib/string.h"
 
 enum { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };

@@ -1,4 +1,4 @@
-#include "vdev/vplic.h"
+#include "devmodel/vplic.h"
 #include "lib/string.h"
 
 #define PRIORITY_END   (4 * VPLIC_SOURCES)

@@ -4,8 +4,8 @@
  * its S-mode context.  Sources are level triggered; a source's gateway lets
  * one request through until the guest completes it.
  */
-#ifndef VDEV_VPLIC_H
-#define VDEV_VPLIC_H
+#ifndef DEVMODEL_VPLIC_H
+#define DEVMODEL_VPLIC_H
 
 #include <stdbool.h>
 #include <stdint.h>

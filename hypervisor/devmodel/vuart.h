@@ -6,8 +6,8 @@
  * transmitted bytes to the receive FIFO and mirrors MCR in MSR, as 16550
  * drivers probe for and QEMU's model does (tests/system/test_devprobe.py).
  */
-#ifndef VDEV_VUART_H
-#define VDEV_VUART_H
+#ifndef DEVMODEL_VUART_H
+#define DEVMODEL_VUART_H
 
 #include <stdbool.h>
 #include <stdint.h>
