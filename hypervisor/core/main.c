@@ -249,6 +249,7 @@ static void setup_memory(unsigned long fdt_addr)
 	page_reserve(fdt_addr, hostfdt.totalsize);
 	if (bundle_addr)
 		page_reserve(bundle_addr, ((const struct bundle_header *)(uintptr_t)bundle_addr)->total_size);
+	page_check_fresh();
 }
 
 static void enable_host_interrupts(unsigned hartid)

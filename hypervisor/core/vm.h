@@ -116,6 +116,7 @@ struct vm {
 
 	uint64_t ram_size;
 	hpa_t ram;			/* host-physical base of guest RAM */
+	bool ram_zero;			/* still all zero: the first start need not clear it */
 	struct gstage gstage;
 	unsigned vmid;
 	uint64_t fdt_gpa;
