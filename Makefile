@@ -49,12 +49,12 @@ endif
 RV_ARCH   := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 RV_CFLAGS := $(RV_ARCH) -std=c11 -ffreestanding -fno-builtin -nostdlib -fno-common \
              -fno-pie -fno-stack-protector -O2 -g \
-             -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MD
-RV_ASFLAGS := $(RV_ARCH) -g -MD
+             -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -MD -MP
+RV_ASFLAGS := $(RV_ARCH) -g -MD -MP
 RV_LDFLAGS := -nostdlib -static -no-pie
 
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-               -Wmissing-prototypes -fsanitize=address,undefined -fno-omit-frame-pointer -MD
+               -Wmissing-prototypes -fsanitize=address,undefined -fno-omit-frame-pointer -MD -MP
 
 .DEFAULT_GOAL := all
 ALL_TARGETS   :=

@@ -7,7 +7,7 @@
  */
 #include <stddef.h>
 #include "console/cmd.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 
 enum csr_kind {

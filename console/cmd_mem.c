@@ -3,14 +3,14 @@
  * (both, as the hardware does it: every VS-stage table access is itself a
  * guest-physical access through the G stage) and x (hex dump).
  *
- * The walks are the hypervisor's own (mem/vswalk.c, mem/gstage.c): what the
+ * The walks are the hypervisor's own (spec/vswalk.c, spec/gwalk.c): what the
  * console shows is what A/D emulation and the fault reports decide on.
  */
 #include "console/cmd.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
-#include "mem/pte.h"
-#include "mem/vswalk.h"
+#include "spec/pte.h"
+#include "spec/vswalk.h"
 
 #define DUMP_MAX 4096
 #define DUMP_DEFAULT 64

@@ -3,7 +3,7 @@
  * filters) and stats (exit counts by cause, SBI by extension, MMIO by device).
  */
 #include "console/cmd.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 
 #define TRACE_SHOW_MAX 256

@@ -141,7 +141,7 @@ void console_run_line(const char *line);
 void console_run_captured(const char *line, void (*write)(const char *s));
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Host glue (hypervisor/core/console_glue.c) */
+/* Host glue (hypervisor/top/console_glue.c) */
 void console_init(void);
 
 #endif

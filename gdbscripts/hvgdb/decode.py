@@ -1,6 +1,6 @@
 """Names and bit fields from the RISC-V privileged specification, spelled
 exactly as the hv> console and the post-mortem reports spell them
-(console/decode.c): cause names, `V=1 R=1 W=0 ...` PTE bits, CSR fields."""
+(hypervisor/spec/decode.c): cause names, `V=1 R=1 W=0 ...` PTE bits, CSR fields."""
 
 IRQ_FLAG = 1 << 63
 MASK64 = (1 << 64) - 1

@@ -202,7 +202,7 @@ def enum_short(name, prefix):
 
 
 # Fields of struct vm that no command shows (devices, buffers, locks).
-VM_SKIP = ("lock", "uart", "plic", "cons", "fp", "image", "alloc", "input", "input_lock")
+VM_SKIP = ("lock", "uart", "plic", "term", "fp", "image", "alloc", "input", "input_lock")
 
 
 def vm_count():

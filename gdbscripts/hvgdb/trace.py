@@ -64,7 +64,7 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-# SBI names from the SBI specification, spelled as console/decode.c spells them.
+# SBI names from the SBI specification, spelled as hypervisor/spec/decode.c spells them.
 SBI_EXTS = {
     0x10: ("BASE", ("get_spec_version", "get_impl_id", "get_impl_version", "probe_extension",
                     "get_mvendorid", "get_marchid", "get_mimpid")),
@@ -83,7 +83,7 @@ SBI_ERRORS = ("success", "failed", "not supported", "invalid param", "denied", "
               "already available", "already started", "already stopped", "no shmem",
               "invalid state", "bad range", "timeout", "io")
 
-# A VM's board (hypervisor/board.h): which device a guest-physical address hits.
+# A VM's board (hypervisor/spec/board.h): which device a guest-physical address hits.
 VM_UART = (0x10000000, 0x100)
 VM_PLIC = (0x0c000000, 0x4000000)
 VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = 0x10001000, 0x1000, 8
@@ -134,7 +134,7 @@ def sbi_text(p0, p1, p2):
 
 
 def payload_text(r: Record):
-    """The payload as console/decode.c's decode_trace_payload() spells it."""
+    """The payload as hypervisor/spec/decode.c's decode_trace_payload() spells it."""
     p0, p1, p2 = r.payload
     k = r.kind_name
     if k == "sbi":

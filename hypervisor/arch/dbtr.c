@@ -1,6 +1,6 @@
 #include "arch/dbtr.h"
 #include "arch/sbi_call.h"
-#include "board.h"
+#include "spec/board.h"
 
 enum {
 	DBTR_NUM_TRIGGERS = 0,

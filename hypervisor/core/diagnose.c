@@ -22,11 +22,11 @@
 #include "core/postmortem.h"
 #include "core/vm.h"
 #include "arch/csr.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "mem/pte.h"
-#include "mem/vswalk.h"
+#include "spec/pte.h"
+#include "spec/vswalk.h"
 
 static bool contains(const char *s, const char *word)
 {

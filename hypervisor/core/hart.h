@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
-#include "board.h"
+#include "spec/board.h"
 
 struct vcpu;
 

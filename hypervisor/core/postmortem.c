@@ -2,14 +2,14 @@
 #include "core/postmortem.h"
 #include "core/trap.h"
 #include "core/vm.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "arch/csr.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "lib/spinlock.h"
-#include "mem/pte.h"
-#include "mem/vswalk.h"
+#include "spec/pte.h"
+#include "spec/vswalk.h"
 #include "trace/trace.h"
 
 
@@ -36,7 +36,7 @@ static void out(struct vm *vm, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (to_vm_console)
-		cons_vm_report(vm, buf);
+		term_vm_report(vm, buf);
 	else
 		hv_printf("%s", buf);
 }

@@ -1,18 +1,13 @@
 #include "core/sched.h"
-#include "gdbstub/gdbstub.h"
 #include "core/vm.h"
 #include "core/hart.h"
-#include "core/trap.h"
 #include "arch/asm.h"
 #include "arch/csr.h"
 #include "arch/sbi_call.h"
-#include "drivers/uart8250.h"
 
 static struct vcpu *run_list[VM_MAX * VM_MAX_VCPUS];
 static unsigned run_count, run_cursor;
 static spinlock_t sched_lock = SPINLOCK_INIT;
-uint64_t hv_timebase = 10000000;
-bool hv_has_sstc;
 
 void sched_add(struct vcpu *v)
 {
@@ -139,95 +134,4 @@ uint64_t sched_next_deadline(void)
 	}
 	spin_unlock(&sched_lock);
 	return next;
-}
-
-void timer_program(uint64_t when)
-{
-	if (hv_has_sstc)
-		csr_write(CSR_STIMECMP, when);
-	else
-		sbi_set_timer_fw(when);
-}
-
-/*
- * Run v on this hart until it blocks, its slice ends, or its VM stops.  The
- * hart's timer fires at the end of the slice or at the earliest vstimecmp of
- * a blocked vCPU, whichever comes first; either way the running vCPU yields
- * and the scheduler wakes whoever is due.  Blocked vCPUs only change when a
- * vCPU blocks, and the hart that blocked it computes a new deadline at the
- * start of its next slice, so the deadline is computed once per slice, not
- * once per exit.
- */
-/* Everything due before (re-)entering v; false if it must leave the hart. */
-static bool run_prepare(struct hart *h, struct vcpu *v)
-{
-	if (v->vm->state != VM_RUNNING || v->state != VCPU_RUNNABLE)
-		return false;
-	if (!h->timer_armed) {
-		timer_program(h->timer_at);
-		h->timer_armed = true;
-	}
-	vcpu_update_hvip(v);
-	return true;
-}
-
-/*
- * Called by the trap vector (arch/entry.S) on the hart's stack for every
- * guest trap.  Nonzero: handled, go straight back into the guest.  Zero: the
- * vCPU leaves the hart, so arch_vcpu_run() returns into run_vcpu() below.
- * Keeping the common exit out of run_vcpu() saves the world switch the
- * save/restore of the hypervisor's callee-saved registers.
- */
-int trap_fast(struct vcpu_regs *regs)
-{
-	struct vcpu *v = (struct vcpu *)regs;	/* regs is the first member */
-
-	v->exit_action = trap_handle(v);
-	return v->exit_action == TRAP_RESUME && run_prepare(this_hart(), v);
-}
-
-static void run_vcpu(struct vcpu *v)
-{
-	struct hart *h = this_hart();
-	uint64_t slice = hv_timebase / 1000 * SCHED_SLICE_MS;
-	uint64_t deadline;
-
-	vcpu_load(v);
-	if (gdbstub_trigger_users)	/* a debugger's hardware triggers: per slice, never per exit */
-		gdbstub_vcpu_enter(v);
-	h->slice_end = arch_time() + slice;
-	deadline = sched_next_deadline();
-	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;
-	h->timer_armed = false;
-	while (run_prepare(h, v)) {
-		arch_vcpu_run(&v->regs);	/* returns when trap_fast() said no */
-		if (v->exit_action != TRAP_RESUME)
-			break;
-	}
-	vcpu_put(v);
-	sched_release(v);
-	vm_vcpu_left(v);
-}
-
-/* Nothing to run: sleep until an interrupt (SIE stays 0; WFI wakes on sie bits). */
-static void idle(void)
-{
-	uint64_t deadline = sched_next_deadline();
-
-	timer_program(deadline);
-	if (!(csr_read(CSR_SIP) & (MIP_SSIP | MIP_SEIP | MIP_STIP)))
-		arch_wfi();
-	trap_handle_host_interrupts();
-	this_hart()->idle_ticks++;
-}
-
-void sched_loop(void)
-{
-	for (;;) {
-		struct vcpu *v = sched_pick();
-		if (v)
-			run_vcpu(v);
-		else
-			idle();
-	}
 }

@@ -22,10 +22,5 @@ bool sched_claim_idle_vm(struct vm *vm, volatile uint32_t *flag);
 int sched_wake(struct vcpu *v);
 void sched_set_state(struct vcpu *v, int state);
 uint64_t sched_next_deadline(void);
-void sched_loop(void);
-struct vcpu_regs;
-int trap_fast(struct vcpu_regs *regs);
-void timer_program(uint64_t when);
-extern uint64_t hv_timebase;
 
 #endif

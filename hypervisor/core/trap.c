@@ -6,18 +6,19 @@
 #include "core/trap.h"
 #include "core/vm.h"
 #include "core/hart.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/sched.h"
 #include "core/postmortem.h"
 #include "arch/csr.h"
-#include "arch/insn.h"
+#include "arch/timer.h"
+#include "spec/insn.h"
 #include "drivers/plic.h"
 #include "lib/printf.h"
-#include "mem/pte.h"
-#include "mem/vswalk.h"
+#include "spec/pte.h"
+#include "spec/vswalk.h"
 #include "arch/asm.h"
 #include "trace/trace.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "gdbstub/gdbstub.h"
 
 typedef int (*trap_fn)(struct vcpu *v, struct exit_info *e);
@@ -268,7 +269,7 @@ void trap_handle_host_interrupts(void)
 			if (irq == gdbstub_irq())
 				gdbstub_poll();
 			else
-				cons_poll_input();
+				term_poll_input();
 			plic_complete(irq, ctx);
 		}
 	}

@@ -2,24 +2,10 @@
 #define CORE_TRAP_H
 
 #include <stdint.h>
-#include "mem/vswalk.h"
+#include "spec/vswalk.h"
+#include "core/exit_info.h"
 
 struct vcpu;
-
-enum trap_action {
-	TRAP_RESUME,	/* re-enter the guest */
-	TRAP_YIELD,	/* give the hart back to the scheduler */
-};
-
-/* What a handler learns about the exit and tells the dispatcher. */
-struct exit_info {
-	uint64_t scause, sepc, stval, htval, htinst;
-	unsigned advance;	/* bytes to skip past the trapping instruction */
-	enum trap_action action;
-	unsigned kind;		/* enum trace_kind of the record */
-	uint64_t payload[3];
-	char why[96];		/* set when the VM must stop */
-};
 
 enum trap_action trap_handle(struct vcpu *v);
 void trap_handle_host_interrupts(void);

@@ -1,13 +1,14 @@
 /* VM life cycle: creation from the bundle, start, stop, reset. */
 #include "core/vm.h"
 #include "core/bundle.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/hart.h"
 #include "core/sched.h"
 #include "core/vmfdt.h"
 #include "arch/csr.h"
+#include "arch/timer.h"
 #include "mem/page.h"
-#include "mem/pte.h"
+#include "spec/pte.h"
 #include "lib/printf.h"
 #include "lib/ratelimit.h"
 #include <stdarg.h>
@@ -102,7 +103,7 @@ static void vm_reset_vcpus(struct vm *vm)
 }
 
 /* Check a bundle entry and build the VM; on error print why and return -1. */
-static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, uint64_t bundle_size)
+int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, uint64_t bundle_size)
 {
 	memcpy(vm->name, b->name, sizeof(vm->name));
 	vm->name[sizeof(vm->name) - 1] = '\0';
@@ -177,38 +178,11 @@ static int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bu
 	}
 	vuart_init(&vm->uart);
 	vplic_init(&vm->plic, vm->vcpu_count);
-	cons_vm_attach(vm);
+	term_vm_attach(vm);
 	/* The VM's disk, if its entry names one (issue 4); last: it claims a host device. */
 	if (vvblk_create(vm, b->disk_serial, sizeof(b->disk_serial)))
 		return -1;
 	vvblk_set_strict(vm, b->flags & BUNDLE_VM_VIRTIO_STRICT);
-	return 0;
-}
-
-int bundle_load(uint64_t addr)
-{
-	const struct bundle_header *h = (const void *)(uintptr_t)addr;
-	const struct bundle_vm *entries = (const void *)(h + 1);
-
-	if (memcmp(h->magic, BUNDLE_MAGIC, 8) != 0) {
-		hv_printf("hvscope: no VM bundle at 0x%lx (bad magic): nothing to run\n", addr);
-		return -1;
-	}
-	if (h->vm_entry_size != sizeof(struct bundle_vm) || h->vm_count > VM_MAX) {
-		hv_printf("hvscope: VM bundle at 0x%lx: %u VMs of entry size %u (max %d VMs, size %u)\n",
-			  addr, h->vm_count, h->vm_entry_size, VM_MAX, (unsigned)sizeof(struct bundle_vm));
-		return -1;
-	}
-	for (unsigned i = 0; i < h->vm_count; i++) {
-		struct vm *vm = &vms[vm_count];
-		vm->id = vm_count + 1;
-		if (vm_create(vm, &entries[i], (const uint8_t *)h, h->total_size) == 0) {
-			vm_count++;
-		} else {
-			hv_printf("hvscope: vm%d not created\n", vm->id);
-			memset(vm, 0, sizeof(*vm));
-		}
-	}
 	return 0;
 }
 
@@ -286,7 +260,7 @@ void vm_notice(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	cons_vm_log(vm, line);
+	term_vm_log(vm, line);
 	spin_lock(&vm->lock);
 	show = ratelimit_allow(&vm->notices, arch_time(), hv_timebase * VM_NOTICE_SECONDS,
 			       VM_NOTICE_BURST, &held);

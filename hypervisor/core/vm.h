@@ -4,10 +4,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "board.h"
+#include "spec/board.h"
 #include "arch/csr.h"
 #include "arch/vcpu_regs.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/faultloop.h"
 #include "lib/ratelimit.h"
 #include "lib/spinlock.h"
@@ -141,7 +141,7 @@ struct vm {
 	spinlock_t input_lock;		/* guards input[] and its indices */
 	uint8_t input[VM_INPUT_QUEUE];	/* terminal input not yet in the vUART FIFO */
 	uint32_t input_head, input_tail;
-	struct cons_ring cons;
+	struct term_ring term;
 	uint64_t started_at;
 	unsigned restarts;
 	char stop_reason[96];
@@ -157,7 +157,10 @@ struct vm {
 extern struct vm vms[VM_MAX];
 extern unsigned vm_count;
 
+struct bundle_vm;
+
 struct vm *vm_get(int id);
+int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, uint64_t bundle_size);
 int vm_setup(struct vm *vm);
 void vm_start(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_state state, const char *why);

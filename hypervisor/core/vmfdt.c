@@ -10,8 +10,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-struct host_info host;
-
 #define PHANDLE_PLIC 1
 #define PHANDLE_INTC(i) (2 + (i))
 

@@ -17,10 +17,11 @@
  */
 #include "drivers/virtio_console.h"
 #include "drivers/virtio_mmio.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/sched.h"
-#include "core/vmfdt.h"
+#include "core/host.h"
 #include "arch/csr.h"
+#include "arch/timer.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 

@@ -23,14 +23,14 @@
 #include "core/trap.h"
 #include "core/vmfdt.h"
 #include "core/postmortem.h"
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "console/console.h"
 #include "drivers/virtio_console.h"
 #include "arch/csr.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
-#include "mem/vswalk.h"
+#include "spec/vswalk.h"
 #include "arch/dbtr.h"
 
 #define BP_MAX		32

@@ -4,11 +4,11 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include "spec/env.h"	/* snprintf */
 
 typedef void (*putc_fn)(void *ctx, char c);
 
 int vcbprintf(putc_fn out, void *ctx, const char *fmt, va_list ap);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

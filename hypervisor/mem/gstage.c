@@ -1,15 +1,10 @@
 #include "mem/gstage.h"
-#include "mem/pte.h"
-#include "arch/csr.h"
+#include "spec/pte.h"
+#include "spec/gwalk.h"
+#include "spec/csr.h"
 
 /* Physical addresses are identity-mapped in the hypervisor (satp = Bare). */
 static uint64_t *table_at(uint64_t pa) { return (uint64_t *)(uintptr_t)pa; }
-
-static unsigned index_at(uint64_t gpa, int level)
-{
-	unsigned bits = level == GSTAGE_LEVELS - 1 ? 11 : 9;	/* x4: root has 2 more bits */
-	return (gpa >> (12 + 9 * level)) & ((1U << bits) - 1);
-}
 
 int gstage_init(struct gstage *g)
 {
@@ -23,7 +18,7 @@ static uint64_t *gstage_slot(struct gstage *g, uint64_t gpa, int level)
 	uint64_t *table = table_at(g->root.v);
 
 	for (int l = GSTAGE_LEVELS - 1; l > level; l--) {
-		uint64_t *pte = &table[index_at(gpa, l)];
+		uint64_t *pte = &table[gstage_index(gpa, l)];
 		if (!(*pte & PTE_V)) {
 			hpa_t next = g->alloc(1, PAGE_SIZE);
 			if (!next.v)
@@ -34,7 +29,7 @@ static uint64_t *gstage_slot(struct gstage *g, uint64_t gpa, int level)
 		}
 		table = table_at(pte_pa(*pte));
 	}
-	return &table[index_at(gpa, level)];
+	return &table[gstage_index(gpa, level)];
 }
 
 /*
@@ -62,51 +57,6 @@ int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64
 		off += level ? MEGAPAGE_SIZE : PAGE_SIZE;
 	}
 	return 0;
-}
-
-void gstage_walk(hpa_t root, gpa_t addr, struct gstage_walk *w)
-{
-	uint64_t table = root.v;
-
-	w->steps = 0;
-	w->ok = 0;
-	w->hpa = hpa(0);
-	if (addr.v >> GSTAGE_GPA_BITS) {
-		w->why = "GPA wider than 41 bits (Sv39x4)";
-		return;
-	}
-	for (int level = GSTAGE_LEVELS - 1; level >= 0; level--) {
-		struct pt_level *s = &w->step[w->steps++];
-		s->table = table;
-		s->level = level;
-		s->index = index_at(addr.v, level);
-		s->pte = table_at(table)[s->index];
-		if (!(s->pte & PTE_V)) {
-			w->why = "invalid PTE (V=0)";
-			return;
-		}
-		if ((s->pte & (PTE_R | PTE_W)) == PTE_W || (s->pte & PTE_RESERVED_MASK)) {
-			w->why = "reserved PTE encoding";
-			return;
-		}
-		if (!pte_is_leaf(s->pte)) {
-			table = pte_pa(s->pte);
-			continue;
-		}
-		uint64_t span = 1UL << (12 + 9 * level);
-		if (pte_pa(s->pte) & (span - 1)) {
-			w->why = "misaligned superpage";
-			return;
-		}
-		if (!(s->pte & PTE_U)) {
-			w->why = "G-stage leaf without U";
-			return;
-		}
-		w->hpa = hpa(pte_pa(s->pte) | (addr.v & (span - 1)));
-		w->ok = 1;
-		return;
-	}
-	w->why = "no leaf at the last level";
 }
 
 uint64_t gstage_hgatp(const struct gstage *g, unsigned vmid)

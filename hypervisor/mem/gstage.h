@@ -12,35 +12,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "mem/types.h"
-
-#define GSTAGE_LEVELS 3
-#define GSTAGE_ROOT_SIZE (16 * 1024)
-#define GSTAGE_GPA_BITS 41
+#include "spec/types.h"
+#include "spec/gwalk.h"
 
 struct gstage {
 	hpa_t root;
 	hpa_t (*alloc)(size_t count, size_t align);	/* zeroed pages */
 };
 
-struct pt_level {
-	uint64_t table;   /* address of the table read at this level */
-	unsigned index;
-	uint64_t pte;
-	int level;        /* 2 = root for Sv39x4 */
-};
-
-struct gstage_walk {
-	struct pt_level step[GSTAGE_LEVELS];
-	int steps;
-	hpa_t hpa;        /* valid when ok */
-	int ok;
-	const char *why;  /* reason the walk stopped when !ok */
-};
-
 int gstage_init(struct gstage *g);
 int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64_t perms);
-void gstage_walk(hpa_t root, gpa_t addr, struct gstage_walk *w);
 uint64_t gstage_hgatp(const struct gstage *g, unsigned vmid);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "mem/types.h"
+#include "spec/types.h"
 
 /*
  * The hypervisor's physical page allocator: one range of free RAM handed out

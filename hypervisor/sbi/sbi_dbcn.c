@@ -32,7 +32,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 		if (len > DBCN_WRITE_MAX)
 			len = DBCN_WRITE_MAX;
 		for (unsigned long i = 0; i < len; i++)
-			cons_vm_output(vm, p[i]);
+			term_vm_output(vm, p[i]);
 		c->value = len;
 		break;
 	}
@@ -55,7 +55,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 		break;
 	}
 	case DBCN_WRITE_BYTE:
-		cons_vm_output(vm, (char)c->arg[0]);
+		term_vm_output(vm, (char)c->arg[0]);
 		c->value = 0;
 		break;
 	default:

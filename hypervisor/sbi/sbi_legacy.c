@@ -22,7 +22,7 @@ static void legacy_handle(struct sbi_call_ctx *c)
 		sbi_time_set(c->vcpu, c->arg[0]);
 		break;
 	case SBI_EXT_LEGACY_PUTCHAR:
-		cons_vm_output(vm, (char)c->arg[0]);
+		term_vm_output(vm, (char)c->arg[0]);
 		break;
 	case SBI_EXT_LEGACY_GETCHAR:
 		c->error = -1;

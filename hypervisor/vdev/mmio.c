@@ -12,9 +12,9 @@
 #include "core/vm.h"
 #include "core/hart.h"
 #include "arch/csr.h"
-#include "arch/insn.h"
+#include "spec/insn.h"
 #include "lib/printf.h"
-#include "mem/vswalk.h"
+#include "spec/vswalk.h"
 #include "trace/trace.h"
 #include "vdev/vvirtio_blk.h"
 
@@ -47,7 +47,7 @@ static int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 	(void)width;
 	level = vuart_write(&vm->uart, off, val, &tx);
 	if (tx >= 0)
-		cons_vm_output(vm, (char)tx);
+		term_vm_output(vm, (char)tx);
 	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
 	vm_irq_update(vm);
 	return 0;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "board.h"
+#include "spec/board.h"
 #include "lib/spinlock.h"
 
 #define VPLIC_SOURCES (VM_PLIC_NDEV + 1)

@@ -26,7 +26,7 @@
 #include "vdev/vvirtio_blk.h"
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_mmio.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/vm.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"

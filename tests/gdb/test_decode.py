@@ -1,5 +1,5 @@
 """The pure decoders (gdbscripts/hvgdb/decode.py) on known values, with the
-console's spellings (console/decode.c)."""
+console's spellings (hypervisor/spec/decode.c)."""
 
 import pytest
 

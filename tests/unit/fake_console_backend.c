@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fake_console_backend.h"
-#include "mem/pte.h"
+#include "spec/pte.h"
 
 uint64_t fake_csr[4096];	/* arch/csr.h under HV_HOST_TEST: the console hart's CSRs */
 struct fake_console fk;

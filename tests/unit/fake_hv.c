@@ -79,7 +79,7 @@ void vm_irq_update(struct vm *vm)
 	fake.irq_updates++;
 }
 
-void cons_vm_output(struct vm *vm, char c)
+void term_vm_output(struct vm *vm, char c)
 {
 	(void)vm;
 	if (fake.out_len < FAKE_OUT_MAX - 1)

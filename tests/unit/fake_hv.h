@@ -23,7 +23,7 @@ struct fake_state {
 	unsigned vm_stops, vm_resets, irq_updates;
 	enum vm_state stop_state;
 	char stop_reason[128];
-	char out[FAKE_OUT_MAX];		/* cons_vm_output bytes */
+	char out[FAKE_OUT_MAX];		/* term_vm_output bytes */
 	unsigned out_len;
 	bool interrupt_loaded;			/* vcpu_has_interrupt_loaded() answer */
 };

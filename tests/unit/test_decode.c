@@ -1,5 +1,5 @@
 /*
- * Unit tests for console/decode.c.  Every expected string is written by
+ * Unit tests for hypervisor/spec/decode.c.  Every expected string is written by
  * hand from the privileged specification: the scause tables (Supervisor
  * and H-extension codes), the PTE bit order (V R W X U G A D = bits 0..7),
  * and the CSR field positions:
@@ -12,7 +12,7 @@
  *   hip/hvip/hideleg: SSIP 1, VSSIP 2, STIP 5, VSTIP 6, SEIP 9, VSEIP 10,
  *            SGEIP 12 (and the M bits 3, 7, 11).
  */
-#include "console/decode.h"
+#include "spec/decode.h"
 #include "trace/trace.h"
 #include "unit.h"
 

@@ -11,7 +11,7 @@
  * entries have R = W = X = 0 and D, A, U reserved as 0.
  */
 #include "mem/gstage.h"
-#include "mem/pte.h"
+#include "spec/pte.h"
 #include "arch/csr.h"
 #include "unit.h"
 

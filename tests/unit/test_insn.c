@@ -1,5 +1,5 @@
 /*
- * Unit tests for hypervisor/arch/insn.c, the MMIO load/store decoder.
+ * Unit tests for hypervisor/spec/insn.c, the MMIO load/store decoder.
  *
  * Encodings in asm_cases[] and rejected[] were produced by the cross
  * assembler (riscv64-unknown-elf-gcc 12.2 / binutils, -march=rv64gc) and read
@@ -7,7 +7,7 @@
  * other tests build encodings with the small encoders below, written from
  * the RV64I and RVC instruction formats.
  */
-#include "insn.h"
+#include "spec/insn.h"
 #include "unit.h"
 
 static uint32_t enc_load(uint32_t f3, uint32_t rd, uint32_t rs1, int32_t imm)

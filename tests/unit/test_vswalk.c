@@ -1,5 +1,5 @@
 /*
- * Unit tests for hypervisor/mem/vswalk.c, the software VS-stage walker.
+ * Unit tests for hypervisor/spec/vswalk.c, the software VS-stage walker.
  *
  * Tables live in a fake guest RAM (RAM_PAGES pages at GPA RAM_BASE); the
  * walker reaches them only through the pte_ptr callback, which returns NULL
@@ -17,8 +17,8 @@
  * original access type (20, 21, 23).  With Svade (no hardware A/D update),
  * A=0, or D=0 on a store, is a page fault.
  */
-#include "mem/vswalk.h"
-#include "mem/pte.h"
+#include "spec/vswalk.h"
+#include "spec/pte.h"
 #include "arch/csr.h"
 #include "unit.h"
 

@@ -1,6 +1,6 @@
-#include "mem/vswalk.h"
-#include "mem/pte.h"
-#include "arch/csr.h"
+#include "spec/vswalk.h"
+#include "spec/pte.h"
+#include "spec/csr.h"
 
 static const uint64_t page_fault_cause[] = {
 	[VS_FETCH] = CAUSE_FETCH_PAGE_FAULT,

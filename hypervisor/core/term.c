@@ -1,6 +1,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/vm.h"
 #include "drivers/uart8250.h"
 #include "drivers/semihost.h"
@@ -9,13 +9,13 @@
 #include "lib/string.h"
 #include "console/console.h"
 
-static spinlock_t cons_lock = SPINLOCK_INIT;
+static spinlock_t term_lock = SPINLOCK_INIT;
 static int focus = 1;			/* VM 1 has focus at boot */
 static bool prefix_pending;
 static bool at_line_start = true;
 static int line_owner;			/* who wrote the current partial line: 0 = hv */
 static char logdir[96];
-static int log_capped_vm;	/* a VM whose log just reached CONS_LOG_MAX */
+static int log_capped_vm;	/* a VM whose log just reached TERM_LOG_MAX */
 
 static void out_raw(char c)
 {
@@ -23,7 +23,7 @@ static void out_raw(char c)
 	at_line_start = c == '\n';
 }
 
-/* Write a string to the terminal; callers hold cons_lock. */
+/* Write a string to the terminal; callers hold term_lock. */
 static void out_str(const char *s)
 {
 	while (*s)
@@ -40,12 +40,12 @@ static void hv_out(void *ctx, char c)
 
 void hv_vprintf(const char *fmt, va_list ap)
 {
-	spin_lock(&cons_lock);
+	spin_lock(&term_lock);
 	if (!at_line_start && line_owner != 0)
 		out_str("\r\n");
 	line_owner = 0;
 	vcbprintf(hv_out, 0, fmt, ap);
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 }
 
 void hv_printf(const char *fmt, ...)
@@ -57,26 +57,26 @@ void hv_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void cons_write_raw(const char *s)
+void term_write_raw(const char *s)
 {
-	spin_lock(&cons_lock);
+	spin_lock(&term_lock);
 	while (*s) {
 		if (*s == '\n')
 			out_raw('\r');
 		out_raw(*s++);
 	}
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 }
 
-void cons_init(const char *dir)
+void term_init(const char *dir)
 {
 	if (dir)
 		strncpy_safe(logdir, dir, sizeof(logdir));
 }
 
-void cons_vm_attach(struct vm *vm)
+void term_vm_attach(struct vm *vm)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 	char path[160];
 
 	r->log_fd = -1;
@@ -88,34 +88,34 @@ void cons_vm_attach(struct vm *vm)
 		hv_printf("hvscope: cannot open log %s\n", path);
 }
 
-/* Append to a VM's log file, up to CONS_LOG_MAX bytes in all; cons_lock held. */
+/* Append to a VM's log file, up to TERM_LOG_MAX bytes in all; term_lock held. */
 static void log_append(struct vm *vm, const char *text, unsigned len)
 {
 	static const char capped[] = "\n[hvscope: log file capped at 8 MiB; later output is not logged]\n";
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 
-	if (r->log_fd < 0 || r->log_bytes >= CONS_LOG_MAX)
+	if (r->log_fd < 0 || r->log_bytes >= TERM_LOG_MAX)
 		return;
-	if (len > CONS_LOG_MAX - r->log_bytes)
-		len = (unsigned)(CONS_LOG_MAX - r->log_bytes);
+	if (len > TERM_LOG_MAX - r->log_bytes)
+		len = (unsigned)(TERM_LOG_MAX - r->log_bytes);
 	semihost_write(r->log_fd, text, len);
 	r->log_bytes += len;
-	if (r->log_bytes < CONS_LOG_MAX)
+	if (r->log_bytes < TERM_LOG_MAX)
 		return;
 	semihost_write(r->log_fd, capped, sizeof(capped) - 1);
-	log_capped_vm = vm->id;		/* said on the terminal once cons_lock is free */
+	log_capped_vm = vm->id;		/* said on the terminal once term_lock is free */
 }
 
 static void log_flush(struct vm *vm)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 
 	if (r->line_len)
 		log_append(vm, r->line, r->line_len);
 	r->line_len = 0;
 }
 
-/* The one terminal line for a log that reached its cap (cons_lock not held). */
+/* The one terminal line for a log that reached its cap (term_lock not held). */
 static void log_cap_notice(void)
 {
 	int id = __atomic_exchange_n(&log_capped_vm, 0, __ATOMIC_ACQ_REL);
@@ -126,46 +126,46 @@ static void log_cap_notice(void)
 			  "(Ctrl-T %d and hv> log %d still show its latest output)\n", id, vm->name, id, id);
 }
 
-void cons_vm_output(struct vm *vm, char c)
+void term_vm_output(struct vm *vm, char c)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 
-	spin_lock(&cons_lock);
-	r->buf[r->written % CONS_RING_SIZE] = c;
+	spin_lock(&term_lock);
+	r->buf[r->written % TERM_RING_SIZE] = c;
 	r->written++;
 	if (focus == vm->id) {
 		line_owner = vm->id;
 		out_raw(c);
 		r->shown = r->written;
 	}
-	if (r->log_fd >= 0 && r->log_bytes < CONS_LOG_MAX) {
+	if (r->log_fd >= 0 && r->log_bytes < TERM_LOG_MAX) {
 		r->line[r->line_len++] = c;
 		if (c == '\n' || r->line_len == sizeof(r->line))
 			log_flush(vm);
 	}
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 	if (log_capped_vm)
 		log_cap_notice();
 }
 
 /* A hypervisor line about this VM (reports) goes into its log too. */
-void cons_vm_log(struct vm *vm, const char *text)
+void term_vm_log(struct vm *vm, const char *text)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 
 	if (r->log_fd < 0)
 		return;
-	spin_lock(&cons_lock);
+	spin_lock(&term_lock);
 	log_flush(vm);
 	log_append(vm, text, strlen(text));
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 	if (log_capped_vm)
 		log_cap_notice();
 }
 
-static void ring_put(struct cons_ring *r, char c)
+static void ring_put(struct term_ring *r, char c)
 {
-	r->buf[r->written % CONS_RING_SIZE] = c;
+	r->buf[r->written % TERM_RING_SIZE] = c;
 	r->written++;
 }
 
@@ -175,16 +175,16 @@ static void ring_put(struct cons_ring *r, char c)
  * only while that VM or the hv> console has focus (anywhere else a one-line
  * notice does).  It starts on a line of its own wherever it goes.
  */
-void cons_vm_report(struct vm *vm, const char *text)
+void term_vm_report(struct vm *vm, const char *text)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 	bool show;
 
-	spin_lock(&cons_lock);
-	show = focus == vm->id || focus == CONS_FOCUS_HV;
+	spin_lock(&term_lock);
+	show = focus == vm->id || focus == TERM_FOCUS_HV;
 	if (show && !at_line_start)
 		out_str("\r\n");
-	if (r->written && r->buf[(r->written - 1) % CONS_RING_SIZE] != '\n') {
+	if (r->written && r->buf[(r->written - 1) % TERM_RING_SIZE] != '\n') {
 		ring_put(r, '\r');
 		ring_put(r, '\n');
 	}
@@ -204,35 +204,35 @@ void cons_vm_report(struct vm *vm, const char *text)
 		r->shown = r->written;
 	log_flush(vm);
 	log_append(vm, text, strlen(text));
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 	if (log_capped_vm)
 		log_cap_notice();
 }
 
-/* Replay what a VM printed while it did not have focus; cons_lock held. */
+/* Replay what a VM printed while it did not have focus; term_lock held. */
 static void replay(struct vm *vm)
 {
-	struct cons_ring *r = &vm->cons;
+	struct term_ring *r = &vm->term;
 	uint64_t from = r->shown;
 
-	if (r->written - from > CONS_RING_SIZE) {
+	if (r->written - from > TERM_RING_SIZE) {
 		out_str("[... older output dropped ...]\r\n");
-		from = r->written - CONS_RING_SIZE;
+		from = r->written - TERM_RING_SIZE;
 	}
 	for (; from < r->written; from++)
-		out_raw(r->buf[from % CONS_RING_SIZE]);
+		out_raw(r->buf[from % TERM_RING_SIZE]);
 	r->shown = r->written;
 }
 
-void cons_focus(int id)
+void term_focus(int id)
 {
-	struct vm *vm = id == CONS_FOCUS_HV ? 0 : vm_get(id);
+	struct vm *vm = id == TERM_FOCUS_HV ? 0 : vm_get(id);
 
-	if (id != CONS_FOCUS_HV && !vm) {
+	if (id != TERM_FOCUS_HV && !vm) {
 		hv_printf("hvscope: no VM %d\n", id);
 		return;
 	}
-	spin_lock(&cons_lock);
+	spin_lock(&term_lock);
 	focus = id;
 	if (!at_line_start)
 		out_str("\r\n");
@@ -244,12 +244,12 @@ void cons_focus(int id)
 	} else {
 		out_str("[hvscope: console -> hypervisor; Ctrl-T 1..8 returns to a VM]\r\n");
 	}
-	spin_unlock(&cons_lock);
+	spin_unlock(&term_lock);
 	if (!vm)
 		console_prompt();
 }
 
-int cons_focused(void)
+int term_focused(void)
 {
 	return focus;
 }
@@ -268,7 +268,7 @@ static void deliver(char c)
 {
 	struct vm *vm;
 
-	if (focus == CONS_FOCUS_HV) {
+	if (focus == TERM_FOCUS_HV) {
 		console_input(c);
 		return;
 	}
@@ -277,31 +277,31 @@ static void deliver(char c)
 		vm_console_input(vm, c);
 }
 
-void cons_input(char c)
+void term_input(char c)
 {
 	if (prefix_pending) {
 		prefix_pending = false;
 		if (c >= '1' && c <= '0' + VM_MAX)
-			cons_focus(c - '0');
+			term_focus(c - '0');
 		else if (c == '0' || c == 'h')
-			cons_focus(CONS_FOCUS_HV);
-		else if (c == CONS_PREFIX_KEY)
+			term_focus(TERM_FOCUS_HV);
+		else if (c == TERM_PREFIX_KEY)
 			deliver(c);
 		else
 			key_help();
 		return;
 	}
-	if (c == CONS_PREFIX_KEY) {
+	if (c == TERM_PREFIX_KEY) {
 		prefix_pending = true;
 		return;
 	}
 	deliver(c);
 }
 
-void cons_poll_input(void)
+void term_poll_input(void)
 {
 	int c;
 
 	while ((c = uart_getc()) >= 0)
-		cons_input((char)c);
+		term_input((char)c);
 }

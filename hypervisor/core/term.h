@@ -9,25 +9,25 @@
  * Input: Ctrl-T (0x14) is the prefix key: then 1..8 focuses that VM, 0 or h
  * the hv> console, Ctrl-T sends a literal Ctrl-T, ? prints the key help.
  */
-#ifndef CORE_CONS_H
-#define CORE_CONS_H
+#ifndef CORE_TERM_H
+#define CORE_TERM_H
 
 #include <stdint.h>
 
-#define CONS_PREFIX_KEY 0x14
-#define CONS_RING_SIZE  (16 * 1024)
-#define CONS_FOCUS_HV   0
+#define TERM_PREFIX_KEY 0x14
+#define TERM_RING_SIZE  (16 * 1024)
+#define TERM_FOCUS_HV   0
 
 struct vm;
 
-struct cons_ring {
-	char buf[CONS_RING_SIZE];
+struct term_ring {
+	char buf[TERM_RING_SIZE];
 	uint64_t written;	/* total bytes ever written */
 	uint64_t shown;		/* `written` when the VM last had focus */
 	char line[160];		/* pending log line */
 	unsigned line_len;
 	long log_fd;		/* semihosting handle, -1 = no log */
-	uint64_t log_bytes;	/* written to the log file, capped at CONS_LOG_MAX */
+	uint64_t log_bytes;	/* written to the log file, capped at TERM_LOG_MAX */
 };
 
 /*
@@ -35,18 +35,18 @@ struct cons_ring {
  * notice on the terminal, and the file is left alone (the ring still keeps
  * the VM's latest output for focus and `hv> log`).
  */
-#define CONS_LOG_MAX (8UL << 20)
+#define TERM_LOG_MAX (8UL << 20)
 
-void cons_init(const char *logdir);
-void cons_vm_attach(struct vm *vm);
-void cons_vm_output(struct vm *vm, char c);
-void cons_vm_log(struct vm *vm, const char *text);
-void cons_vm_report(struct vm *vm, const char *text);
-void cons_input(char c);
-void cons_poll_input(void);
-void cons_focus(int vm_id);
-int cons_focused(void);
-void cons_write_raw(const char *s);
+void term_init(const char *logdir);
+void term_vm_attach(struct vm *vm);
+void term_vm_output(struct vm *vm, char c);
+void term_vm_log(struct vm *vm, const char *text);
+void term_vm_report(struct vm *vm, const char *text);
+void term_input(char c);
+void term_poll_input(void);
+void term_focus(int vm_id);
+int term_focused(void);
+void term_write_raw(const char *s);
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_vprintf(const char *fmt, __builtin_va_list ap);
 

@@ -11,12 +11,13 @@
  * saved at the trap, so it is read and written there.
  */
 #include "console/console.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/hart.h"
 #include "core/postmortem.h"
 #include "core/sched.h"
 #include "core/vm.h"
 #include "arch/csr.h"
+#include "arch/timer.h"
 #include "arch/asm.h"
 #include "arch/sbi_call.h"
 #include "mem/page.h"
@@ -31,7 +32,7 @@ static struct vm *glue_vm(int id)
 
 static void glue_write(const char *s)
 {
-	cons_write_raw(s);
+	term_write_raw(s);
 }
 
 static int glue_vm_count(void)
@@ -260,15 +261,15 @@ static bool glue_vm_dump(int id)
 /* The last `size` bytes of the VM's console ring (read without the console lock: at worst a torn byte). */
 static size_t glue_vm_log(int id, char *buf, size_t size, uint64_t *dropped)
 {
-	const struct cons_ring *r = &glue_vm(id)->cons;
-	uint64_t end = r->written, from = end > CONS_RING_SIZE ? end - CONS_RING_SIZE : 0;
+	const struct term_ring *r = &glue_vm(id)->term;
+	uint64_t end = r->written, from = end > TERM_RING_SIZE ? end - TERM_RING_SIZE : 0;
 	size_t n = 0;
 
 	if (end - from > size)
 		from = end - size;
 	*dropped = from;
 	for (uint64_t i = from; i < end; i++)
-		buf[n++] = r->buf[i % CONS_RING_SIZE];
+		buf[n++] = r->buf[i % TERM_RING_SIZE];
 	return n;
 }
 

@@ -6,11 +6,14 @@
  */
 #include "core/hart.h"
 #include "core/vm.h"
-#include "core/cons.h"
+#include "core/term.h"
 #include "core/sched.h"
+#include "core/run.h"
 #include "core/vmfdt.h"
+#include "core/host.h"
 #include "core/bundle.h"
 #include "arch/csr.h"
+#include "arch/timer.h"
 #include "arch/asm.h"
 #include "arch/sbi_call.h"
 #include "drivers/uart8250.h"
@@ -36,14 +39,6 @@ static struct fdt hostfdt;
 static uint64_t bundle_addr;
 static char logdir[96];
 
-static const char *strchr_(const char *s, char c)
-{
-	for (; *s; s++)
-		if (*s == c)
-			return s;
-	return 0;
-}
-
 static uint64_t parse_u64(const char *s)
 {
 	uint64_t v = 0;
@@ -63,105 +58,6 @@ static uint64_t parse_u64(const char *s)
 			return v;
 		v = v * base + d;
 	}
-}
-
-/* 'h' among the single-letter extensions (after "rv64", before the first '_'). */
-static bool isa_letter_h(void)
-{
-	for (const char *s = host.isa + 4; *s && *s != '_' && host.isa[0]; s++)
-		if (*s == 'h')
-			return true;
-	return false;
-}
-
-static bool isa_has(const char *ext)
-{
-	size_t n = strlen(ext);
-	const char *s = host.isa;
-
-	while ((s = strchr_(s, '_')) != 0) {
-		s++;
-		if (!strncmp(s, ext, n) && (s[n] == '_' || s[n] == '\0'))
-			return true;
-	}
-	return false;
-}
-
-static void discover_uart(void)
-{
-	int node = fdt_next_compatible(&hostfdt, -1, "ns16550a");
-	uint64_t base, size;
-	uint32_t shift = 0;
-
-	if (node < 0 || !fdt_reg(&hostfdt, node, 0, &base, &size))
-		return;	/* no console: we still run, silently */
-	fdt_prop_u32(&hostfdt, node, "reg-shift", &shift);
-	fdt_prop_u32(&hostfdt, node, "interrupts", &host.uart_irq);
-	host.uart_base = base;
-	uart_init(base, shift);
-}
-
-static void discover_cpus(void)
-{
-	int cpus = fdt_path(&hostfdt, "/cpus");
-	uint32_t tb = 0;
-
-	if (cpus < 0)
-		return;
-	if (fdt_prop_u32(&hostfdt, cpus, "timebase-frequency", &tb))
-		host.timebase = tb;
-	for (int n = fdt_first_child(&hostfdt, cpus); n >= 0; n = fdt_next_sibling(&hostfdt, n)) {
-		uint32_t len, id;
-		const char *type = fdt_prop(&hostfdt, n, "device_type", &len);
-		const char *status = fdt_prop(&hostfdt, n, "status", &len);
-		if (!type || strcmp(type, "cpu") || !fdt_prop_u32(&hostfdt, n, "reg", &id))
-			continue;
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
-			continue;
-		if (host.hart_count < 8)
-			host.hartids[host.hart_count++] = id;
-		if (!host.isa[0]) {
-			const char *isa = fdt_prop(&hostfdt, n, "riscv,isa", &len);
-			const char *mmu = fdt_prop(&hostfdt, n, "mmu-type", &len);
-			if (isa)
-				strncpy_safe(host.isa, isa, sizeof(host.isa));
-			if (mmu)
-				strncpy_safe(host.mmu_type, mmu, sizeof(host.mmu_type));
-		}
-	}
-}
-
-static void discover_devices(void)
-{
-	int node = fdt_next_compatible(&hostfdt, -1, "riscv,plic0");
-	uint64_t base, size;
-
-	if (node < 0)
-		node = fdt_next_compatible(&hostfdt, -1, "sifive,plic-1.0.0");
-	if (node >= 0 && fdt_reg(&hostfdt, node, 0, &base, &size)) {
-		host.plic_base = base;
-		plic_init(base);
-	}
-	node = fdt_path(&hostfdt, "/memory");
-	if (node >= 0 && fdt_reg(&hostfdt, node, 0, &base, &size))
-		host.ram_base = base, host.ram_size = size;
-	/* virtio-mmio slots, lowest address first as QEMU lists them last-to-first */
-	for (node = -1; (node = fdt_next_compatible(&hostfdt, node, "virtio,mmio")) >= 0;) {
-		uint32_t irq = 0;
-		if (host.virtio_count >= 8 || !fdt_reg(&hostfdt, node, 0, &base, &size))
-			continue;
-		fdt_prop_u32(&hostfdt, node, "interrupts", &irq);
-		unsigned i = host.virtio_count++;
-		while (i > 0 && host.virtio_base[i - 1] > base) {
-			host.virtio_base[i] = host.virtio_base[i - 1];
-			host.virtio_irq[i] = host.virtio_irq[i - 1];
-			i--;
-		}
-		host.virtio_base[i] = base;
-		host.virtio_irq[i] = irq;
-	}
-	for (unsigned i = 0; i < host.virtio_count; i++)
-		host.virtio_devid[i] = *(volatile uint32_t *)(uintptr_t)(host.virtio_base[i] + 8);
 }
 
 /* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR hvscope.trace=off hvscope.loop=K */
@@ -210,9 +106,9 @@ static void probe_henvcfg(void)
 	 * (privileged spec: "menvcfg.CBIE has no effect on the values read from
 	 * henvcfg.CBIE"), so read-back proves nothing: trust the ISA string.
 	 */
-	if (!isa_has("zicbom"))
+	if (!host_isa_has("zicbom"))
 		hv_henvcfg_caps &= ~(ENVCFG_CBIE | ENVCFG_CBCFE);
-	if (!isa_has("zicboz"))
+	if (!host_isa_has("zicboz"))
 		hv_henvcfg_caps &= ~ENVCFG_CBZE;
 }
 
@@ -231,8 +127,8 @@ static void banner(void)
 		if (host.virtio_devid[i])
 			hv_printf(", 0x%lx device %u", host.virtio_base[i], host.virtio_devid[i]);
 	hv_printf("\n  ISA: %s\n", host.isa);
-	hv_printf("  extensions: h=%s sstc=%s svadu=%s svade=%s\n", isa_letter_h() ? "yes" : "no",
-		  isa_has("sstc") ? "yes" : "no", isa_has("svadu") ? "yes" : "no", isa_has("svade") ? "yes" : "no");
+	hv_printf("  extensions: h=%s sstc=%s svadu=%s svade=%s\n", host_has_h() ? "yes" : "no",
+		  host_isa_has("sstc") ? "yes" : "no", host_isa_has("svadu") ? "yes" : "no", host_isa_has("svade") ? "yes" : "no");
 	hv_printf("  henvcfg can enable: STCE=%d PBMTE=%d ADUE=%d CBZE=%d CBCFE=%d CBIE=%d FIOM=%d\n",
 		  !!(hv_henvcfg_caps & ENVCFG_STCE), !!(hv_henvcfg_caps & ENVCFG_PBMTE),
 		  !!(hv_henvcfg_caps & ENVCFG_ADUE), !!(hv_henvcfg_caps & ENVCFG_CBZE),
@@ -268,13 +164,11 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	self->hartid = hartid;
 	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
 		return;		/* nothing to print with: no UART known */
-	discover_uart();
-	discover_cpus();
-	discover_devices();
+	host_discover(&hostfdt);
 	parse_bootargs();
-	hv_has_sstc = isa_has("sstc");
+	hv_has_sstc = host_isa_has("sstc");
 	hv_timebase = host.timebase ? host.timebase : 10000000;
-	if (!isa_letter_h()) {
+	if (!host_has_h()) {
 		hv_printf("hvscope: this hart has no H extension (riscv,isa = %s); QEMU needs -cpu rv64 (h=on)\n", host.isa);
 		return;
 	}
@@ -283,7 +177,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	virtio_blk_init();	/* issue 4: the host's disks, before the VMs claim them */
 	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);
-	cons_init(logdir[0] ? logdir : 0);
+	term_init(logdir[0] ? logdir : 0);
 	console_init();
 	if (!bundle_addr)
 		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");

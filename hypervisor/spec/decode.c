@@ -1,6 +1,7 @@
-#include "console/decode.h"
-#include "lib/printf.h"
-#include "trace/trace.h"
+#include "spec/decode.h"
+#include "spec/env.h"
+#include "spec/trace_record.h"
+#include "spec/board.h"
 
 #define BIT(v, n) ((unsigned)(((v) >> (n)) & 1))
 #define FIELD(v, lo, width) (((v) >> (lo)) & ((1ULL << (width)) - 1))
@@ -238,7 +239,7 @@ const char *decode_sbi_error(int64_t err)
 	return err <= 0 && -err < (int64_t)(sizeof(sbi_errors) / sizeof(sbi_errors[0])) ? sbi_errors[-err] : 0;
 }
 
-/* Which device of a VM's board (hypervisor/board.h) a guest-physical address hits. */
+/* Which device of a VM's board (hypervisor/spec/board.h) a guest-physical address hits. */
 void decode_mmio_device(uint64_t gpa, char *buf, size_t size)
 {
 	if (gpa >= VM_UART_BASE && gpa - VM_UART_BASE < VM_UART_SIZE)

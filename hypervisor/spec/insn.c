@@ -1,7 +1,7 @@
 /*
  * MMIO load/store decoder.  See insn.h for the spec sections used.
  */
-#include "insn.h"
+#include "spec/insn.h"
 
 /* Major opcodes (bits 6:0, RV64I base opcode map). */
 #define OPCODE_LOAD		0x03u

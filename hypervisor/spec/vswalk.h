@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "mem/gstage.h"
+#include "spec/gwalk.h"
 
 #define VSWALK_MAX_LEVELS 5
 

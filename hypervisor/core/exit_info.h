@@ -1,0 +1,25 @@
+/*
+ * One guest exit as the trap dispatcher (core/trap.c) hands it to a handler
+ * (SBI, MMIO, virtual instruction, ...) and the handler's answer.
+ */
+#ifndef CORE_EXIT_INFO_H
+#define CORE_EXIT_INFO_H
+
+#include <stdint.h>
+
+enum trap_action {
+	TRAP_RESUME,	/* re-enter the guest */
+	TRAP_YIELD,	/* give the hart back to the scheduler */
+};
+
+/* What a handler learns about the exit and tells the dispatcher. */
+struct exit_info {
+	uint64_t scause, sepc, stval, htval, htinst;
+	unsigned advance;	/* bytes to skip past the trapping instruction */
+	enum trap_action action;
+	unsigned kind;		/* enum trace_kind of the record */
+	uint64_t payload[3];
+	char why[96];		/* set when the VM must stop */
+};
+
+#endif
