@@ -411,6 +411,8 @@ bootargs = {bootargs}
         logdir = self.tmp / f"{name}-vmlogs"
         q = Qemu(args, self.logdir / f"{name}.log", self.qmp_path(name, icount))
         try:
+            for i in range(1, vms + 1):      # the console takes keys once the VMs are built
+                q.expect(rf"vm{i}: \S+ started", 60)
             for i in range(vms, 0, -1):      # every VM at its prompt (focus replays its output)
                 q.send(CTRL_T + str(i))
                 q.expect(rf"\[hvscope: console -> vm{i} ", 30)
@@ -517,7 +519,7 @@ bootargs = {bootargs}
             print(f"{title}\n" + "\n".join("  " + line for line in text.splitlines()))
         print("boot and workload, native (QEMU+OpenSBI) vs hvscope, same QEMU, vCPUs and guest RAM;")
         print("wall and CPU: median of the runs (n), QEMU's wall time and CPU time (user+sys, all threads);")
-        print("icount: one run each way with -icount shift=0,sleep=off, instructions QEMU executed on all harts")
+        print("icount: one run each way with -icount shift=0,sleep=on: instructions QEMU executed on all harts (sleep=on: see docs)")
         print(f"  {'':18} {'n':>2} {'native wall':>11} {'hv wall':>8} {'ratio':>6}   "
               f"{'native cpu':>10} {'hv cpu':>7} {'ratio':>6}   {'native icount':>13} {'hv icount':>10} {'ratio':>6}")
         verdicts, samples = [], []

@@ -180,6 +180,7 @@ uint64_t *vm_pte_ptr(void *vm, uint64_t gpa);
 void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1);
+void vcpu_wfi_policy(unsigned vcpu_total, unsigned hart_count);
 bool vcpu_has_interrupt(struct vcpu *v);
 uint64_t vcpu_saved_vsip(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);
