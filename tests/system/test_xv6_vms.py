@@ -12,9 +12,11 @@ Every test works on temporary copies of the disk images; the QEMU disk
 options come from `mkbundle.py --qemu-args`, as `make run` gets them.
 """
 
+import re
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -185,6 +187,35 @@ def test_four_xv6_vms_on_two_harts(qemu_factory, tmp_path):
         log = vm_log(logdir, i, f"xv6{chr(ord('a') + i - 1)}")
         for j in range(1, 5):
             assert (f"vm-{j}-here" in log) == (i == j), (i, j)
+
+
+def stats_line(q, vm):
+    """`hv> stats VM` from the console (focus goes back to VM 1)."""
+    focus(q, "h")
+    q.sendline(f"stats {vm}")
+    q.expect_exact("hv> ", timeout=10)
+    out = q.child.before.replace("\r", "")
+    focus(q, "1")
+    return out
+
+
+def test_wfi_traps_only_when_vcpus_outnumber_harts(qemu_factory, tmp_path):
+    """xv6 idles in WFI at its prompt.  Two 1-vCPU VMs on 2 harts: every
+    vCPU keeps its hart, the WFI stays in the guest (no virtual-instruction
+    exits, docs/performance.md).  Four VMs on 2 harts: the WFI traps and the
+    vCPU gives up its hart to the others."""
+    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-wfi-2")
+    wait_prompts(q, logdir, 2)
+    time.sleep(1)
+    out = stats_line(q, 1)
+    assert "exits" in out and "virtual instruction" not in out, out
+    assert run(q, "echo still-here").strip() == "still-here"     # wakes on input
+    q.close()
+    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 4, "xv6-wfi-4")
+    wait_prompts(q, logdir, 4)
+    time.sleep(1)
+    out = stats_line(q, 1)
+    assert re.search(r"virtual instruction +\d+", out), out
 
 
 def test_files_persist_per_vm_across_restart(qemu_factory, tmp_path):
