@@ -147,6 +147,14 @@ static int trap_breakpoint(struct vcpu *v, struct exit_info *e)
 	return trap_reflect(v, e);	/* the guest's own (Linux BUG/WARN): as if delegated */
 }
 
+/* A store to a page the gdbstub write-protected for a watchpoint, or MMIO as always. */
+static int trap_store_guest_fault(struct vcpu *v, struct exit_info *e)
+{
+	if (v->vm->watch_pages && gdbstub_watch_fault(v, e))
+		return 0;
+	return mmio_handle_guest_fault(v, e);
+}
+
 static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
 {
 	e->advance = 4;
@@ -247,7 +255,7 @@ static const trap_fn exception_handlers[CAUSE_COUNT] = {
 	[CAUSE_FETCH_GUEST_PAGE_FAULT] = mmio_handle_guest_fault,
 	[CAUSE_LOAD_GUEST_PAGE_FAULT] = mmio_handle_guest_fault,
 	[CAUSE_VIRTUAL_INSTRUCTION] = trap_virtual_insn,
-	[CAUSE_STORE_GUEST_PAGE_FAULT] = mmio_handle_guest_fault,
+	[CAUSE_STORE_GUEST_PAGE_FAULT] = trap_store_guest_fault,
 };
 
 /* Host interrupts: IPIs (kicks), the scheduler timer, the physical UART. */

@@ -63,6 +63,7 @@ void vcpu_load(struct vcpu *v)
 {
 	struct hart *h = this_hart();
 	struct vm *vm = v->vm;
+	uint32_t gen;
 
 	csr_write(CSR_HGATP, gstage_hgatp(&vm->gstage, vm->vmid));
 	/*
@@ -73,6 +74,12 @@ void vcpu_load(struct vcpu *v)
 	if (h->last != v)
 		hfence_vvma_all();
 	h->last = v;
+	gen = __atomic_load_n(&vm->gstage_gen, __ATOMIC_ACQUIRE);
+	if (vm->gstage_fenced[h->hartid] != gen) {
+		/* The gdbstub changed G-stage permissions since this hart last ran the VM. */
+		vm->gstage_fenced[h->hartid] = gen;
+		hfence_gvma_all();
+	}
 	v->csr_gen = vm->csr_gen;
 	csr_write(CSR_HENVCFG, vm->henvcfg);
 	csr_write(CSR_HEDELEG, vm->hedeleg);

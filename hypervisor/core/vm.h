@@ -134,6 +134,16 @@ struct vm {
 	bool catch_faults;		/* monitor catch fault on: reflected exceptions stop in gdb */
 	bool debugger_held;		/* died with gdb attached: stopped in it, dies on detach */
 	volatile uint32_t csr_gen;	/* bumped when henvcfg/hedeleg change at runtime */
+	/*
+	 * G-stage changes after boot (the gdbstub's write-protected watch
+	 * pages, changed only while the VM is stopped): bumped on each; a hart
+	 * fences (hfence.gvma) when it loads a vCPU of this VM and has not
+	 * seen the latest.  watch_pages: pages protected now (the store
+	 * guest-page fault path looks at it first).
+	 */
+	volatile uint32_t gstage_gen;
+	uint32_t gstage_fenced[HV_MAX_HARTS];
+	volatile unsigned watch_pages;
 	struct vm_postmortem pm;
 
 	struct vuart uart;

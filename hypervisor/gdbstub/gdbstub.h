@@ -36,6 +36,12 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e);
 bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop);
 /* `monitor catch fault on` and a reflected exception: true if it stopped the VM instead. */
 bool gdbstub_catch(struct vcpu *v, struct exit_info *e);
+/*
+ * A store guest-page fault while the VM has write-protected watch pages
+ * (vm->watch_pages): true if it hit one, and then it was either done here
+ * (e->advance) or it stops the VM for gdb (watch.c).
+ */
+bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e);
 /* Boot banner: probe the SBI Debug Triggers extension, one line. */
 void gdbstub_probe_triggers(void);
 /*

@@ -223,10 +223,10 @@ void gdbstub_monitor(struct vm_debug *d, const char *typed, char *out, size_t si
 				  "fixes up for the VM, before the guest gets it).\n"
 				  "triggers: the hardware triggers (SBI DBTR, mcontrol6) that gdb's\n"
 				  "hbreak/watch/rwatch/awatch use.  Where the firmware or the hart has\n"
-				  "none (an OpenSBI without DBTR, -cpu without Sdtrig) Z1-Z4 get the\n"
-				  "empty reply: gdb cannot insert hardware watchpoints or breakpoints;\n"
-				  "`set can-use-hw-watchpoints 0` makes `watch` a software watchpoint\n"
-				  "(gdb single-steps: slow), `break` replaces `hbreak`.  The console's:\n");
+				  "none (an OpenSBI without DBTR, -cpu without Sdtrig) `watch` still\n"
+				  "works: the stub write-protects the watched page in the G-stage and\n"
+				  "stops at a store to the variable; Z1/Z3/Z4 get the empty reply (gdb\n"
+				  "cannot insert hbreak/rwatch/awatch: use break).  The console's:\n");
 		console_run_captured(line, cap_write);
 	}
 	if (why)

@@ -6,6 +6,10 @@
 #define OP_JAL    0x6f
 #define OP_SYSTEM 0x73
 #define OP_AMO    0x2f
+#define OP_LOAD   0x03
+#define OP_LOADFP 0x07
+#define OP_STORE  0x23
+#define OP_STOREFP 0x27
 #define AMO_LR    0x02
 #define AMO_SC    0x03
 #define INSN_ECALL 0x00000073u
@@ -194,4 +198,68 @@ bool nextpc_is_csr_access(uint32_t insn, unsigned csr)
 	unsigned funct3 = (unsigned)bits(insn, 14, 12);
 
 	return (insn & 0x7f) == OP_SYSTEM && funct3 != 0 && funct3 != 4 && bits(insn, 31, 20) == csr;
+}
+
+/* Width of a (FP) load or store from funct3: 1 << funct3's low bits; FP funct3 4 is a quad. */
+static unsigned ls_width(unsigned funct3, bool fp)
+{
+	return fp && funct3 == 4 ? 16 : 1u << (funct3 & 3);
+}
+
+static bool mem_access32(uint32_t i, const uint64_t x[32], uint64_t *addr, unsigned *width)
+{
+	uint64_t base = x[bits(i, 19, 15)];
+	unsigned op = i & 0x7f, funct3 = (unsigned)bits(i, 14, 12);
+
+	switch (op) {
+	case OP_LOAD: case OP_LOADFP:
+		*addr = base + (uint64_t)imm_i(i);
+		*width = ls_width(funct3, op == OP_LOADFP);
+		return true;
+	case OP_STORE: case OP_STOREFP:
+		*addr = base + (uint64_t)sext(bits(i, 31, 25) << 5 | bits(i, 11, 7), 12);
+		*width = ls_width(funct3, op == OP_STOREFP);
+		return true;
+	case OP_AMO:
+		*addr = base;
+		*width = funct3 == 2 ? 4 : 8;
+		return funct3 == 2 || funct3 == 3;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Compressed loads and stores (the "C" chapter: CL/CS with rs1' in bits 9:7,
+ * CI/CSS relative to sp); funct3 1, 3, 5, 7 are the 8-byte ones (c.fld,
+ * c.ld, c.fsd, c.sd and their sp forms), 2 and 6 the 4-byte ones.
+ */
+static bool mem_access16(uint32_t i, const uint64_t x[32], uint64_t *addr, unsigned *width)
+{
+	unsigned q = i & 3, funct3 = (unsigned)bits(i, 15, 13);
+	bool dbl = funct3 & 1;
+	uint64_t off;
+
+	if (funct3 == 0 || funct3 == 4 || q == 1)
+		return false;
+	*width = dbl ? 8 : 4;
+	if (q == 0) {
+		off = bits(i, 12, 10) << 3 | (dbl ? bits(i, 6, 5) << 6 : bits(i, 6, 6) << 2 | bits(i, 5, 5) << 6);
+		*addr = x[8 + bits(i, 9, 7)] + off;
+	} else if (funct3 < 4) {	/* c.(f)l[wd]sp */
+		off = bits(i, 12, 12) << 5 | (dbl ? bits(i, 6, 5) << 3 | bits(i, 4, 2) << 6
+					      : bits(i, 6, 4) << 2 | bits(i, 3, 2) << 6);
+		*addr = x[2] + off;
+	} else {			/* c.(f)s[wd]sp */
+		off = dbl ? bits(i, 12, 10) << 3 | bits(i, 9, 7) << 6 : bits(i, 12, 9) << 2 | bits(i, 8, 7) << 6;
+		*addr = x[2] + off;
+	}
+	return true;
+}
+
+bool nextpc_mem_access(uint32_t insn, const uint64_t x[32], uint64_t *addr, unsigned *width)
+{
+	if (nextpc_insn_len(insn) == 4)
+		return mem_access32(insn, x, addr, width);
+	return mem_access16(insn & 0xffff, x, addr, width);
 }

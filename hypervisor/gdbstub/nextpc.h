@@ -56,6 +56,14 @@ typedef bool (*nextpc_fetch_fn)(void *ctx, uint64_t pc, uint32_t *insn);
 void nextpc_step(nextpc_fetch_fn fetch, void *ctx, uint64_t pc, const uint64_t x[32], uint64_t sepc,
 		 struct nextpc *out);
 
+/*
+ * The memory a load, store, AMO, LR or SC (integer or FP, compressed too)
+ * touches, from the registers before it runs: false for anything else.
+ * Identifies which watchpoint trigger fired where the hart leaves stval 0
+ * (QEMU 7.2 does for a trigger's breakpoint exception).
+ */
+bool nextpc_mem_access(uint32_t insn, const uint64_t x[32], uint64_t *addr, unsigned *width);
+
 /* A CSR instruction (csrrw/s/c, immediate or not) on csr? */
 bool nextpc_is_csr_access(uint32_t insn, unsigned csr);
 

@@ -59,6 +59,43 @@ int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64
 	return 0;
 }
 
+/* Replace the 2 MiB leaf *pte by a table of 512 4 KiB leaves with the same bits. */
+static int split_megapage(struct gstage *g, uint64_t *pte)
+{
+	hpa_t t = g->alloc(1, PAGE_SIZE);
+	uint64_t *table = table_at(t.v);
+	uint64_t bits = *pte & ~(PTE_PPN_MASK << PTE_PPN_SHIFT);
+
+	if (!t.v)
+		return -1;
+	for (unsigned i = 0; i < 512; i++)
+		table[i] = ((pte_pa(*pte) >> 12) + i) << PTE_PPN_SHIFT | bits;
+	*pte = (t.v >> 12) << PTE_PPN_SHIFT | PTE_V;
+	return 0;
+}
+
+int gstage_set_writable(struct gstage *g, gpa_t gpa, int writable)
+{
+	uint64_t *table = table_at(g->root.v);
+	uint64_t *pte = 0;
+
+	if (gpa.v >> GSTAGE_GPA_BITS)
+		return -1;
+	for (int level = GSTAGE_LEVELS - 1; level >= 0; level--) {
+		pte = &table[gstage_index(gpa.v, level)];
+		if (!(*pte & PTE_V) || (pte_is_leaf(*pte) && level > 1))
+			return -1;	/* unmapped, or a 1 GiB leaf gstage_map never makes */
+		if (pte_is_leaf(*pte) && level == 1 && split_megapage(g, pte))
+			return -1;
+		if (level > 0)
+			table = table_at(pte_pa(*pte));
+	}
+	if (!pte_is_leaf(*pte))
+		return -1;
+	*pte = writable ? *pte | PTE_W : *pte & ~PTE_W;
+	return 0;
+}
+
 uint64_t gstage_hgatp(const struct gstage *g, unsigned vmid)
 {
 	return HGATP_MODE_SV39X4 << ATP_MODE_SHIFT |

@@ -22,6 +22,14 @@ struct gstage {
 
 int gstage_init(struct gstage *g);
 int gstage_map(struct gstage *g, gpa_t base, hpa_t target, uint64_t size, uint64_t perms);
+/*
+ * Allow or deny guest writes to the 4 KiB page at gpa (the gdbstub's
+ * watchpoints without debug triggers).  A 2 MiB leaf around it is split
+ * into 4 KiB leaves first, and stays split.  The caller fences
+ * (hfence.gvma) before any vCPU of the VM runs again.  0, or -1 when gpa is
+ * not mapped or no table page could be allocated for the split.
+ */
+int gstage_set_writable(struct gstage *g, gpa_t gpa, int writable);
 uint64_t gstage_hgatp(const struct gstage *g, unsigned vmid);
 
 #endif

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+import pytest
+
 import hvtest
 from hvrun import focus, hv_args, make_bundle
 
@@ -418,32 +420,59 @@ def symbol(elf, name):
     tool = re.search(r"^OBJDUMP := (\S+)objdump", r, re.M)
     nm = (tool.group(1) if tool else "riscv64-unknown-elf-") + "nm"
     out = subprocess.run([nm, str(elf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^([0-9a-f]+) [tT] %s$" % name, out, re.M).group(1), 16)
+    return int(re.search(r"^([0-9a-f]+) [tTbBdD] %s$" % name, out, re.M).group(1), 16)
 
 
-def test_gdbstub_guest_ebreak_delivered(qemu_factory, tmp_path):
-    """While the stub has a breakpoint in the VM (hedeleg bit 3 clear), the
-    guest's own 300 ebreaks still reach its own trap handler, and gdb never
-    stops for them; Ctrl-C is the first stop it sees."""
+# What the stub holds in the VM while the guest runs its own ebreaks: a
+# breakpoint (Z0), or a hardware watchpoint (Z2: a debug trigger on QEMU 10
+# and on QEMU 7.2, whose trigger exceptions leave stval 0) on a variable the
+# ebreak mode never writes.  Either way hedeleg bit 3 is clear for the VM and
+# every breakpoint exception reaches the stub first (Linux's BUG/WARN are
+# such ebreaks).
+EBREAK_VARIANTS = ["z0-qemu10", "z2-qemu10", "z2-qemu7.2"]
+
+
+@pytest.mark.parametrize("variant", EBREAK_VARIANTS)
+def test_gdbstub_guest_ebreak_delivered(qemu_factory, tmp_path, variant):
+    """While the stub has a breakpoint or a hardware watchpoint in the VM,
+    the guest's own 300 ebreaks still reach its own trap handler, and gdb
+    never stops for them; Ctrl-C is the first stop it sees."""
+    kind_z, machine = variant.split("-", 1)
+    qemu = hvtest.qemu_new()
+    if machine == "qemu7.2":
+        if not os.access(hvtest.qemu_old(), os.X_OK):
+            pytest.skip(hvtest.QEMU_OLD_MISSING)
+        qemu = hvtest.qemu_old()
     elf = hvtest.build_dir() / "guests" / "tests" / "hostile.elf"
     config = f"[vm hostile]\nimage = {elf}\nram = 16M\nbootargs = hostile=ebreak\ngdb = wait\n"
     sockdir = tempfile.mkdtemp(prefix="hvgdb-")
-    args, _ = hv_args(make_bundle(config, "ebreak"), gdbstub_dir=sockdir)
+    args, _ = hv_args(make_bundle(config, "ebreak"), qemu=qemu, gdbstub_dir=sockdir)
     q = qemu_factory(args, timeout=60)
+    q.expect(r"debug triggers: SBI DBTR, \d+ triggers, \d+ mcontrol6")   # a trigger on both QEMUs
     q.expect(r"vm1: hostile waits for gdb at its first instruction")
     c = Rsp(f"{sockdir}/vm1.sock")
     try:
         assert c.ask("?") == "T05thread:1;"
-        never = symbol(elf, "mode_srst2")
-        kind = 4 if int(c.ask(f"m{never:x},1"), 16) & 3 == 3 else 2
-        assert c.ask(f"Z0,{never:x},{kind}") == "OK"
+        if kind_z == "z0":
+            addr = symbol(elf, "mode_srst2")
+            size = 4 if int(c.ask(f"m{addr:x},1"), 16) & 3 == 3 else 2
+        else:
+            # the guest's start-up clears .bss (seen_satp too): set the watchpoint
+            # once it is in its ebreak mode, from a breakpoint there
+            start = symbol(elf, "mode_ebreak")
+            size = 4 if int(c.ask(f"m{start:x},1"), 16) & 3 == 3 else 2
+            assert c.ask(f"Z0,{start:x},{size}") == "OK"
+            assert c.ask("c") == "T05thread:1;"
+            assert c.ask(f"z0,{start:x},{size}") == "OK"
+            addr, size = symbol(elf, "seen_satp"), 8
+        assert c.ask(f"Z{kind_z[1]},{addr:x},{size}") == "OK"
         c.send("c")
         assert c.ack() == b"+"
         q.expect(r"hostile: ebreak 300 of 300 delivered")
         q.expect("hostile: done")
         c.raw(b"\x03")
         assert c.reply() == "T02thread:1;"
-        assert c.ask(f"z0,{never:x},{kind}") == "OK"
+        assert c.ask(f"z{kind_z[1]},{addr:x},{size}") == "OK"
         assert c.ask("D") == "OK"
     finally:
         c.close()

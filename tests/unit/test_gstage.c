@@ -476,6 +476,34 @@ TEST(walk_rejects_bad_entries)
 	free_all();
 }
 
+/* The gdbstub's write protection: a 2 MiB leaf splits, one 4 KiB page loses W, then gets it back. */
+TEST(write_protect_one_page)
+{
+	struct gstage g = new_gstage();
+	const uint64_t base = 0x80000000ull, target = 0x40000000ull, size = 4 * MIB;
+	struct gstage_walk w;
+
+	CHECK_EQ(gstage_map(&g, gpa(base), hpa(target), size, PTE_R | PTE_W | PTE_X), 0);
+	CHECK_EQ(gstage_set_writable(&g, gpa(base + 0x208b04), 0), 0);
+	gstage_walk(g.root, gpa(base + 0x208b04), &w);
+	CHECK(w.ok);
+	CHECK_EQ(w.steps, 3);				/* now a 4 KiB leaf */
+	CHECK_EQ(w.hpa.v, target + 0x208b04);		/* same translation */
+	CHECK_EQ(w.step[2].pte & (PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D), PTE_R | PTE_X | PTE_U | PTE_A | PTE_D);
+	gstage_walk(g.root, gpa(base + 0x207ff8), &w);	/* its neighbour in the split: still writable */
+	CHECK(w.ok && (w.step[2].pte & PTE_W) && w.hpa.v == target + 0x207ff8);
+	gstage_walk(g.root, gpa(base + 0x000010), &w);	/* the other 2 MiB: untouched megapage */
+	CHECK(w.ok && w.steps == 2);
+	CHECK_EQ(gstage_set_writable(&g, gpa(base + 0x208000), 1), 0);
+	gstage_walk(g.root, gpa(base + 0x208b04), &w);
+	CHECK(w.ok && (w.step[2].pte & PTE_W));
+	CHECK_EQ(gstage_set_writable(&g, gpa(base + size), 0), -1);	/* not mapped */
+	CHECK_EQ(gstage_set_writable(&g, gpa(1ull << 41), 0), -1);
+	fail_after = 0;					/* no page for another split */
+	CHECK_EQ(gstage_set_writable(&g, gpa(base + 0x100000), 0), -1);
+	free_all();
+}
+
 UNIT_MAIN("test_gstage",
 	  UNIT(root_is_16k_aligned),
 	  UNIT(hgatp_fields),
@@ -490,4 +518,5 @@ UNIT_MAIN("test_gstage",
 	  UNIT(overlapping_maps_fail),
 	  UNIT(misaligned_arguments_fail),
 	  UNIT(allocator_failure),
-	  UNIT(walk_rejects_bad_entries))
+	  UNIT(walk_rejects_bad_entries),
+	  UNIT(write_protect_one_page))

@@ -163,5 +163,54 @@ TEST(lr_sc_sequence_stepped_whole)
 	CHECK_EQ(n.count, 0);
 }
 
+/* Register xN holds 0x10000 * N, so the base register shows in the address. */
+static bool ea(uint32_t insn, uint64_t *addr, unsigned *width)
+{
+	for (unsigned i = 0; i < 32; i++)
+		x[i] = 0x10000UL * i;
+	return nextpc_mem_access(insn, x, addr, width);
+}
+
+#define CHECK_EA(insn, reg, off, w) do { \
+		uint64_t a_ = 0; unsigned w_ = 0; \
+		CHECK(ea(insn, &a_, &w_)); \
+		CHECK_EQ(a_, 0x10000UL * (reg) + (uint64_t)(int64_t)(off)); \
+		CHECK_EQ(w_, (w)); \
+	} while (0)
+
+/* Encodings from the cross assembler (objdump of each line). */
+TEST(memory_access_addresses)
+{
+	uint64_t a;
+	unsigned w;
+
+	CHECK_EA(0x0324b823, 9, 48, 8);		/* sd s2,48(s1) */
+	CHECK_EA(0xff812503, 2, -8, 4);		/* lw a0,-8(sp) */
+	CHECK_EA(0x7ff5c283, 11, 2047, 1);	/* lbu t0,2047(a1) */
+	CHECK_EA(0xfeb6ae27, 13, -4, 4);	/* fsw fa1,-4(a3) */
+	CHECK_EA(0x0ce4a7af, 9, 0, 4);		/* amoswap.w.aq a5,a4,(s1) */
+	CHECK_EA(0x00b5302f, 10, 0, 8);		/* amoadd.d zero,a1,(a0) */
+	CHECK_EA(0x100522af, 10, 0, 4);		/* lr.w t0,(a0) */
+	CHECK_EA(0x18c5332f, 10, 0, 8);		/* sc.d t1,a2,(a0) */
+	CHECK_EA(0xc398, 15, 0, 4);		/* c.sw a4,0(a5): xv6's nextpid++ */
+	CHECK_EA(0xc3d8, 15, 4, 4);		/* c.sw a4,4(a5) */
+	CHECK_EA(0xfd64, 10, 248, 8);		/* c.sd s1,248(a0) */
+	CHECK_EA(0x5c70, 8, 124, 4);		/* c.lw a2,124(s0) */
+	CHECK_EA(0x6594, 11, 8, 8);		/* c.ld a3,8(a1) */
+	CHECK_EA(0x2a08, 12, 16, 8);		/* c.fld fa0,16(a2) */
+	CHECK_EA(0x3348, 14, 160, 8);		/* c.fld fa0,160(a4) */
+	CHECK_EA(0x50fe, 2, 252, 4);		/* c.lwsp ra,252(sp) */
+	CHECK_EA(0x747e, 2, 504, 8);		/* c.ldsp s0,504(sp) */
+	CHECK_EA(0xdf2a, 2, 188, 4);		/* c.swsp a0,188(sp) */
+	CHECK_EA(0xf3ae, 2, 480, 8);		/* c.sdsp a1,480(sp) */
+	CHECK_EA(0xa622, 2, 264, 8);		/* c.fsdsp fs0,264(sp) */
+	/* not memory accesses: addi, c.addi, ebreak, c.ebreak, a 16-bit one with junk above */
+	CHECK(!ea(0x00150513, &a, &w));
+	CHECK(!ea(0x0505, &a, &w));
+	CHECK(!ea(0x00100073, &a, &w));
+	CHECK(!ea(0x9002, &a, &w));
+	CHECK_EA(0xffffc398, 15, 0, 4);
+}
+
 UNIT_MAIN("test_nextpc", UNIT(branches_32bit), UNIT(jumps_32bit), UNIT(compressed), UNIT(system),
-	  UNIT(lr_sc_sequence_stepped_whole))
+	  UNIT(lr_sc_sequence_stepped_whole), UNIT(memory_access_addresses))
