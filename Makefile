@@ -90,7 +90,7 @@ help:
 	@echo "  postmortem     gdb with the hv commands on DUMP, no QEMU (docs/gdb.md)"
 	@echo "  test           host unit tests, gdb tests, system tests; ends 'N passed, N failed'"
 	@echo "  test-unit      host unit tests only; test-system: QEMU system tests only"
-	@echo "  bench          hypervisor instructions per exit (never part of test)"
+	@echo "  bench          instructions per exit, perf profile, boots/usertests/scale vs native (never part of test)"
 	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, Linux boots"
 	@echo "  fetch-guests   download Debian's Linux + busybox for CONFIG=linux/mixed"
 	@echo "  fuzz           fuzz the hv> console (FUZZ_SECONDS); fuzz-fdt the FDT reader"
