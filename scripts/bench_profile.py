@@ -180,12 +180,8 @@ bootargs = {bootargs}
             print(f"  {c:11} {n:6.1f}% {h:7.1f}% {h - n:+6.1f}   {GROUP_TEXT[c]}")
         print(f"  {'total':11} {100.0:6.1f}% {100.0 * total_hv / total_native:7.1f}% "
               f"{100.0 * (total_hv - total_native) / total_native:+6.1f}")
-        print(f"  top symbols under hvscope (points of native):")
+        print("  top symbols under hvscope (points of native):")
         for (sym, dso), n in tops[True]:
-            nat = 0
-            for (s2, d2), m in tops[False]:
-                if s2 == sym:
-                    nat = m
             print(f"    {100.0 * n / total_native:5.1f}  {sym[:48]:48} {dso[:24]}")
         return total_hv / total_native
 
