@@ -61,7 +61,7 @@ ALL_TARGETS   :=
 UNIT_TESTS    :=
 CLEAN_EXTRA   :=
 
-.PHONY: all help deps run run-native debug gdb dump postmortem test test-unit test-gdb test-system \
+.PHONY: all help deps run run-native debug gdb dump postmortem test test-unit test-gdb test-system lint \
         bench soak clean clean-disks check-tools
 .SUFFIXES:
 
@@ -72,6 +72,8 @@ include hypervisor/Makefile.inc
 -include guests/linux/Makefile.inc
 -include tests/unit/Makefile.inc
 -include tests/gdb/Makefile.inc
+include gdbscripts/Makefile.inc
+include tests/lint/Makefile.inc
 include configs/Makefile.inc
 include tests/Makefile.inc
 
@@ -90,6 +92,8 @@ help:
 	@echo "  postmortem     gdb with the hv commands on DUMP, no QEMU (docs/gdb.md)"
 	@echo "  test           host unit tests, gdb tests, system tests; ends 'N passed, N failed'"
 	@echo "  test-unit      host unit tests only; test-system: QEMU system tests only"
+	@echo "  lint           format-check (clang-format), cppcheck, pyflakes (part of test)"
+	@echo "  format         rewrite hypervisor/, console/, guests/tests/ C in the .clang-format style"
 	@echo "  bench          instructions per exit, perf profile, boots/usertests/scale vs native (never part of test)"
 	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, Linux boots"
 	@echo "  fetch-guests   download Debian's Linux + busybox for CONFIG=linux/mixed"
@@ -111,7 +115,7 @@ help:
 
 # `make deps` installs what is missing; run/test call it only when a tool is
 # absent, so a machine that has everything never touches apt.
-NEED_TOOLS := $(CC) $(QEMU) $(GDB) dtc $(PYTEST)
+NEED_TOOLS := $(CC) $(QEMU) $(GDB) dtc $(PYTEST) $(CLANG_FORMAT) $(CPPCHECK) $(PYFLAKES)
 deps:
 	$(Q)sh scripts/deps.sh $(O)/cache
 

@@ -62,17 +62,19 @@ static void print_status(void)
 {
 	struct console_trace_state t;
 	char classes[64], vms[64];
-	size_t n = 0;
 
 	con->trace_get(&t);
 	format_classes(t.class_mask, classes, sizeof(classes));
 	vms[0] = '\0';
-	if (t.vm_mask == 0xffffffffU)
+	if (t.vm_mask == 0xffffffffU) {
 		snprintf(vms, sizeof(vms), "all");
-	else
+	} else {
+		size_t n = 0;
+
 		for (unsigned v = 1; v < 32 && n < sizeof(vms); v++)
 			if (t.vm_mask & (1U << v))
 				n += snprintf(vms + n, sizeof(vms) - n, "%s%u", n ? "," : "", v);
+	}
 	console_printf("trace: %s; recording VMs %s, classes %s; %lu records written, %lu overwritten\n",
 		       t.enabled ? "on" : "off", vms[0] ? vms : "none", classes, (unsigned long)t.recorded,
 		       (unsigned long)t.lost);

@@ -244,6 +244,7 @@ static void history_move(int older)
 	unsigned avail = history_count < CONSOLE_HISTORY ? history_count : CONSOLE_HISTORY;
 	unsigned back = history_back;
 
+	/* cppcheck-suppress knownConditionTrueFalse ; history_add() grows history_count: cppcheck sees it stay 0 */
 	if (older && back < avail)
 		back++;
 	else if (!older && back > 0)

@@ -16,7 +16,8 @@ CACHE=${1:-build/cache}
 # to qemu-system-riscv in QEMU 9 packages).
 NEEDS="make gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-riscv|qemu-system-misc \
 opensbi gdb-multiarch device-tree-compiler python3 python3-pytest python3-pexpect \
-clang libclang-rt-dev|libclang-rt-14-dev u-boot-qemu xz-utils gpgv debian-archive-keyring|ubuntu-keyring"
+clang libclang-rt-dev|libclang-rt-14-dev u-boot-qemu xz-utils gpgv debian-archive-keyring|ubuntu-keyring \
+clang-format cppcheck pyflakes3"
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi

@@ -44,7 +44,7 @@ def start(config, make_args, disk_dir, timeout=120):
                           dimensions=(24, 200))
     if os.environ.get("DOC_EXAMPLES_LOG"):
         child.logfile_read = open(os.environ["DOC_EXAMPLES_LOG"], "a", encoding="utf-8")
-    child.expect_exact(f"vm1: ")
+    child.expect_exact("vm1: ")
     return child
 
 

@@ -13,14 +13,14 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mkbundle  # noqa: E402
 
-MAX_PORTS = 8
-
 
 def qemu_args(vm_count, sockdir):
-    """Options for a virtio-serial device with one unix-socket port per VM."""
+    """Options for a virtio-serial device with one unix-socket port per VM
+    (port N = VM N, so as many ports as hvscope has VMs, VM_MAX)."""
+    max_ports = mkbundle.hv().VM_MAX
     args = ["-global", "virtio-mmio.force-legacy=false",
-            "-device", f"virtio-serial-device,id=hvgdb,max_ports={MAX_PORTS + 1}"]
-    for n in range(1, min(vm_count, MAX_PORTS) + 1):
+            "-device", f"virtio-serial-device,id=hvgdb,max_ports={max_ports + 1}"]
+    for n in range(1, min(vm_count, max_ports) + 1):
         path = os.path.join(sockdir, f"vm{n}.sock").replace(",", ",,")
         args += ["-chardev", f"socket,id=hvgdb{n},path={path},server=on,wait=off",
                  "-device", f"virtserialport,bus=hvgdb.0,nr={n},chardev=hvgdb{n},name=hvscope.gdb.vm{n}"]

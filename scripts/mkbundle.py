@@ -33,7 +33,9 @@ under `make run`.  At most 8 VMs, 1..4 vCPUs each, RAM a multiple of 2M and
 at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every
 problem is reported as one line `mkbundle: CONFIG:LINE: message` and exit
 status 1.
-The binary layout matches hypervisor/core/bundle.h.
+The binary layout, flags, limits and addresses come from hypervisor/core/bundle.h
+and hypervisor/spec/board.h through the module make generates from them
+(gdbscripts/hvgdb/const.py finds it in the build directory -D O= names).
 
 `--qemu-args` prints, instead of writing a bundle, the QEMU options that attach
 the config's disks (one -drive/-device pair per VM with a disk, serial
@@ -46,17 +48,21 @@ import shutil
 import struct
 import sys
 
-RAM_BASE = 0x80000000
-FDT_RESERVE = 2 << 20          # the VM's device tree lives in the last 2 MiB
-MAX_VMS = 8
-MAX_VCPUS = 4
-HEADER = struct.Struct("<8sIIQ")
-VM_ENTRY = struct.Struct("<32sQQQQQII128sQQ20sI")
-FLAG_NO_ADUE = 1
-FLAG_AD_EMUL = 2
-FLAG_NO_AD_EMUL = 4
-FLAG_VIRTIO_STRICT = 8
-FLAG_GDB_WAIT = 16
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gdbscripts"))
+from hvgdb import const  # noqa: E402  (the generated C constants)
+
+_consts = None
+
+
+def hv(build=None):
+    """The constants generated from the C headers (loaded on first use, from
+    the build directory `build`, the -D O= of the command line)."""
+    global _consts
+    if _consts is None:
+        _consts = const.load(build)
+    return _consts
+
+
 KEYS = {"image", "entry", "load", "ram", "vcpus", "bootargs", "adue", "ad_emulation", "initrd", "disk", "virtio", "gdb"}
 
 
@@ -89,6 +95,7 @@ def parse_bool(text, where):
 
 
 def read_config(path, variables):
+    max_vms = hv(variables.get("O")).VM_MAX
     vms = []
     current = None
     with open(path) as f:
@@ -116,8 +123,8 @@ def read_config(path, variables):
             current[key] = (value, where)
     if not vms:
         raise ConfigError(f"{path}: no [vm NAME] section")
-    if len(vms) > MAX_VMS:
-        raise ConfigError(f"{path}: {len(vms)} VMs, at most {MAX_VMS}")
+    if len(vms) > max_vms:
+        raise ConfigError(f"{path}: {len(vms)} VMs, at most {max_vms}")
     return vms
 
 
@@ -139,6 +146,8 @@ def load_elf(data, where):
 
 
 def build_vm(vm, path):
+    C = hv()
+    max_vcpus, ram_base, fdt_reserve = C.VM_MAX_VCPUS, C.VM_RAM_BASE, C.VM_FDT_OFFSET_FROM_END
     where = vm["where"]
     name = vm["name"]
     if "image" not in vm:
@@ -150,8 +159,8 @@ def build_vm(vm, path):
     data = open(image_path, "rb").read()
     ram = parse_size(vm["ram"][0], vm["ram"][1]) if "ram" in vm else 64 << 20
     vcpus = parse_int(*vm["vcpus"]) if "vcpus" in vm else 1
-    if not 1 <= vcpus <= MAX_VCPUS:
-        raise ConfigError(f"{vm['vcpus'][1]}: vm {name}: vcpus must be 1..{MAX_VCPUS}")
+    if not 1 <= vcpus <= max_vcpus:
+        raise ConfigError(f"{vm['vcpus'][1]}: vm {name}: vcpus must be 1..{max_vcpus}")
     if ram % (2 << 20) or ram < (8 << 20):
         raise ConfigError(f"{where}: vm {name}: ram must be a multiple of 2M and at least 8M")
     if data[:4] == b"\x7fELF":
@@ -168,10 +177,10 @@ def build_vm(vm, path):
         entry = parse_int(*vm["entry"]) if "entry" in vm else 0x80200000
         load = parse_int(*vm["load"]) if "load" in vm else entry
         blob = data
-    top = RAM_BASE + ram - FDT_RESERVE
-    if load < RAM_BASE or load + len(blob) > top:
+    top = ram_base + ram - fdt_reserve
+    if load < ram_base or load + len(blob) > top:
         raise ConfigError(f"{iwhere}: vm {name}: image [{load:#x}, {load + len(blob):#x}) does not fit "
-                          f"its RAM [{RAM_BASE:#x}, {top:#x}) (the last 2 MiB hold the device tree)")
+                          f"its RAM [{ram_base:#x}, {top:#x}) (the last 2 MiB hold the device tree)")
     if not load <= entry < load + len(blob):
         raise ConfigError(f"{where}: vm {name}: entry {entry:#x} is outside the image")
     initrd = b""
@@ -196,42 +205,46 @@ def build_vm(vm, path):
         raise ConfigError(f"{vm['bootargs'][1]}: bootargs longer than 127 bytes")
     flags = 0
     if "adue" in vm and not parse_bool(*vm["adue"]):
-        flags |= FLAG_NO_ADUE
+        flags |= C.BUNDLE_VM_NO_ADUE
     if "ad_emulation" in vm:
-        flags |= FLAG_AD_EMUL if parse_bool(*vm["ad_emulation"]) else FLAG_NO_AD_EMUL
+        flags |= C.BUNDLE_VM_AD_EMUL if parse_bool(*vm["ad_emulation"]) else C.BUNDLE_VM_NO_AD_EMUL
     if "virtio" in vm:
         value, vwhere = vm["virtio"]
         if value not in ("qemu", "strict"):
             raise ConfigError(f"{vwhere}: vm {name}: virtio must be qemu or strict, got '{value}'")
         if value == "strict":
-            flags |= FLAG_VIRTIO_STRICT
+            flags |= C.BUNDLE_VM_VIRTIO_STRICT
     if "gdb" in vm:
         if vm["gdb"][0] != "wait":
             raise ConfigError(f"{vm['gdb'][1]}: vm {name}: gdb must be 'wait' (or leave it out)")
-        flags |= FLAG_GDB_WAIT
+        flags |= C.BUNDLE_VM_GDB_WAIT
     return dict(name=name, ram=ram, entry=entry, load=load, blob=blob, vcpus=vcpus,
                 flags=flags, bootargs=bootargs, initrd=initrd)
 
 
 def write_bundle(vms, out):
-    offset = HEADER.size + VM_ENTRY.size * len(vms)
+    header, entry = const.Layout(hv(), "bundle_header"), const.Layout(hv(), "bundle_vm")
+    offset = header.size + entry.size * len(vms)
     entries, blobs = [], []
     for vm in vms:
         offset = (offset + 4095) & ~4095
         initrd_offset = (offset + len(vm["blob"]) + 4095) & ~4095 if vm["initrd"] else 0
-        entries.append(VM_ENTRY.pack(vm["name"].encode(), vm["ram"], vm["entry"], vm["load"], offset,
-                                     len(vm["blob"]), vm["vcpus"], vm["flags"], vm["bootargs"],
-                                     initrd_offset, len(vm["initrd"]), vm.get("disk_serial", b""), 0))
+        entries.append(entry.pack(name=vm["name"].encode(), ram_size=vm["ram"], entry=vm["entry"],
+                                  load=vm["load"], image_offset=offset, image_size=len(vm["blob"]),
+                                  vcpus=vm["vcpus"], flags=vm["flags"], bootargs=vm["bootargs"],
+                                  initrd_offset=initrd_offset, initrd_size=len(vm["initrd"]),
+                                  disk_serial=vm.get("disk_serial", b"")))
         blobs.append((offset, vm["blob"]))
         offset += len(vm["blob"])
         if vm["initrd"]:
             blobs.append((initrd_offset, vm["initrd"]))
             offset = initrd_offset + len(vm["initrd"])
     data = bytearray(offset)
-    data[0:HEADER.size] = HEADER.pack(b"HVSCBDL1", len(vms), VM_ENTRY.size, offset)
+    data[0:header.size] = header.pack(magic=hv().BUNDLE_MAGIC.encode(), vm_count=len(vms),
+                                      vm_entry_size=entry.size, total_size=offset)
     for i, e in enumerate(entries):
-        start = HEADER.size + i * VM_ENTRY.size
-        data[start:start + VM_ENTRY.size] = e
+        start = header.size + i * entry.size
+        data[start:start + entry.size] = e
     for off, blob in blobs:
         data[off:off + len(blob)] = blob
     with open(out, "wb") as f:

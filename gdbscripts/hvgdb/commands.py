@@ -8,7 +8,7 @@ import os
 import gdb  # pylint: disable=import-error
 
 from . import decode, show, trace, walk
-from .decode import IRQ_FLAG, DecodeError
+from .decode import C, IRQ_FLAG, DecodeError
 from .target import TargetError, physical_memory
 from . import target
 
@@ -115,8 +115,8 @@ def vcpu_xlate_env(vm, vcpu):
     live = live_vcpu_csrs(vm, vcpu)
     vsatp = live["vsatp"] if live else vcpu["vsatp"]
     vsstatus = live["vsstatus"] if live else vcpu["vsstatus"]
-    env = walk.Env(priv_u=False, sum=bool(vsstatus >> 18 & 1), mxr=bool(vsstatus >> 19 & 1),
-                   hw_ad=bool(vm["henvcfg"] >> 61 & 1))
+    env = walk.Env(priv_u=False, sum=bool(vsstatus & C.SSTATUS_SUM), mxr=bool(vsstatus & C.SSTATUS_MXR),
+                   hw_ad=bool(vm["henvcfg"] & C.ENVCFG_ADUE))
     return vsatp, env
 
 
@@ -332,13 +332,13 @@ used; without, the selected hart's vsatp and hgatp."""
             else:
                 if not target.hart_in_guest():
                     hs = target.read_reg("hstatus")
-                    if not hs >> 7 & 1:
+                    if not hs & C.HSTATUS_SPV:
                         raise DecodeError("the selected hart is not in a guest (and did not trap "
                                           "from one): give a VM, e.g. hv xlate 1 " + pos[-1])
                 vsatp, hgatp = target.read_reg("vsatp"), target.read_reg("hgatp")
                 vss = target.read_reg("vsstatus")
-                env = walk.Env(sum=bool(vss >> 18 & 1), mxr=bool(vss >> 19 & 1),
-                               hw_ad=bool(target.read_reg("henvcfg") >> 61 & 1))
+                env = walk.Env(sum=bool(vss & C.SSTATUS_SUM), mxr=bool(vss & C.SSTATUS_MXR),
+                               hw_ad=bool(target.read_reg("henvcfg") & C.ENVCFG_ADUE))
                 head = f"selected hart: hgatp 0x{hgatp:x}"
             x = walk.xlate(target.read_u64, vsatp, hgatp, va, acc, env)
         out([head] + walk.format_xlate(x))
@@ -405,16 +405,16 @@ def report_walks(vm):
             return []
         code = scause & 0xff
         if code in decode.PAGE_FAULTS:
-            acc = {12: "fetch", 13: "load", 15: "store"}[code]
-            env = walk.Env(priv_u=bool(pm["priv_u"]), sum=bool(pm["vsstatus"] >> 18 & 1),
-                           mxr=bool(pm["vsstatus"] >> 19 & 1), hw_ad=bool(pm["henvcfg"] >> 61 & 1))
+            acc = {v: k for k, v in walk.PAGE_FAULT.items()}[code]
+            env = walk.Env(priv_u=bool(pm["priv_u"]), sum=bool(pm["vsstatus"] & C.SSTATUS_SUM),
+                           mxr=bool(pm["vsstatus"] & C.SSTATUS_MXR), hw_ad=bool(pm["henvcfg"] & C.ENVCFG_ADUE))
             x = walk.xlate(target.read_u64, pm["vsatp"], hgatp, stval, acc, env)
             lines = walk.format_vswalk(x.vs)
             if x.vs.ok or x.vs.ad_only or x.vs.bare:
                 lines += walk.format_gwalk(walk.walk(target.read_u64, groot, gmode, x.vs.pa,
                                                      gstage=True))
             return lines
-        if code >= 20:
+        if code >= C.CAUSE_FETCH_GUEST_PAGE_FAULT:     # as postmortem.c: 20 and up
             return walk.format_gwalk(walk.walk(target.read_u64, groot, gmode, gpa, gstage=True))
         return []
     return walks

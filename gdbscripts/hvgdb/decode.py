@@ -2,47 +2,25 @@
 exactly as the hv> console and the post-mortem reports spell them
 (hypervisor/spec/decode.c): cause names, `V=1 R=1 W=0 ...` PTE bits, CSR fields."""
 
-IRQ_FLAG = 1 << 63
+from .const import load
+
+C = load()      # generated from the C headers and decoders (scripts/genconst.py)
+
+IRQ_FLAG = C.CAUSE_IRQ_FLAG
 MASK64 = (1 << 64) - 1
 
-CAUSE_NAMES = {
-    0: "instruction address misaligned", 1: "instruction access fault",
-    2: "illegal instruction", 3: "breakpoint", 4: "load address misaligned",
-    5: "load access fault", 6: "store/AMO address misaligned",
-    7: "store/AMO access fault", 8: "environment call from U-mode or VU-mode",
-    9: "environment call from HS-mode", 10: "environment call from VS-mode",
-    11: "environment call from M-mode", 12: "instruction page fault",
-    13: "load page fault", 15: "store/AMO page fault",
-    20: "instruction guest-page fault", 21: "load guest-page fault",
-    22: "virtual instruction", 23: "store/AMO guest-page fault",
-}
-
+CAUSE_NAMES = C.CAUSE_NAMES
 # The console's short spellings (`trace --cause`, `hedeleg` fields).
-CAUSE_SHORT = {
-    0: "misaligned-fetch", 1: "fetch-access", 2: "illegal-insn", 3: "breakpoint",
-    4: "misaligned-load", 5: "load-access", 6: "misaligned-store", 7: "store-access",
-    8: "ecall-u", 9: "ecall-hs", 10: "ecall-vs", 11: "ecall-m", 12: "fetch-page-fault",
-    13: "load-page-fault", 15: "store-page-fault", 20: "fetch-guest-page-fault",
-    21: "load-guest-page-fault", 22: "virtual-insn", 23: "store-guest-page-fault",
-}
+CAUSE_SHORT = C.CAUSE_SHORT
+IRQ_NAMES = C.IRQ_NAMES
+# The mip bit names the console prints (SSIP, ...), by interrupt number, and
+# in lower case the short names of interrupts for `--cause`.
+IRQ_BITS = {lo: name for name, lo, _w, _f, _v in C.CSR_FIELDS["mip"]}
+IRQ_SHORT = {irq: name.lower() for irq, name in IRQ_BITS.items()}
 
-IRQ_NAMES = {
-    1: "supervisor software interrupt", 2: "virtual supervisor software interrupt",
-    3: "machine software interrupt", 5: "supervisor timer interrupt",
-    6: "virtual supervisor timer interrupt", 7: "machine timer interrupt",
-    9: "supervisor external interrupt", 10: "virtual supervisor external interrupt",
-    11: "machine external interrupt", 12: "supervisor guest external interrupt",
-}
-
-# Short names of interrupts for `--cause` (the mip bit names, lower case).
-IRQ_SHORT = {1: "ssip", 2: "vssip", 3: "msip", 5: "stip", 6: "vstip", 7: "mtip",
-             9: "seip", 10: "vseip", 11: "meip", 12: "sgeip"}
-
-IRQ_BITS = {1: "SSIP", 2: "VSSIP", 3: "MSIP", 5: "STIP", 6: "VSTIP", 7: "MTIP",
-            9: "SEIP", 10: "VSEIP", 11: "MEIP", 12: "SGEIP"}
-
-GUEST_PAGE_FAULTS = (20, 21, 23)
-PAGE_FAULTS = (12, 13, 15)
+GUEST_PAGE_FAULTS = (C.CAUSE_FETCH_GUEST_PAGE_FAULT, C.CAUSE_LOAD_GUEST_PAGE_FAULT,
+                     C.CAUSE_STORE_GUEST_PAGE_FAULT)
+PAGE_FAULTS = (C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.CAUSE_STORE_PAGE_FAULT)
 
 
 class DecodeError(ValueError):
@@ -50,7 +28,7 @@ class DecodeError(ValueError):
 
 
 def irq_name(irq):
-    return IRQ_NAMES.get(irq, "reserved interrupt")
+    return IRQ_NAMES.get(irq, C.RESERVED_INTERRUPT)
 
 
 def cause_name(scause):
@@ -59,7 +37,7 @@ def cause_name(scause):
     code = scause & ~IRQ_FLAG
     if scause & IRQ_FLAG:
         return irq_name(code if code < 16 else 0)
-    return CAUSE_NAMES.get(code, "reserved exception")
+    return CAUSE_NAMES.get(code, C.RESERVED_EXCEPTION)
 
 
 def cause_short(scause):
@@ -175,9 +153,10 @@ def htinst_meaning(htinst):
 
 # ---- page-table entries ---------------------------------------------------
 
-PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D = (1 << i for i in range(8))
-PTE_N = 1 << 63
-PTE_RESERVED = 0x7f << 54
+PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D = (C.PTE_V, C.PTE_R, C.PTE_W, C.PTE_X, C.PTE_U,
+                                                          C.PTE_G, C.PTE_A, C.PTE_D)
+PTE_N = C.PTE_N
+PTE_RESERVED = C.PTE_RESERVED_MASK
 PBMT_NAMES = {0: "PMA", 1: "NC", 2: "IO", 3: "reserved"}
 
 
@@ -191,11 +170,11 @@ def field(v, lo, width):
 
 def pte_bits(pte):
     """`V=1 R=1 W=0 X=1 U=0 G=0 A=0 D=0`, as the console prints them."""
-    return " ".join(f"{n}={bit(pte, i)}" for i, n in enumerate("VRWXUGAD"))
+    return " ".join(f"{n}={bit(pte, i)}" for i, n in sorted(C.PTE_BIT_NAMES.items()))
 
 
 def pte_pa(pte):
-    return field(pte, 10, 44) << 12
+    return ((pte >> C.PTE_PPN_SHIFT) & C.PTE_PPN_MASK) << 12
 
 
 def pte_is_leaf(pte):
@@ -214,7 +193,7 @@ def pte_problems(pte, level=None, gstage=False):
         out.append("W=1 with R=0 is reserved")
     if pte & PTE_RESERVED:
         out.append("reserved bits 60:54 are not zero")
-    if field(pte, 61, 2) == 3:
+    if field(pte, C.PTE_PBMT_SHIFT, 2) == 3:
         out.append("PBMT=3 is reserved")
     if not pte_is_leaf(pte):
         if pte & (PTE_A | PTE_D | PTE_U):
@@ -265,10 +244,12 @@ def pte_access_faults(pte, gstage=False):
 def describe_pte(pte, level=None, gstage=False):
     """Lines describing a PTE: bits, fields, address, kind, what faults."""
     pte &= MASK64
+    pbmt = field(pte, C.PTE_PBMT_SHIFT, 2)
     stage = "G-stage (Sv39x4/Sv48x4)" if gstage else "VS/S-stage (Sv39/Sv48/Sv57)"
     lines = [f"pte 0x{pte:016x}  {pte_bits(pte)}",
-             f"  RSW={field(pte, 8, 2)} PBMT={field(pte, 61, 2)} ({PBMT_NAMES[field(pte, 61, 2)]})"
-             f" N={bit(pte, 63)} PPN=0x{field(pte, 10, 44):x} -> physical address 0x{pte_pa(pte):x}"]
+             f"  RSW={field(pte, C.PTE_RSW_SHIFT, 2)} PBMT={pbmt} ({PBMT_NAMES[pbmt]})"
+             f" N={int(bool(pte & PTE_N))} PPN=0x{field(pte, C.PTE_PPN_SHIFT, 44):x}"
+             f" -> physical address 0x{pte_pa(pte):x}"]
     if not pte & PTE_V:
         kind = "invalid"
     elif pte_is_leaf(pte):
@@ -290,7 +271,8 @@ def describe_pte(pte, level=None, gstage=False):
 
 # ---- CSRs -----------------------------------------------------------------
 
-ATP_MODES = {0: "Bare", 8: "Sv39", 9: "Sv48", 10: "Sv57"}
+ATP_MODES = {C.ATP_MODE_BARE: "Bare", C.ATP_MODE_SV39: "Sv39", C.ATP_MODE_SV48: "Sv48",
+             C.ATP_MODE_SV57: "Sv57"}
 
 
 def atp_mode_name(mode, gstage=False):
@@ -300,16 +282,14 @@ def atp_mode_name(mode, gstage=False):
     return name + "x4" if gstage and mode else name
 
 
-def irq_bits(v):
-    return " ".join(f"{IRQ_BITS[i]}={bit(v, i)}" for i in sorted(IRQ_BITS))
-
-
 def deleg_bits(v):
-    out = [f"{i}:{CAUSE_SHORT.get(i, '?')}" for i in range(24) if bit(v, i)]
+    out = [f"{i}:{CAUSE_SHORT.get(i, '?')}" for i in range(C.CAUSE_COUNT) if bit(v, i)]
     return " ".join(out) if out else "(none)"
 
 
 def _mstatus(v):
+    # The one CSR decoded here and not by the console (the hypervisor never
+    # sees mstatus; gdb on QEMU does).
     return (f"SD={bit(v, 63)} MPV={bit(v, 39)} GVA={bit(v, 38)} MBE={bit(v, 37)} SBE={bit(v, 36)} "
             f"SXL={field(v, 34, 2)} UXL={field(v, 32, 2)} TSR={bit(v, 22)} TW={bit(v, 21)} "
             f"TVM={bit(v, 20)} MXR={bit(v, 19)} SUM={bit(v, 18)} MPRV={bit(v, 17)} "
@@ -317,34 +297,30 @@ def _mstatus(v):
             f"SPP={bit(v, 8)} MPIE={bit(v, 7)} SPIE={bit(v, 5)} MIE={bit(v, 3)} SIE={bit(v, 1)}")
 
 
-_CSR_FIELDS = {
-    "hstatus": lambda v: (f"VSXL={field(v, 32, 2)} VTSR={bit(v, 22)} VTW={bit(v, 21)} "
-                          f"VTVM={bit(v, 20)} VGEIN={field(v, 12, 6)} HU={bit(v, 9)} "
-                          f"SPVP={bit(v, 8)} SPV={bit(v, 7)} GVA={bit(v, 6)} VSBE={bit(v, 5)}"),
-    "henvcfg": lambda v: (f"STCE={bit(v, 63)} PBMTE={bit(v, 62)} ADUE={bit(v, 61)} "
-                          f"CBZE={bit(v, 7)} CBCFE={bit(v, 6)} CBIE={field(v, 4, 2)} FIOM={bit(v, 0)}"),
-    "hgatp": lambda v: (f"MODE={atp_mode_name(field(v, 60, 4), True)} VMID={field(v, 44, 14)} "
-                        f"PPN=0x{field(v, 0, 44):x}"),
-    "satp": lambda v: (f"MODE={atp_mode_name(field(v, 60, 4))} ASID={field(v, 44, 16)} "
-                       f"PPN=0x{field(v, 0, 44):x}"),
-    "sstatus": lambda v: (f"SD={bit(v, 63)} UXL={field(v, 32, 2)} MXR={bit(v, 19)} SUM={bit(v, 18)} "
-                          f"FS={field(v, 13, 2)} SPP={bit(v, 8)} SPIE={bit(v, 5)} SIE={bit(v, 1)}"),
-    "scause": lambda v: (f"{'interrupt' if v >> 63 else 'exception'} {v & ~IRQ_FLAG}: "
-                         f"{cause_name(v)}"),
-    "stvec": lambda v: (f"MODE={'Direct' if v & 3 == 0 else 'Vectored' if v & 3 == 1 else 'reserved'} "
-                        f"BASE=0x{v & ~3:x}"),
-    "scounteren": lambda v: f"CY={bit(v, 0)} TM={bit(v, 1)} IR={bit(v, 2)} HPM=0x{field(v, 3, 29):x}",
-    "vsip": lambda v: f"SSIP={bit(v, 1)} STIP={bit(v, 5)} SEIP={bit(v, 9)}",
-    "hedeleg": deleg_bits,
-    "hideleg": irq_bits,
-    "mstatus": _mstatus,
-}
-_CSR_ALIASES = {
-    "menvcfg": "henvcfg", "senvcfg": "henvcfg", "vsatp": "satp", "vsstatus": "sstatus",
-    "vscause": "scause", "mcause": "scause", "medeleg": "hedeleg",
-    "hvip": "hideleg", "hip": "hideleg", "hie": "hideleg", "sip": "hideleg", "sie": "hideleg",
-    "vstvec": "stvec", "hcounteren": "scounteren", "vsie": "vsip", "mideleg": "hideleg", "mip": "hideleg", "mie": "hideleg",
-}
+def _layout_fields(layout, v):
+    """`NAME=value ...` from a generated layout, in the console's formats."""
+    out = []
+    for name, lo, width, fmt, names in layout:
+        f = field(v, lo, width)
+        if fmt == "s":
+            text = names.get(f, "reserved")
+        elif fmt == "x":
+            text = f"0x{f:x}"
+        elif fmt == "X":
+            text = f"0x{f << lo:x}"
+        else:
+            text = str(f)
+        out.append(f"{name}={text}")
+    return " ".join(out)
+
+
+def _cause_fields(v):
+    return f"{'interrupt' if v >> 63 else 'exception'} {v & ~IRQ_FLAG}: {cause_name(v)}"
+
+
+# CSRs whose text is not `NAME=value` fields: the rest come from C.CSR_FIELDS.
+_CSR_SPECIAL = {"scause": _cause_fields, "vscause": _cause_fields, "mcause": _cause_fields,
+                "hedeleg": deleg_bits, "medeleg": deleg_bits, "mstatus": _mstatus}
 
 # `hv csr all`: the CSRs of a hart in the order a hypervisor developer reads them.
 CSR_ALL = ("mstatus", "menvcfg", "medeleg", "mideleg", "sstatus", "satp", "scause", "sepc",
@@ -352,7 +328,7 @@ CSR_ALL = ("mstatus", "menvcfg", "medeleg", "mideleg", "sstatus", "satp", "scaus
            "htval", "htinst", "vsstatus", "vsatp", "vscause", "vsepc", "vstval", "vstvec")
 
 # Every CSR name `hv csr` accepts (the decoded ones and plain values).
-CSR_KNOWN = set(CSR_ALL) | set(_CSR_FIELDS) | set(_CSR_ALIASES) | {
+CSR_KNOWN = set(CSR_ALL) | set(C.CSR_FIELDS) | set(_CSR_SPECIAL) | {
     "stvec", "sscratch", "scounteren", "htimedelta", "hcounteren", "hgeie", "hgeip",
     "vsscratch", "mtvec", "mepc", "mtval", "mtval2", "mtinst", "mscratch", "misa",
     "mcounteren", "time", "cycle", "instret", "mhartid"}
@@ -361,8 +337,10 @@ CSR_KNOWN = set(CSR_ALL) | set(_CSR_FIELDS) | set(_CSR_ALIASES) | {
 def csr_fields(name, value):
     """The console's field string for a CSR, or None when it has no fields."""
     key = name.lower()
-    fn = _CSR_FIELDS.get(_CSR_ALIASES.get(key, key))
-    return fn(value & MASK64) if fn else None
+    if key in _CSR_SPECIAL:
+        return _CSR_SPECIAL[key](value & MASK64)
+    layout = C.CSR_FIELDS.get(key)
+    return _layout_fields(layout, value & MASK64) if layout else None
 
 
 def csr_line(name, value):

@@ -3,7 +3,7 @@ dictionaries the gdb glue fills in from hvscope's own structures (field
 names as in hypervisor/core/vm.h).  The formats are the console's `vms` and
 the post-mortem report's (hypervisor/core/postmortem.c), line for line."""
 
-from .decode import IRQ_FLAG, cause_name, cause_short, csr_line, irq_name
+from .decode import IRQ_FLAG, cause_name, csr_line, irq_name
 
 ABI_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2",
              "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",

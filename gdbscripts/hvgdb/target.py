@@ -7,7 +7,7 @@ import contextlib
 
 import gdb  # pylint: disable=import-error
 
-from .decode import MASK64, DecodeError
+from .decode import MASK64, C, DecodeError
 from .walk import ReadError
 
 
@@ -238,7 +238,8 @@ def vm_dict(vm_id):
 
 def vm_hgatp(vm):
     """hgatp as gstage_hgatp() builds it: Sv39x4, the VM's VMID, its root."""
-    return 8 << 60 | (vm["vmid"] & 0x3fff) << 44 | vm["gstage_root"] >> 12
+    return (C.HGATP_MODE_SV39X4 << C.ATP_MODE_SHIFT | (vm["vmid"] & C.HGATP_VMID_MASK) << C.HGATP_VMID_SHIFT
+            | vm["gstage_root"] >> 12)
 
 
 def current_vcpu_addrs():

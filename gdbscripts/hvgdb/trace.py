@@ -1,4 +1,4 @@
-"""The trap-trace records of hypervisor/trace/trace.h, once read from memory:
+"""The trap-trace records of hypervisor/spec/trace_record.h, once read from memory:
 merging the per-hart rings by sequence number, filters, one-line text and
 Chrome trace-event JSON (opens in Perfetto or chrome://tracing)."""
 
@@ -6,10 +6,20 @@ import json
 from dataclasses import dataclass
 from typing import List, Optional
 
-from .decode import IRQ_FLAG, cause_name, cause_short
+from .decode import IRQ_FLAG, C, cause_name, cause_short
 
-# enum trace_kind, in order.
-KINDS = ("exit", "sbi", "mmio", "inject", "ad-fixup", "irq", "stop")
+
+def _kind_names(enum):
+    """enum trace_kind's enumerators as names by value: TRACE_AD_FIXUP -> ad-fixup."""
+    names = {}
+    for name, value in enum:
+        if not name.endswith("_COUNT"):
+            names[value] = name.removeprefix("TRACE_").lower().replace("_", "-")
+    return tuple(names.get(i, f"kind{i}") for i in range(max(names) + 1))
+
+
+# enum trace_kind, in order (generated from hypervisor/spec/trace_record.h).
+KINDS = _kind_names(C.ENUM_TRACE_KIND)
 
 
 @dataclass
@@ -64,35 +74,21 @@ def select(records: List[Record], count=None, vm=None, cause=None):
     return picked[-count:] if count else picked
 
 
-# SBI names from the SBI specification, spelled as hypervisor/spec/decode.c spells them.
-SBI_EXTS = {
-    0x10: ("BASE", ("get_spec_version", "get_impl_id", "get_impl_version", "probe_extension",
-                    "get_mvendorid", "get_marchid", "get_mimpid")),
-    0x54494d45: ("TIME", ("set_timer",)),
-    0x735049: ("IPI", ("send_ipi",)),
-    0x52464e43: ("RFENCE", ("remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
-                            "remote_hfence_gvma_vmid", "remote_hfence_gvma",
-                            "remote_hfence_vvma_asid", "remote_hfence_vvma")),
-    0x48534d: ("HSM", ("hart_start", "hart_stop", "hart_get_status", "hart_suspend")),
-    0x53525354: ("SRST", ("system_reset",)),
-    0x4442434e: ("DBCN", ("console_write", "console_read", "console_write_byte")),
-}
-SBI_LEGACY = ("set_timer", "console_putchar", "console_getchar", "clear_ipi", "send_ipi",
-              "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid", "shutdown")
-SBI_ERRORS = ("success", "failed", "not supported", "invalid param", "denied", "invalid address",
-              "already available", "already started", "already stopped", "no shmem",
-              "invalid state", "bad range", "timeout", "io")
+# SBI names from the SBI specification, as hypervisor/spec/decode.c spells them.
+SBI_EXTS = C.SBI_EXTS
+SBI_LEGACY = C.SBI_LEGACY
+SBI_ERRORS = C.SBI_ERRORS
 
 # A VM's board (hypervisor/spec/board.h): which device a guest-physical address hits.
-VM_UART = (0x10000000, 0x100)
-VM_PLIC = (0x0c000000, 0x4000000)
-VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = 0x10001000, 0x1000, 8
+VM_UART = (C.VM_UART_BASE, C.VM_UART_SIZE)
+VM_PLIC = (C.VM_PLIC_BASE, C.VM_PLIC_SIZE)
+VM_VIRTIO_BASE, VM_VIRTIO_STRIDE, VM_VIRTIO_SLOTS = C.VM_VIRTIO_BASE, C.VM_VIRTIO_STRIDE, C.VM_VIRTIO_SLOTS
 
 
 def sbi_ext_name(eid):
     if eid in SBI_EXTS:
         return SBI_EXTS[eid][0]
-    return "legacy" if eid < 0x10 else None
+    return "legacy" if eid < C.SBI_EXT_BASE else None
 
 
 def sbi_fn_name(eid, fid):
@@ -124,7 +120,7 @@ def sbi_text(p0, p1, p2):
         text = f"sbi {ext} fid {p1} -> {err}"
     else:
         text = f"sbi eid 0x{p0:x} fid {p1} -> {err}"
-    if p0 < 0x10:
+    if p0 < C.SBI_EXT_BASE:     # legacy calls return one value, in a0: no error names
         return text
     if err and -err < len(SBI_ERRORS) and err <= 0:
         return text + f" ({SBI_ERRORS[-err]})"

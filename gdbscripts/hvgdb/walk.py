@@ -7,16 +7,18 @@ tests a dictionary."""
 from dataclasses import dataclass, field as dc_field
 from typing import Callable, List, Optional
 
-from .decode import (PTE_A, PTE_D, PTE_R, PTE_RESERVED, PTE_U, PTE_V, PTE_W, PTE_X,
+from .decode import (ATP_MODES, C, PTE_A, PTE_D, PTE_R, PTE_RESERVED, PTE_U, PTE_V, PTE_W, PTE_X,
                      cause_name, pte_bits, pte_is_leaf, pte_pa)
 
-LEVELS = {8: 3, 9: 4, 10: 5}
-MODE_NAMES = {0: "Bare", 8: "Sv39", 9: "Sv48", 10: "Sv57"}
-MODE_BY_NAME = {"bare": 0, "sv39": 8, "sv48": 9, "sv57": 10,
-                "sv39x4": 8, "sv48x4": 9, "sv57x4": 10}
+LEVELS = {C.ATP_MODE_SV39: 3, C.ATP_MODE_SV48: 4, C.ATP_MODE_SV57: 5}
+MODE_NAMES = ATP_MODES
+MODE_BY_NAME = {**{name.lower(): mode for mode, name in ATP_MODES.items()},
+                **{name.lower() + "x4": mode for mode, name in ATP_MODES.items() if mode in LEVELS}}
 ACCESSES = ("fetch", "load", "store")
-PAGE_FAULT = {"fetch": 12, "load": 13, "store": 15}
-GUEST_PAGE_FAULT = {"fetch": 20, "load": 21, "store": 23}
+PAGE_FAULT = {"fetch": C.CAUSE_FETCH_PAGE_FAULT, "load": C.CAUSE_LOAD_PAGE_FAULT,
+              "store": C.CAUSE_STORE_PAGE_FAULT}
+GUEST_PAGE_FAULT = {"fetch": C.CAUSE_FETCH_GUEST_PAGE_FAULT, "load": C.CAUSE_LOAD_GUEST_PAGE_FAULT,
+                    "store": C.CAUSE_STORE_GUEST_PAGE_FAULT}
 
 
 class ReadError(Exception):
@@ -30,7 +32,7 @@ def mode_name(mode, gstage=False):
 
 def atp_split(atp):
     """(MODE, root table address) of a satp/vsatp/hgatp value."""
-    return atp >> 60, (atp & ((1 << 44) - 1)) << 12
+    return atp >> C.ATP_MODE_SHIFT, (atp & C.ATP_PPN_MASK) << 12
 
 
 @dataclass

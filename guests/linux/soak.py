@@ -10,7 +10,6 @@ HV_QEMU, HV_OPENSBI, ...); each boot's console is logged under
 <build>/tests/logs/linux-soak-I.log.
 """
 import argparse
-import re
 import sys
 import time
 from pathlib import Path

@@ -202,6 +202,7 @@ static spinlock_t report_lock = SPINLOCK_INIT;
 static void print_report(struct vm *vm)
 {
 	const struct vm_postmortem *pm = &vm->pm;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = pm->htval << 2 | (pm->stval & 3);
 
 	out(vm, "=== hvscope post-mortem: vm%d (%s) vCPU %u: %s\n", vm->id, vm->name, pm->vcpu, pm->why);

@@ -214,7 +214,7 @@ void vcpu_kick(struct vcpu *v)
 /* The same question for the vCPU loaded on this hart (its state is in the CSRs). */
 bool vcpu_has_interrupt_loaded(struct vcpu *v)
 {
-	uint64_t vstimecmp = v->vm->henvcfg & ENVCFG_STCE ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
+	uint64_t vstimecmp = (v->vm->henvcfg & ENVCFG_STCE) ? csr_read(CSR_VSTIMECMP) : UINT64_MAX;
 
 	return wfi_would_wake(v, csr_read(CSR_HVIP), csr_read(CSR_VSIE), vstimecmp);
 }

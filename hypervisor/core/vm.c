@@ -165,8 +165,8 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 	if (vm->adue)
 		vm->henvcfg |= ENVCFG_ADUE;
 	/* A/D emulation: by default wherever hardware A/D updating is off. */
-	vm->ad_emulation = b->flags & BUNDLE_VM_AD_EMUL ? true :
-			   b->flags & BUNDLE_VM_NO_AD_EMUL ? false : !vm->adue;
+	vm->ad_emulation = (b->flags & BUNDLE_VM_AD_EMUL) ? true :
+			   (b->flags & BUNDLE_VM_NO_AD_EMUL) ? false : !vm->adue;
 	vm->hedeleg = vm_hedeleg(vm);
 	vm->gdb_wait = (b->flags & BUNDLE_VM_GDB_WAIT) != 0;
 	vm->hideleg = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;

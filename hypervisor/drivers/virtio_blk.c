@@ -31,12 +31,15 @@ struct hostq {
 	struct {
 		uint16_t flags, idx;
 		uint16_t ring[HOSTQ_MAX];
+		/* cppcheck-suppress unusedStructMember ; ring layout the device reads */
 		uint16_t used_event;
 	} avail;
 	uint16_t pad;
 	struct {
+		/* cppcheck-suppress unusedStructMember ; ring layout: the device writes flags */
 		uint16_t flags, idx;
 		struct virtq_used_elem ring[HOSTQ_MAX];
+		/* cppcheck-suppress unusedStructMember ; ring layout the device writes */
 		uint16_t avail_event;
 	} used __attribute__((aligned(4)));
 	struct virtio_blk_req_hdr hdr;

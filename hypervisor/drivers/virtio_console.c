@@ -53,11 +53,14 @@ struct vq {
 	struct {
 		uint16_t flags, idx;
 		uint16_t ring[VQ_NUM];
+		/* cppcheck-suppress unusedStructMember ; ring layout the device reads */
 		uint16_t used_event;
 	} avail;
 	struct {
+		/* cppcheck-suppress unusedStructMember ; ring layout: the device writes flags */
 		uint16_t flags, idx;
 		struct virtq_used_elem ring[VQ_NUM];
+		/* cppcheck-suppress unusedStructMember ; ring layout the device writes */
 		uint16_t avail_event;
 	} used __attribute__((aligned(4)));
 	uint16_t avail_idx, used_seen;

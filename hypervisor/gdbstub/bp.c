@@ -98,6 +98,7 @@ bool gdbstub_breakpoint(struct vcpu *v, struct exit_info *e)
 {
 	struct vm_debug *d = gdbstub_debug_of(v->vm);
 	enum bp_kind kind = BP_NONE;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa;
 	bool ours;
 

@@ -40,6 +40,7 @@ static void temp_plant(struct vm_debug *d, struct vcpu *v, uint64_t va, unsigned
 {
 	struct fetch_ctx f = { d, v->vsatp };
 	uint32_t insn;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa;
 
 	if (!step_fetch(&f, va, &insn) || !guestmem_gpa(d, v->vsatp, va, &gpa) || bp_ours(d, gpa) != BP_NONE)

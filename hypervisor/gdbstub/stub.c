@@ -96,6 +96,7 @@ static void xml_add(struct xml_out *o, const char *fmt, const char *a, unsigned 
 
 	if (o->len >= o->size)
 		return;
+	/* cppcheck-suppress wrongPrintfScanfArgNum ; every caller passes all four, its fmt uses those it needs */
 	k = snprintf(o->p + o->len, o->size - o->len, fmt, a, n, bits, type);
 	o->len += k > 0 ? (size_t)k : 0;
 	if (o->len > o->size)
@@ -283,7 +284,6 @@ static void handle_write_mem(struct gdbstub *s, char *p, size_t packet_len, bool
 	uint8_t buf[RSP_PACKET_MAX];
 	const char *q = p;
 	uint64_t addr, len;
-	long got;
 
 	if (!stopped(s))
 		return;
@@ -292,7 +292,8 @@ static void handle_write_mem(struct gdbstub *s, char *p, size_t packet_len, bool
 		return;
 	}
 	if (binary) {
-		got = rsp_unescape((char *)q, packet_len - (size_t)(q - p));
+		long got = rsp_unescape((char *)q, packet_len - (size_t)(q - p));
+
 		if (got != (long)len) {
 			reply(s, GDB_EINVAL);
 			return;

@@ -143,6 +143,7 @@ static bool overlaps(const struct pagewatch *w, uint64_t gpa, unsigned len)
 bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e)
 {
 	struct vm_debug *d = gdbstub_debug_of(v->vm);
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
 	const struct pagewatch *hit = 0;
 	struct mmio_insn mi;

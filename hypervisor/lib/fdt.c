@@ -158,10 +158,11 @@ static int fdt_skip_nops(const struct fdt *f, int off, int *tag)
 static int fdt_node_end(const struct fdt *f, int node)
 {
 	uint32_t next;
-	int depth = 0, off = node, tag;
+	int depth = 0, off = node;
 
 	do {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag < 0 || tag == (int)FDT_END)
 			return -1;
 		if (tag == (int)FDT_BEGIN_NODE)
@@ -190,13 +191,14 @@ const char *fdt_node_name(const struct fdt *f, int node)
 int fdt_first_child(const struct fdt *f, int node)
 {
 	uint32_t next;
-	int tag, off;
+	int off;
 
 	if (fdt_token(f, node, &next) != (int)FDT_BEGIN_NODE)
 		return -1;
 	off = (int)next;
 	for (;;) {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag == (int)FDT_BEGIN_NODE)
 			return off;
 		if (tag != (int)FDT_PROP && tag != (int)FDT_NOP)
@@ -261,12 +263,13 @@ int fdt_path(const struct fdt *f, const char *path)
 const void *fdt_prop(const struct fdt *f, int node, const char *name, uint32_t *len)
 {
 	uint32_t next, nameoff, plen;
-	int tag, off;
+	int off;
 
 	if (fdt_token(f, node, &next) != (int)FDT_BEGIN_NODE)
 		return NULL;
 	for (off = (int)next;; off = (int)next) {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag == (int)FDT_NOP)
 			continue;
 		if (tag != (int)FDT_PROP)
@@ -332,7 +335,7 @@ int fdt_next_compatible(const struct fdt *f, int after, const char *compat)
 {
 	uint32_t next, len;
 	const void *p;
-	int tag, off;
+	int off;
 
 	if (after < 0) {
 		off = 0;
@@ -342,7 +345,8 @@ int fdt_next_compatible(const struct fdt *f, int after, const char *compat)
 		off = (int)next;
 	}
 	for (;; off = (int)next) {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag < 0 || tag == (int)FDT_END)
 			return -1;
 		if (tag != (int)FDT_BEGIN_NODE)
@@ -356,13 +360,14 @@ int fdt_next_compatible(const struct fdt *f, int after, const char *compat)
 int fdt_parent(const struct fdt *f, int node)
 {
 	int stack[FDT_MAX_DEPTH];
-	int depth = 0, off = fdt_root(f), tag;
+	int depth = 0, off = fdt_root(f);
 	uint32_t next;
 
 	if (off < 0 || !fdt_is_node(f, node))
 		return -1;
 	for (; off <= node; off = (int)next) {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag < 0 || tag == (int)FDT_END)
 			return -1;
 		if (tag == (int)FDT_BEGIN_NODE) {
@@ -423,12 +428,13 @@ bool fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t 
 int fdt_node_by_phandle(const struct fdt *f, uint32_t phandle)
 {
 	uint32_t next, v;
-	int tag, off;
+	int off;
 
 	if (phandle == 0 || phandle == 0xffffffffu)
 		return -1;
 	for (off = 0;; off = (int)next) {
-		tag = fdt_token(f, off, &next);
+		int tag = fdt_token(f, off, &next);
+
 		if (tag < 0 || tag == (int)FDT_END)
 			return -1;
 		if (tag != (int)FDT_BEGIN_NODE)

@@ -178,7 +178,7 @@ static uint8_t *fdtw_prop_open(struct fdtw *w, const char *name)
 
 void fdtw_prop_strs(struct fdtw *w, const char *name, const char *const *list, int n)
 {
-	size_t total = 0, len;
+	size_t total = 0;
 	uint8_t *hdr, *p;
 	int i;
 
@@ -191,7 +191,8 @@ void fdtw_prop_strs(struct fdtw *w, const char *name, const char *const *list, i
 	if (!p)
 		return;
 	for (i = 0; i < n; i++) {
-		len = strlen(list[i]) + 1;
+		size_t len = strlen(list[i]) + 1;
+
 		memcpy(p, list[i], len);
 		p += len;
 	}

@@ -16,6 +16,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 {
 	struct vm *vm = c->vcpu->vm;
 	unsigned long len = c->arg[0];
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = c->arg[1] | (uint64_t)c->arg[2] << 32;
 
 	if (c->arg[2] != 0 && (c->fid == DBCN_WRITE || c->fid == DBCN_READ)) {

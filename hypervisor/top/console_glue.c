@@ -55,9 +55,11 @@ static bool glue_vm_info(int id, struct console_vm_info *out)
 	out->adue = vm->adue;
 	out->ad_emulation = vm->ad_emulation;
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		const struct vcpu *c = &vm->vcpus[i];
+
 		if (i < CONSOLE_VCPUS_MAX)
-			out->harts[i] = vm->vcpus[i].hart;
-		out->exits += vm->vcpus[i].stats.exits;
+			out->harts[i] = c->hart;
+		out->exits += c->stats.exits;
 	}
 	strncpy_safe(out->stop_reason, vm->stop_reason, sizeof(out->stop_reason));
 	return true;

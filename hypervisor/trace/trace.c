@@ -108,6 +108,7 @@ unsigned trace_collect_classes(int vm, int vcpu, unsigned classes, struct trace_
 		for (unsigned h = 0; h < HV_MAX_HARTS; h++) {
 			const struct trace_ring *r = &trace_rings[h];
 			uint64_t count = r->next < TRACE_RING_SIZE ? r->next : TRACE_RING_SIZE;
+			/* cppcheck-suppress knownConditionTrueFalse ; trace_begin() fills the rings: cppcheck sees them empty */
 			for (uint64_t i = 0; i < count; i++) {
 				const struct trace_record *t = &r->rec[(r->next - 1 - i) & (TRACE_RING_SIZE - 1)];
 				uint64_t seq = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);

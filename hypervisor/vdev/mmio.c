@@ -236,6 +236,7 @@ static int mmio_amo(struct vcpu *v, const struct vdev_ops *dev, uint64_t gpa, co
 
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
 	const struct vdev_ops *dev = vdev_find(v->vm, gpa);
 	struct mmio_insn mi;

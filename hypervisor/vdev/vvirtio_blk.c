@@ -306,7 +306,6 @@ static void handle_chain(struct vm *vm, struct vvblk *d, uint16_t head)
 	struct vvblk_req *r = &d->req;
 	uint32_t written = 0;
 	int status = VIRTIO_BLK_S_IOERR;
-	char line[240];
 
 	d->requests++;
 	r->has_status = false;
@@ -314,6 +313,8 @@ static void handle_chain(struct vm *vm, struct vvblk *d, uint16_t head)
 	    parse_chain(vm, &d->chain, r) == 0) {
 		status = execute(d, r, &written);
 	} else {
+		char line[240];
+
 		d->rejected++;
 		snprintf(line, sizeof(line), "request at descriptor %u failed with IOERR: %s%s", head, r->why,
 			 r->has_status ? "" : " (status byte not writable: no status)");

@@ -2,7 +2,6 @@
 bundle (scripts/mkbundle.py, as `make run` does), QEMU loads hypervisor and
 bundle, and every VM's console log goes to a private temporary directory."""
 
-import os
 import subprocess
 import sys
 import tempfile

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from hvrun import config_bundle, focus
+from hvrun import focus
 from test_xv6_vms import PROMPT, boot, run, xv6_config, xv6_file
 from hvtest import REPO_ROOT
 

@@ -15,7 +15,10 @@ import time
 
 from hvrun import config_bundle, hv_args
 from test_gdbstub import GDB_TIMEOUT, start_gdb_vm, stop
-from test_thirdparty import guests, linux_reaches_shell, shell  # noqa: F401 (guests is a fixture)
+import test_thirdparty
+from test_thirdparty import linux_reaches_shell, shell
+
+guests = test_thirdparty.guests     # a fixture: the tests below take it by name
 
 
 def gdb_child(make_pid):
@@ -34,7 +37,7 @@ def gdb_child(make_pid):
     raise AssertionError("no gdb under make gdb-vm")
 
 
-def test_gdbstub_linux_smp_session(qemu_factory, guests, tmp_path):  # noqa: F811
+def test_gdbstub_linux_smp_session(qemu_factory, guests, tmp_path):
     sockdir = tempfile.mkdtemp(prefix="hvgdb-")
     args, _ = hv_args(config_bundle("linux"), gdbstub_dir=sockdir)
     q = qemu_factory(args, name="gdb-linux", timeout=60)

@@ -15,7 +15,7 @@ import time
 import pytest
 
 import hvtest
-from hvrun import CTRL_T, focus, vm_log
+from hvrun import CTRL_T, vm_log
 import test_xv6_vms
 from hvrun import hv_args, make_bundle
 from test_xv6_vms import PROMPT

@@ -1,9 +1,6 @@
 """hvscope under QEMU: several test guests side by side on 2 harts, the
 console multiplexer, isolation (the escape guest), the QEMU version matrix."""
 
-import re
-import time
-
 import pytest
 
 from hvrun import config_bundle, focus, hv_args, make_bundle, vm_log

@@ -12,11 +12,12 @@ same pty a user has:
 
 import re
 
-import pytest
-
 from hvrun import config_bundle, focus, hv_args, make_bundle, vm_log
-from test_thirdparty import boot as linux_boot, guests, linux_reaches_shell, type_line  # noqa: F401 (fixture)
+import test_thirdparty
+from test_thirdparty import boot as linux_boot, linux_reaches_shell, type_line
 from test_xv6_vms import PROMPT, boot, run, xv6_config, xv6_file
+
+guests = test_thirdparty.guests     # a fixture: the tests below take it by name
 
 BOOT = 120
 HV_PROMPT = "\r\nhv> "

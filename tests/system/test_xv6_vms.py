@@ -13,7 +13,6 @@ options come from `mkbundle.py --qemu-args`, as `make run` gets them.
 """
 
 import re
-import shutil
 import subprocess
 import sys
 import time
