@@ -242,10 +242,13 @@ def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
         focus(q, i)
         q.sendline("usertests -q")
         q.expect_exact("usertests -q\n")
-    # VM 2 has focus; VM 1's output waits in its 16 KiB ring, replayed on focus
+    # VM 2 has focus; VM 1's output waits in its 16 KiB ring, replayed on focus.
+    # Up to the prompt after it: a VM's log gets a line when its newline comes.
     q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
+    q.expect(PROMPT, 30)
     focus(q, "1")
     q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
+    q.expect(PROMPT, 30)
     for i, name in ((1, "xv6a"), (2, "xv6b")):
         log = vm_log(logdir, i, name)
         assert "ALL TESTS PASSED" in log and "FAILED" not in log, (i, log[-2000:])
