@@ -95,7 +95,7 @@ help:
 	@echo "  lint           format-check (clang-format), cppcheck, pyflakes (part of test)"
 	@echo "  format         rewrite hypervisor/, console/, guests/tests/ C in the .clang-format style"
 	@echo "  bench          instructions per exit, perf profile, boots/usertests/scale vs native (never part of test)"
-	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, Linux boots"
+	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, 16 xv6 VMs and an 8-vCPU Linux on -smp SOAK_SMP, the guest fuzzer"
 	@echo "  fetch-guests   download Debian's Linux + busybox for CONFIG=linux/mixed"
 	@echo "  fuzz           fuzz the hv> console (FUZZ_SECONDS); fuzz-fdt the FDT reader"
 	@echo "  fuzz-guest     the guest-side fuzzer next to xv6 (FUZZ_SECONDS, FUZZ_SEED to replay)"

@@ -61,18 +61,18 @@ static void format_classes(uint32_t mask, char *buf, size_t size)
 static void print_status(void)
 {
 	struct console_trace_state t;
-	char classes[64], vms[64];
+	char classes[64], vms[128];
 
 	con->trace_get(&t);
 	format_classes(t.class_mask, classes, sizeof(classes));
 	vms[0] = '\0';
-	if (t.vm_mask == 0xffffffffU) {
+	if (t.vm_mask == ~0ULL) {
 		snprintf(vms, sizeof(vms), "all");
 	} else {
 		size_t n = 0;
 
-		for (unsigned v = 1; v < 32 && n < sizeof(vms); v++)
-			if (t.vm_mask & (1U << v))
+		for (unsigned v = 1; v < 64 && n < sizeof(vms); v++)
+			if (t.vm_mask & (1ULL << v))
 				n += snprintf(vms + n, sizeof(vms) - n, "%s%u", n ? "," : "", v);
 	}
 	console_printf("trace: %s; recording VMs %s, classes %s; %lu records written, %lu overwritten\n",
@@ -109,11 +109,11 @@ static int trace_filter(int argc, char **argv)
 		return console_usage("trace");
 	if (console_str_eq(argv[2], "vm")) {
 		if (console_str_eq(argv[3], "all"))
-			t.vm_mask = 0xffffffffU;
+			t.vm_mask = ~0ULL;
 		else if (console_parse_vm(argv[3], &vm))
 			return -1;
 		else
-			t.vm_mask = 1U << vm;
+			t.vm_mask = 1ULL << vm;
 	} else if (console_str_eq(argv[2], "class")) {
 		if (parse_classes(argv[3], &mask))
 			return -1;

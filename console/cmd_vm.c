@@ -11,6 +11,41 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+static unsigned long kib(uint64_t bytes)
+{
+	return (unsigned long)((bytes + 1023) >> 10);
+}
+
+/* The hypervisor's image, and what of it grows with the hart and VM limits. */
+static void mem_hypervisor(void)
+{
+	struct console_mem_layout l;
+
+	con->mem_layout(&l);
+	console_printf("hypervisor: %lu KiB (code and data %lu KiB; trace rings %lu KiB and stacks %lu KiB "
+		       "for %u harts; %lu KiB for %u VM slots)\n", kib(l.image_bytes), kib(l.code_bytes),
+		       kib(l.trace_bytes), kib(l.stack_bytes), l.harts_max, kib(l.vm_bytes), l.vms_max);
+}
+
+/* One line per VM: its RAM, its G-stage tables, the hypervisor's state for it. */
+static void mem_vms(void)
+{
+	struct console_mem_layout l;
+	struct console_vm_info vi;
+	char ram[24], gstage[24];
+
+	con->mem_layout(&l);
+	console_printf("VMs: %d of %u\n", con->vm_count(), l.vms_max);
+	console_printf("id name             ram      gstage   hv-state\n");
+	for (int id = 1; id <= con->vm_count(); id++) {
+		if (!con->vm_info(id, &vi))
+			continue;
+		snprintf(ram, sizeof(ram), "%luM", (unsigned long)(vi.ram_size >> 20));
+		snprintf(gstage, sizeof(gstage), "%luK", kib(vi.gstage_bytes));
+		console_printf("%-2d %-16s %-8s %-8s %luK\n", vi.id, vi.name, ram, gstage, kib(vi.hv_bytes));
+	}
+}
+
 int cmd_mem(int argc, char **argv)
 {
 	uint64_t total, free;
@@ -18,9 +53,11 @@ int cmd_mem(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return console_usage("mem");
+	mem_hypervisor();
 	con->mem(&total, &free);
 	console_printf("pages: %lu total, %lu free, %lu used (4 KiB each; %lu MiB used)\n", (unsigned long)total,
 		       (unsigned long)free, (unsigned long)(total - free), (unsigned long)((total - free) >> 8));
+	mem_vms();
 	return 0;
 }
 

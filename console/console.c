@@ -17,7 +17,7 @@ const struct console_ops *con;
 const struct console_cmd console_commands[] = {
 	{ "help", "[CMD]", "list commands, or show one command's usage", cmd_help },
 	{ "version", "", "hvscope version", cmd_version },
-	{ "mem", "", "hypervisor page allocator use", cmd_mem },
+	{ "mem", "", "hypervisor memory; per VM: RAM, G-stage tables, hypervisor state", cmd_mem },
 	{ "vms", "", "one line per VM: id, name, state, vCPUs@harts, RAM, exits, ADUE, A/D emulation", cmd_vms },
 	{ "csr", "[N[.V]] [NAME [VALUE]]", "read or write a CSR of this hart, or a VM's saved VS/H CSR", cmd_csr },
 	{ "regs", "N[.V]", "pc, GPRs by ABI name and VS CSRs of a vCPU", cmd_regs },

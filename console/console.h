@@ -30,6 +30,18 @@ struct console_vm_info {
 	uint64_t exits;
 	bool adue, ad_emulation;
 	char stop_reason[96];
+	uint64_t gstage_bytes;		/* its G-stage tables */
+	uint64_t hv_bytes;		/* the hypervisor's own state for a VM (static, per VM slot) */
+};
+
+/* Where the hypervisor's own memory goes (hv> mem). */
+struct console_mem_layout {
+	uint64_t image_bytes;		/* _start.._end: code, data and bss */
+	uint64_t code_bytes;		/* code, read-only and initialized data */
+	uint64_t trace_bytes;		/* trace rings, one per possible hart */
+	uint64_t stack_bytes;		/* hart stacks, one per possible hart */
+	uint64_t vm_bytes;		/* per-VM state of every VM slot */
+	unsigned harts_max, vms_max;
 };
 
 /*
@@ -54,7 +66,7 @@ struct console_last_trap {
 
 struct console_trace_state {
 	bool enabled;
-	uint32_t vm_mask;		/* bit N = VM N */
+	uint64_t vm_mask;		/* bit N = VM N */
 	uint32_t class_mask;		/* TRACE_CLASS_* */
 	uint64_t lost;			/* records overwritten, all harts */
 	uint64_t recorded;		/* records ever written, all harts */
@@ -83,6 +95,7 @@ struct console_ops {
 	const char *(*version)(void);
 	void (*quit)(void);
 	void (*mem)(uint64_t *total_pages, uint64_t *free_pages);
+	void (*mem_layout)(struct console_mem_layout *out);
 	uint64_t (*timebase)(void);		/* `time` ticks per second */
 
 	/* VMs */
@@ -121,7 +134,7 @@ struct console_ops {
 	/* the newest `max` records of these TRACE_CLASS_* classes, oldest first */
 	unsigned (*trace_collect)(int vm, int vcpu, unsigned classes, struct trace_record *out, unsigned max);
 	void (*trace_get)(struct console_trace_state *out);
-	void (*trace_set)(bool enabled, uint32_t vm_mask, uint32_t class_mask);
+	void (*trace_set)(bool enabled, uint64_t vm_mask, uint32_t class_mask);
 	void (*trace_clear)(void);
 	bool (*stats)(int vm, struct console_stats *out);
 	void (*stats_reset)(int vm);

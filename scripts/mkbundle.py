@@ -29,7 +29,7 @@ Config format (INI-like; '#' starts a comment):
 ELF images are loaded by their PT_LOAD segments (physical addresses) and
 entered at e_entry unless `entry` is given.  Relative paths (image, initrd,
 disk) are relative to the directory mkbundle runs in: the repository root
-under `make run`.  At most 8 VMs, 1..4 vCPUs each, RAM a multiple of 2M and
+under `make run`.  At most 32 VMs, 1..8 vCPUs each, RAM a multiple of 2M and
 at least 8M; the last 2 MiB of a VM's RAM hold its device tree.  Every
 problem is reported as one line `mkbundle: CONFIG:LINE: message` and exit
 status 1.
@@ -39,7 +39,9 @@ and hypervisor/spec/board.h through the module make generates from them
 
 `--qemu-args` prints, instead of writing a bundle, the QEMU options that attach
 the config's disks (one -drive/-device pair per VM with a disk, serial
-vmN-NAME, which the bundle entry's disk_serial names).
+vmN-NAME, which the bundle entry's disk_serial names).  The first seven disks
+are virtio-blk-device on QEMU virt's virtio-mmio slots (the eighth slot is the
+gdbstub's virtio-serial), the others virtio-blk-pci on its PCIe bus.
 """
 import argparse
 import os
@@ -279,11 +281,15 @@ def vm_disks(config, raw_vms, disk_dir):
     return disks
 
 
+# QEMU virt has 8 virtio-mmio slots; one is left for the gdbstub's virtio-serial.
+MMIO_DISKS = 7
+
+
 def qemu_disk_args(disks, default_template):
     """QEMU options for the disks; missing `auto`/`copy:` images are copied from
     their template (vm_disks has refused every other missing path)."""
     args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
-    for i, serial, path, template in disks:
+    for n, (i, serial, path, template) in enumerate(disks):
         template = template or default_template
         if not os.path.isfile(path):
             if not template or not os.path.isfile(template):
@@ -294,7 +300,8 @@ def qemu_disk_args(disks, default_template):
             print(f"mkbundle: created {path} from {template}", file=sys.stderr)
         quoted = path.replace(",", ",,")
         args += ["-drive", f"file={quoted},if=none,format=raw,id=hvdisk{i}",
-                 "-device", f"virtio-blk-device,drive=hvdisk{i},serial={serial}"]
+                 "-device", f"{'virtio-blk-device' if n < MMIO_DISKS else 'virtio-blk-pci'},"
+                 f"drive=hvdisk{i},serial={serial}"]
     return args
 
 

@@ -72,7 +72,7 @@ static void discover_cpus(const struct fdt *f)
 			continue;
 		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
 			continue;
-		if (host.hart_count < 8)
+		if (host.hart_count < HV_MAX_HARTS)
 			host.hartids[host.hart_count++] = id;
 		if (!host.isa[0]) {
 			const char *isa = fdt_prop(f, n, "riscv,isa", &len);
@@ -102,7 +102,7 @@ static void discover_devices(const struct fdt *f)
 	/* virtio-mmio slots, lowest address first as QEMU lists them last-to-first */
 	for (node = -1; (node = fdt_next_compatible(f, node, "virtio,mmio")) >= 0;) {
 		uint32_t irq = 0;
-		if (host.virtio_count >= 8 || !fdt_reg(f, node, 0, &base, &size))
+		if (host.virtio_count >= HOST_VIRTIO_SLOTS || !fdt_reg(f, node, 0, &base, &size))
 			continue;
 		fdt_prop_u32(f, node, "interrupts", &irq);
 		unsigned i = host.virtio_count++;

@@ -3,13 +3,16 @@
 #define CORE_HOST_H
 
 #include <stdbool.h>
+#include "spec/board.h"
+
+#define HOST_VIRTIO_SLOTS 8	/* QEMU virt's virtio-mmio transports (VIRTIO_COUNT) */
 
 struct fdt;
 
 /* Host facts the VM device trees copy (filled in at boot from the host tree). */
 struct host_info {
 	unsigned hart_count;
-	unsigned hartids[8];
+	unsigned hartids[HV_MAX_HARTS];
 	char isa[1024];			/* riscv,isa of the first hart */
 	char mmu_type[16];
 	unsigned long timebase;
@@ -17,9 +20,9 @@ struct host_info {
 	unsigned long uart_base, plic_base;
 	unsigned uart_irq;
 	unsigned virtio_count;
-	unsigned long virtio_base[8];
-	unsigned virtio_irq[8];
-	unsigned virtio_devid[8];
+	unsigned long virtio_base[HOST_VIRTIO_SLOTS];
+	unsigned virtio_irq[HOST_VIRTIO_SLOTS];
+	unsigned virtio_devid[HOST_VIRTIO_SLOTS];
 };
 
 extern struct host_info host;

@@ -11,7 +11,9 @@
 
 static spinlock_t term_lock = SPINLOCK_INIT;
 static int focus = 1;			/* VM 1 has focus at boot */
-static bool prefix_pending;
+/* Keys after Ctrl-T: a digit, or `v` and a VM number of up to two digits. */
+static enum { KEYS_PLAIN, KEYS_PREFIX, KEYS_VM_NUMBER } key_state;
+static int vm_number, vm_digits;
 static bool at_line_start = true;
 static int line_owner;			/* who wrote the current partial line: 0 = hv */
 static char logdir[96];
@@ -242,7 +244,7 @@ void term_focus(int id)
 		out_str(msg);
 		replay(vm);
 	} else {
-		out_str("[hvscope: console -> hypervisor; Ctrl-T 1..8 returns to a VM]\r\n");
+		out_str("[hvscope: console -> hypervisor; Ctrl-T 1..9 or Ctrl-T v NN returns to a VM]\r\n");
 	}
 	spin_unlock(&term_lock);
 	if (!vm)
@@ -257,11 +259,12 @@ int term_focused(void)
 static void key_help(void)
 {
 	hv_printf("hvscope keys: Ctrl-T then\n"
-		  "  1..8   focus VM 1..8\n"
+		  "  1..9   focus VM 1..9\n"
+		  "  v NN   focus VM NN, 1..%d: two digits (v 12, v 07), or one digit and Enter (v 7 Enter)\n"
 		  "  0 / h  focus the hv> console\n"
 		  "  Ctrl-T send a literal Ctrl-T to the focused VM\n"
 		  "  ?      this help\n"
-		  "QEMU: Ctrl-A x quits QEMU; hv> quit shuts the machine down.\n");
+		  "QEMU: Ctrl-A x quits QEMU; hv> quit shuts the machine down.\n", VM_MAX);
 }
 
 static void deliver(char c)
@@ -277,25 +280,54 @@ static void deliver(char c)
 		vm_console_input(vm, c);
 }
 
+/* Ctrl-T v: digits of a VM number; two of them, or one and Enter, end it. */
+static void vm_number_key(char c)
+{
+	bool enter = (c == '\r' || c == '\n') && vm_digits == 1;
+
+	if (c >= '0' && c <= '9' && vm_digits < 2) {
+		vm_number = vm_number * 10 + (c - '0');
+		if (++vm_digits < 2)
+			return;
+	} else if (!enter) {
+		key_state = KEYS_PLAIN;
+		hv_printf("hvscope: Ctrl-T v takes a VM number 1..%d: two digits, or one digit and Enter\n",
+			  VM_MAX);
+		return;
+	}
+	key_state = KEYS_PLAIN;
+	if (vm_number == TERM_FOCUS_HV)
+		hv_printf("hvscope: no VM 0 (Ctrl-T h is the hv> console)\n");
+	else
+		term_focus(vm_number);
+}
+
+static void prefix_key(char c)
+{
+	key_state = KEYS_PLAIN;
+	if (c >= '1' && c <= '9')
+		term_focus(c - '0');
+	else if (c == '0' || c == 'h')
+		term_focus(TERM_FOCUS_HV);
+	else if (c == 'v') {
+		key_state = KEYS_VM_NUMBER;
+		vm_number = vm_digits = 0;
+	} else if (c == TERM_PREFIX_KEY)
+		deliver(c);
+	else
+		key_help();
+}
+
 void term_input(char c)
 {
-	if (prefix_pending) {
-		prefix_pending = false;
-		if (c >= '1' && c <= '0' + VM_MAX)
-			term_focus(c - '0');
-		else if (c == '0' || c == 'h')
-			term_focus(TERM_FOCUS_HV);
-		else if (c == TERM_PREFIX_KEY)
-			deliver(c);
-		else
-			key_help();
-		return;
-	}
-	if (c == TERM_PREFIX_KEY) {
-		prefix_pending = true;
-		return;
-	}
-	deliver(c);
+	if (key_state == KEYS_PREFIX)
+		prefix_key(c);
+	else if (key_state == KEYS_VM_NUMBER)
+		vm_number_key(c);
+	else if (c == TERM_PREFIX_KEY)
+		key_state = KEYS_PREFIX;
+	else
+		deliver(c);
 }
 
 void term_poll_input(void)

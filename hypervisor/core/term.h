@@ -6,8 +6,9 @@
  * kept in its 16 KiB ring otherwise, replayed when it gets focus.  Every VM's
  * full output also goes to its log file when a log directory was given.
  *
- * Input: Ctrl-T (0x14) is the prefix key: then 1..8 focuses that VM, 0 or h
- * the hv> console, Ctrl-T sends a literal Ctrl-T, ? prints the key help.
+ * Input: Ctrl-T (0x14) is the prefix key: then 1..9 focuses that VM, v and
+ * a two-digit number (or one digit and Enter) VM 1..VM_MAX, 0 or h the hv>
+ * console, Ctrl-T sends a literal Ctrl-T, ? prints the key help.
  */
 #ifndef CORE_TERM_H
 #define CORE_TERM_H

@@ -1,7 +1,7 @@
 /*
- * The host's virtio-blk devices, driven through the modern virtio-mmio
- * interface (virtio 1.1, 4.2.3 "MMIO-specific Initialization And Device
- * Operation"; 3.1.1 "Driver Requirements: Device Initialization").
+ * The host's virtio-blk devices (virtio 1.1, 5.2 "Block Device"), on
+ * virtio-mmio slots or the PCIe bus: the transport (drivers/virtio.h) hides
+ * which, so everything here is the block device's own protocol.
  *
  * hvscope runs with satp = Bare, so a pointer is a host-physical address:
  * the rings live in this file's static storage, and the data segments of a
@@ -13,15 +13,18 @@
  */
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_mmio.h"
+#include "drivers/virtio.h"
+#include "drivers/pci.h"
 #include "core/term.h"
 #include "core/sched.h"
 #include "core/host.h"
+#include "spec/board.h"
 #include "arch/csr.h"
 #include "arch/timer.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define VBLK_MAX	8	/* virtio-mmio slots hvscope looks at (host_info) */
+#define VBLK_MAX	(VM_MAX + 8)	/* host disks hvscope takes (virtio-mmio and PCI) */
 #define HOSTQ_MAX	128	/* descriptors in our queue (if the device allows) */
 #define REQ_TIMEOUT_S	30	/* a request still pending after this breaks the device */
 
@@ -49,7 +52,7 @@ struct hostq {
 
 struct virtio_blk {
 	spinlock_t lock;		/* one request at a time; guards the queue */
-	uint64_t base;
+	struct virtio_dev vd;		/* the transport: virtio-mmio or virtio-pci */
 	unsigned num;			/* queue size in use */
 	uint16_t avail_idx;		/* next avail ring slot we fill */
 	uint16_t used_seen;		/* used ring entries consumed */
@@ -65,83 +68,25 @@ static struct hostq hostqs[VBLK_MAX] __attribute__((aligned(4096)));
 static struct virtio_blk devs[VBLK_MAX];
 static unsigned dev_count;
 
-static inline void io_fence(void)
-{
-#ifdef HV_HOST_TEST
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#else
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
-#endif
-}
-
-static uint32_t rd(const struct virtio_blk *d, unsigned off)
-{
-	return *(volatile uint32_t *)(uintptr_t)(d->base + off);
-}
-
-static void wr(const struct virtio_blk *d, unsigned off, uint32_t v)
-{
-	*(volatile uint32_t *)(uintptr_t)(d->base + off) = v;
-}
-
-static void wr64(const struct virtio_blk *d, unsigned lo, uint64_t v)
-{
-	wr(d, lo, (uint32_t)v);
-	wr(d, lo + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t device_features(const struct virtio_blk *d)
-{
-	uint64_t f;
-
-	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	f = (uint64_t)rd(d, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	return f | rd(d, VIRTIO_MMIO_DEVICE_FEATURES);
-}
-
 /* 3.1.1 steps 1-8 for queue 0.  Returns 0 or a reason for the log. */
 static const char *device_setup(struct virtio_blk *d)
 {
-	uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
-	uint64_t want;
-	unsigned max;
+	struct virtio_dev *vd = &d->vd;
+	uint64_t got;
+	const char *why = virtio_negotiate(vd, VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_FLUSH, &got);
 
-	wr(d, VIRTIO_MMIO_STATUS, 0);
-	wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(d, VIRTIO_MMIO_STATUS, status);
-	want = device_features(d) & (VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_FLUSH);
-	if (!(want & VIRTIO_F_VERSION_1))
-		return "no VIRTIO_F_VERSION_1";
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)want);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(want >> 32));
-	status |= VIRTIO_STATUS_FEATURES_OK;
-	wr(d, VIRTIO_MMIO_STATUS, status);
-	if (!(rd(d, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-		return "FEATURES_OK refused";
-	d->flush = (want & VIRTIO_BLK_F_FLUSH) != 0;
-
-	wr(d, VIRTIO_MMIO_QUEUE_SEL, 0);
-	if (rd(d, VIRTIO_MMIO_QUEUE_READY))
-		return "queue 0 already live";
-	max = rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
-	if (max < 4)
-		return "queue 0 too small";
-	/* The largest power of two both sides allow (split rings want one). */
-	for (d->num = HOSTQ_MAX; d->num > max; d->num /= 2)
-		;
+	if (why)
+		return why;
+	d->flush = (got & VIRTIO_BLK_F_FLUSH) != 0;
 	memset(d->q, 0, sizeof(*d->q));
 	d->q->avail.flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
-	wr(d, VIRTIO_MMIO_QUEUE_NUM, d->num);
-	wr64(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (uint64_t)(uintptr_t)d->q->desc);
-	wr64(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint64_t)(uintptr_t)&d->q->avail);
-	wr64(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint64_t)(uintptr_t)&d->q->used);
-	wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
-	wr(d, VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
-	d->capacity = rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CONFIG_CAPACITY) |
-		      (uint64_t)rd(d, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CONFIG_CAPACITY + 4) << 32;
+	why = virtio_queue_setup(vd, 0, HOSTQ_MAX, (uint64_t)(uintptr_t)d->q->desc,
+				 (uint64_t)(uintptr_t)&d->q->avail, (uint64_t)(uintptr_t)&d->q->used, &d->num);
+	if (why)
+		return why;
+	virtio_driver_ok(vd);
+	d->capacity = vd->t->config_read32(vd, VIRTIO_BLK_CONFIG_CAPACITY) |
+		      (uint64_t)vd->t->config_read32(vd, VIRTIO_BLK_CONFIG_CAPACITY + 4) << 32;
 	return 0;
 }
 
@@ -156,23 +101,23 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 		q->desc[i].next = (uint16_t)(i + 1);
 	}
 	q->avail.ring[d->avail_idx % d->num] = 0;
-	io_fence();		/* descriptors and ring entry before the index (2.6.13) */
+	virtio_io_fence();	/* descriptors and ring entry before the index (2.6.13) */
 	q->avail.idx = ++d->avail_idx;
-	io_fence();		/* the index before the notification */
-	wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	virtio_io_fence();	/* the index before the notification */
+	d->vd.t->notify(&d->vd, 0);
 	while (*(volatile uint16_t *)&q->used.idx == d->used_seen) {
 		if (arch_time() > deadline) {
 			d->broken = true;
-			hv_printf("hvscope: virtio-blk at 0x%lx: no completion after %d s: device disabled\n",
-				  d->base, REQ_TIMEOUT_S);
+			hv_printf("hvscope: virtio-blk at %s: no completion after %d s: device disabled\n",
+				  d->vd.where, REQ_TIMEOUT_S);
 			return VIRTIO_BLK_S_IOERR;
 		}
 	}
-	io_fence();		/* the used entry and the data after the index */
+	virtio_io_fence();	/* the used entry and the data after the index */
 	*written = q->used.ring[d->used_seen % d->num].len;
 	d->used_seen++;
-	/* Interrupts are not wanted, but keep InterruptStatus clean anyway. */
-	wr(d, VIRTIO_MMIO_INTERRUPT_ACK, rd(d, VIRTIO_MMIO_INTERRUPT_STATUS));
+	/* Interrupts are not wanted, but keep the interrupt status clean anyway. */
+	d->vd.t->ack_interrupt(&d->vd);
 	return q->status;
 }
 
@@ -213,34 +158,64 @@ static void read_serial(struct virtio_blk *d)
 	d->serial[VIRTIO_BLK_ID_BYTES] = '\0';
 }
 
+/* Set up a disk the transport found (other device types are left alone). */
+static void take_device(struct virtio_dev *vd)
+{
+	struct virtio_blk *d = &devs[dev_count];
+	const char *why;
+
+	if (vd->device_id != VIRTIO_ID_BLOCK || dev_count >= VBLK_MAX)
+		return;
+	*d = (struct virtio_blk){ .vd = *vd, .q = &hostqs[dev_count] };
+	why = device_setup(d);
+	if (why) {
+		virtio_failed(&d->vd);
+		hv_printf("  virtio-blk: %s not used: %s\n", vd->where, why);
+		return;
+	}
+	read_serial(d);
+	hv_printf("  virtio-blk: %s serial \"%s\", %lu sectors (%lu KiB), %u descriptors\n",
+		  vd->where, d->serial, d->capacity, d->capacity / 2, d->num);
+	dev_count++;
+}
+
+/* virtio-blk-pci functions: their BARs get addresses first (nothing else gives them any). */
+static void probe_pci(void)
+{
+	for (unsigned i = 0; i < pci_dev_count; i++) {
+		struct pci_dev *pd = &pci_devs[i];
+		struct virtio_dev vd;
+		const char *why;
+
+		if (virtio_pci_device_type(pd) != VIRTIO_ID_BLOCK)
+			continue;
+		if (pci_assign_bars(pd, &why) == 0)
+			why = virtio_pci_probe(pd, &vd);
+		if (why) {
+			char name[16];
+			pci_dev_name(pd, name, sizeof(name));
+			hv_printf("  virtio-blk: pci %s not used: %s\n", name, why);
+			continue;
+		}
+		take_device(&vd);
+	}
+}
+
 void virtio_blk_init(void)
 {
-	for (unsigned i = 0; i < host.virtio_count && dev_count < VBLK_MAX; i++) {
-		struct virtio_blk *d = &devs[dev_count];
+	for (unsigned i = 0; i < host.virtio_count; i++) {
+		struct virtio_dev vd;
 		const char *why;
 
 		if (host.virtio_devid[i] != VIRTIO_ID_BLOCK)
 			continue;
-		*d = (struct virtio_blk){ .base = host.virtio_base[i], .q = &hostqs[dev_count] };
-		if (rd(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC)
-			continue;
-		if (rd(d, VIRTIO_MMIO_VERSION) != VIRTIO_MMIO_VERSION_MODERN) {
-			hv_printf("  virtio-blk: 0x%lx is a legacy (version %u) device, not used: "
-				  "QEMU needs -global virtio-mmio.force-legacy=false\n",
-				  d->base, rd(d, VIRTIO_MMIO_VERSION));
-			continue;
-		}
-		why = device_setup(d);
-		if (why) {
-			wr(d, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_FAILED);
-			hv_printf("  virtio-blk: 0x%lx not used: %s\n", d->base, why);
-			continue;
-		}
-		read_serial(d);
-		hv_printf("  virtio-blk: 0x%lx serial \"%s\", %lu sectors (%lu KiB), %u descriptors\n",
-			  d->base, d->serial, d->capacity, d->capacity / 2, d->num);
-		dev_count++;
+		why = virtio_mmio_probe(host.virtio_base[i], &vd);
+		if (why)
+			hv_printf("  virtio-blk: 0x%lx not used: %s\n", host.virtio_base[i], why);
+		else
+			take_device(&vd);
 	}
+	probe_pci();
 }
 
 struct virtio_blk *virtio_blk_claim(const char *serial, size_t len)
@@ -263,7 +238,7 @@ struct virtio_blk *virtio_blk_claim(const char *serial, size_t len)
 
 uint64_t virtio_blk_capacity(const struct virtio_blk *d) { return d->capacity; }
 bool virtio_blk_has_flush(const struct virtio_blk *d) { return d->flush; }
-uint64_t virtio_blk_base(const struct virtio_blk *d) { return d->base; }
+const char *virtio_blk_where(const struct virtio_blk *d) { return d->vd.where; }
 
 /* Header and status take two descriptors of the queue. */
 unsigned virtio_blk_max_segs(const struct virtio_blk *d)

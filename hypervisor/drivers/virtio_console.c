@@ -36,8 +36,16 @@
 #define VCONS_PORT_READY	3
 #define VCONS_PORT_OPEN		6
 
-#define VQ_NUM		8	/* descriptors per queue */
-#define RX_BUF		1024	/* each receive buffer */
+#define VQ_NUM		8	/* descriptors per port queue */
+/*
+ * The device drops a control message when the control receive queue has no
+ * buffer (QEMU's send_control_msg), and it sends one DEVICE_ADD per port at
+ * once: the queue needs a buffer per port, and then some.
+ */
+#define CTRL_NUM	64
+#define VQ_RING_MAX	CTRL_NUM
+#define RX_BUF		1024	/* each receive buffer of a port */
+#define CTRL_BUF	128	/* each control receive buffer: a message and a port name */
 #define TX_BUF		2048
 #define TX_TIMEOUT_S	5
 
@@ -49,28 +57,30 @@ struct vcons_ctrl {
 _Static_assert(sizeof(struct vcons_ctrl) == 8, "virtio_console_control layout (5.3.6.2)");
 
 struct vq {
-	struct virtq_desc desc[VQ_NUM];
+	struct virtq_desc desc[VQ_RING_MAX];
 	struct {
 		uint16_t flags, idx;
-		uint16_t ring[VQ_NUM];
+		uint16_t ring[VQ_RING_MAX];
 		/* cppcheck-suppress unusedStructMember ; ring layout the device reads */
 		uint16_t used_event;
 	} avail;
 	struct {
 		/* cppcheck-suppress unusedStructMember ; ring layout: the device writes flags */
 		uint16_t flags, idx;
-		struct virtq_used_elem ring[VQ_NUM];
+		struct virtq_used_elem ring[VQ_RING_MAX];
 		/* cppcheck-suppress unusedStructMember ; ring layout the device writes */
 		uint16_t avail_event;
 	} used __attribute__((aligned(4)));
 	uint16_t avail_idx, used_seen;
 	unsigned index;		/* queue number in the device */
+	unsigned num;		/* its size: VQ_NUM, or CTRL_NUM for control receive */
 	bool ready;
 };
 
 struct rxq {
 	struct vq q;
-	uint8_t buf[VQ_NUM][RX_BUF];
+	uint8_t *buf;		/* q.num buffers of buf_size bytes */
+	uint32_t buf_size;
 };
 
 struct txq {
@@ -80,6 +90,8 @@ struct txq {
 };
 
 static struct rxq ctrl_rx, port_rx[VCONS_PORTS + 1];
+static uint8_t ctrl_rx_buf[CTRL_NUM][CTRL_BUF];
+static uint8_t port_rx_buf[VCONS_PORTS + 1][VQ_NUM][RX_BUF];
 static struct txq ctrl_tx, port_tx[VCONS_PORTS + 1];
 static spinlock_t rx_lock = SPINLOCK_INIT;
 static uint64_t base;
@@ -100,15 +112,22 @@ static void wr64(unsigned lo, uint64_t v)
 	wr(lo + 4, (uint32_t)(v >> 32));
 }
 
-static bool queue_setup(struct vq *q, unsigned index, bool interrupts)
+/* Queue `index` with `num` entries (fewer if the device allows fewer, down to VQ_NUM). */
+static bool queue_setup(struct vq *q, unsigned index, unsigned num, bool interrupts)
 {
+	unsigned max;
+
 	wr(VIRTIO_MMIO_QUEUE_SEL, index);
-	if (rd(VIRTIO_MMIO_QUEUE_READY) || rd(VIRTIO_MMIO_QUEUE_NUM_MAX) < VQ_NUM)
+	max = rd(VIRTIO_MMIO_QUEUE_NUM_MAX);
+	while (num > max && num > VQ_NUM)
+		num /= 2;
+	if (rd(VIRTIO_MMIO_QUEUE_READY) || max < num)
 		return false;
 	memset(q, 0, sizeof(*q));
 	q->index = index;
+	q->num = num;
 	q->avail.flags = interrupts ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
-	wr(VIRTIO_MMIO_QUEUE_NUM, VQ_NUM);
+	wr(VIRTIO_MMIO_QUEUE_NUM, num);
 	wr64(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint64_t)(uintptr_t)q->desc);
 	wr64(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint64_t)(uintptr_t)&q->avail);
 	wr64(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint64_t)(uintptr_t)&q->used);
@@ -120,7 +139,7 @@ static bool queue_setup(struct vq *q, unsigned index, bool interrupts)
 /* Make descriptor d available (it is already filled in). */
 static void queue_push(struct vq *q, unsigned d)
 {
-	q->avail.ring[q->avail_idx % VQ_NUM] = (uint16_t)d;
+	q->avail.ring[q->avail_idx % q->num] = (uint16_t)d;
 	io_fence();		/* descriptor and ring entry before the index (2.6.13) */
 	q->avail.idx = ++q->avail_idx;
 	io_fence();
@@ -130,15 +149,18 @@ static void queue_push(struct vq *q, unsigned d)
 /* Give receive buffer d of rq back to the device. */
 static void rx_post(struct rxq *rq, unsigned d)
 {
-	rq->q.desc[d] = (struct virtq_desc){ (uint64_t)(uintptr_t)rq->buf[d], RX_BUF, VIRTQ_DESC_F_WRITE, 0 };
+	rq->q.desc[d] = (struct virtq_desc){ (uint64_t)(uintptr_t)(rq->buf + d * rq->buf_size), rq->buf_size,
+					     VIRTQ_DESC_F_WRITE, 0 };
 	queue_push(&rq->q, d);
 }
 
-static bool rx_setup(struct rxq *rq, unsigned index)
+static bool rx_setup(struct rxq *rq, unsigned index, unsigned num, uint8_t *buf, uint32_t buf_size)
 {
-	if (!queue_setup(&rq->q, index, true))
+	if (!queue_setup(&rq->q, index, num, true))
 		return false;
-	for (unsigned d = 0; d < VQ_NUM; d++)
+	rq->buf = buf;
+	rq->buf_size = buf_size;
+	for (unsigned d = 0; d < rq->q.num; d++)
 		rx_post(rq, d);
 	return true;
 }
@@ -188,7 +210,11 @@ void virtio_console_write(unsigned port, const void *data, size_t len)
 	}
 }
 
-/* Every completed buffer of rq: fn(its data), then back to the device. */
+/*
+ * Every completed buffer of rq: copied out and given back to the device
+ * before fn(the copy) runs, so that what fn sends can be answered at once
+ * (the device drops control messages it has no buffer for).
+ */
 static void rx_drain(struct rxq *rq, void (*fn)(unsigned port, const uint8_t *, uint32_t, void *),
 		     unsigned port, void *arg)
 {
@@ -198,13 +224,17 @@ static void rx_drain(struct rxq *rq, void (*fn)(unsigned port, const uint8_t *, 
 		return;
 	while (*(volatile uint16_t *)&q->used.idx != q->used_seen) {
 		struct virtq_used_elem e;
+		uint8_t data[RX_BUF];
+		uint32_t len;
 		io_fence();	/* the entry and the data after the index */
-		e = q->used.ring[q->used_seen % VQ_NUM];
+		e = q->used.ring[q->used_seen % q->num];
 		q->used_seen++;
-		if (e.id < VQ_NUM) {
-			fn(port, rq->buf[e.id], e.len < RX_BUF ? e.len : RX_BUF, arg);
-			rx_post(rq, e.id);
-		}
+		if (e.id >= q->num)
+			continue;
+		len = e.len < rq->buf_size ? e.len : rq->buf_size;
+		memcpy(data, rq->buf + e.id * rq->buf_size, len);
+		rx_post(rq, e.id);
+		fn(port, data, len, arg);
 	}
 }
 
@@ -286,10 +316,12 @@ static const char *device_setup(void)
 		return "FEATURES_OK refused";
 	max_ports = rd(VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CONFIG_MAX_PORTS);
 	port_count = max_ports > VCONS_PORTS ? VCONS_PORTS : max_ports ? max_ports - 1 : 0;
-	if (!rx_setup(&ctrl_rx, 2) || !queue_setup(&ctrl_tx.q, 3, false))
+	if (!rx_setup(&ctrl_rx, 2, CTRL_NUM, &ctrl_rx_buf[0][0], CTRL_BUF) ||
+	    !queue_setup(&ctrl_tx.q, 3, VQ_NUM, false))
 		return "control queues unusable";
 	for (unsigned p = 1; p <= port_count; p++)
-		if (!rx_setup(&port_rx[p], 2 * (p + 1)) || !queue_setup(&port_tx[p].q, 2 * (p + 1) + 1, false))
+		if (!rx_setup(&port_rx[p], 2 * (p + 1), VQ_NUM, &port_rx_buf[p][0][0], RX_BUF) ||
+		    !queue_setup(&port_tx[p].q, 2 * (p + 1) + 1, VQ_NUM, false))
 			return "port queues unusable";
 	wr(VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
 	return 0;

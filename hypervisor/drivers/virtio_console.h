@@ -9,11 +9,13 @@
 #ifndef DRIVERS_VIRTIO_CONSOLE_H
 #define DRIVERS_VIRTIO_CONSOLE_H
 
+#include "spec/board.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define VCONS_PORTS 8		/* ports 1..8: one per VM */
+#define VCONS_PORTS VM_MAX	/* ports 1..VM_MAX: one per VM */
 
 typedef void (*vcons_rx_fn)(unsigned port, const uint8_t *data, size_t len);
 typedef void (*vcons_open_fn)(unsigned port, bool host_connected);

@@ -20,6 +20,11 @@
 
 static struct vm_debug dbgs[VM_MAX];
 
+size_t gdbstub_state_size(void)
+{
+	return sizeof(struct vm_debug);
+}
+
 bool gdbstub_present;
 
 struct vm_debug *gdbstub_debug_of(struct vm *vm) { return &dbgs[vm->id - 1]; }

@@ -13,6 +13,7 @@
 #define GDBSTUB_GDBSTUB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct vcpu;
 struct vm;
@@ -20,6 +21,7 @@ struct exit_info;
 
 /* Boot: find the virtio-console (one line either way). */
 void gdbstub_setup(void);
+size_t gdbstub_state_size(void);	/* bytes of debugger state per VM slot (hv> mem) */
 /* After the VMs started: hold those with `gdb = wait` until a debugger attaches. */
 void gdbstub_hold_waiting(void);
 /* The device's host interrupt line, 0 without a device. */

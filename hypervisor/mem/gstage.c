@@ -9,6 +9,7 @@ static uint64_t *table_at(uint64_t pa) { return (uint64_t *)(uintptr_t)pa; }
 int gstage_init(struct gstage *g)
 {
 	g->root = g->alloc(GSTAGE_ROOT_SIZE / PAGE_SIZE, GSTAGE_ROOT_SIZE);
+	g->table_pages = g->root.v ? GSTAGE_ROOT_SIZE / PAGE_SIZE : 0;
 	return g->root.v ? 0 : -1;
 }
 
@@ -23,6 +24,7 @@ static uint64_t *gstage_slot(struct gstage *g, uint64_t gpa, int level)
 			hpa_t next = g->alloc(1, PAGE_SIZE);
 			if (!next.v)
 				return 0;
+			g->table_pages++;
 			*pte = (next.v >> 12) << PTE_PPN_SHIFT | PTE_V;
 		} else if (pte_is_leaf(*pte)) {
 			return 0;	/* already covered by a superpage */
@@ -68,6 +70,7 @@ static int split_megapage(struct gstage *g, uint64_t *pte)
 
 	if (!t.v)
 		return -1;
+	g->table_pages++;
 	for (unsigned i = 0; i < 512; i++)
 		table[i] = ((pte_pa(*pte) >> 12) + i) << PTE_PPN_SHIFT | bits;
 	*pte = (t.v >> 12) << PTE_PPN_SHIFT | PTE_V;

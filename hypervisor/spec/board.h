@@ -9,11 +9,11 @@
 #ifndef BOARD_H
 #define BOARD_H
 
-#define HV_MAX_HARTS        8        /* physical harts hvscope will use */
+#define HV_MAX_HARTS        64       /* physical harts hvscope will use (hart IDs 0..63) */
 #define HV_STACK_SIZE       (16 * 1024)
 
-#define VM_MAX              8        /* VMs in one run (console keys 1..8) */
-#define VM_MAX_VCPUS        4
+#define VM_MAX              32       /* VMs in one run (console: Ctrl-T 1..9, Ctrl-T v NN) */
+#define VM_MAX_VCPUS        8
 
 #define VM_RAM_BASE         0x80000000UL
 #define VM_UART_BASE        0x10000000UL

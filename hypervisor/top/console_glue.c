@@ -23,6 +23,8 @@
 #include "mem/page.h"
 #include "sbi/sbi.h"
 #include "trace/trace.h"
+#include "vdev/vvirtio_blk.h"
+#include "gdbstub/gdbstub.h"
 #include "lib/string.h"
 
 static struct vm *glue_vm(int id)
@@ -38,6 +40,12 @@ static void glue_write(const char *s)
 static int glue_vm_count(void)
 {
 	return (int)vm_count;
+}
+
+/* What one VM slot costs the hypervisor, whether or not a VM uses it. */
+static uint64_t vm_state_size(void)
+{
+	return sizeof(struct vm) + vvblk_state_size() + gdbstub_state_size();
 }
 
 static bool glue_vm_info(int id, struct console_vm_info *out)
@@ -62,6 +70,8 @@ static bool glue_vm_info(int id, struct console_vm_info *out)
 		out->exits += c->stats.exits;
 	}
 	strncpy_safe(out->stop_reason, vm->stop_reason, sizeof(out->stop_reason));
+	out->gstage_bytes = (uint64_t)vm->gstage.table_pages * PAGE_SIZE;
+	out->hv_bytes = vm_state_size();
 	return true;
 }
 
@@ -78,6 +88,20 @@ static void glue_quit(void)
 static void glue_mem(uint64_t *total, uint64_t *free)
 {
 	page_stats(total, free);
+}
+
+static void glue_mem_layout(struct console_mem_layout *out)
+{
+	extern char _start[], _end[], __bss_start[];
+
+	/* linker symbols: addresses, not objects to subtract pointers of */
+	out->image_bytes = (uint64_t)(uintptr_t)_end - (uint64_t)(uintptr_t)_start;
+	out->code_bytes = (uint64_t)(uintptr_t)__bss_start - (uint64_t)(uintptr_t)_start;
+	out->trace_bytes = sizeof(trace_rings);
+	out->stack_bytes = sizeof(hv_stacks);
+	out->vm_bytes = VM_MAX * vm_state_size();
+	out->harts_max = HV_MAX_HARTS;
+	out->vms_max = VM_MAX;
 }
 
 static uint64_t glue_timebase(void)
@@ -505,7 +529,7 @@ static void glue_trace_get(struct console_trace_state *out)
 	trace_totals(&out->recorded, &out->lost);
 }
 
-static void glue_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
+static void glue_trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 {
 	trace_ctl.vm_mask = vm_mask;
 	trace_ctl.class_mask = class_mask;
@@ -559,7 +583,7 @@ static const struct console_ops hv_console_ops = {
 	.write = glue_write,
 	.version = glue_version,
 	.quit = glue_quit,
-	.mem = glue_mem,
+	.mem = glue_mem, .mem_layout = glue_mem_layout,
 	.timebase = glue_timebase,
 	.vm_count = glue_vm_count,
 	.vm_info = glue_vm_info,

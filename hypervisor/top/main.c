@@ -19,6 +19,7 @@
 #include "drivers/uart8250.h"
 #include "drivers/plic.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/pci.h"
 #include "gdbstub/gdbstub.h"
 #include "lib/fdt.h"
 #include "lib/printf.h"
@@ -58,6 +59,21 @@ static uint64_t parse_u64(const char *s)
 			return v;
 		v = v * base + d;
 	}
+}
+
+/* The PCIe bus: virtio-blk-pci disks beyond the eight virtio-mmio slots. */
+static void discover_pci(void)
+{
+	const char *why;
+
+	if (pci_init(&hostfdt, &why)) {
+		hv_printf("  PCI: none (%s)\n", why);
+		return;
+	}
+	hv_printf("  PCI: ECAM 0x%lx (buses %u-%u), memory window 0x%lx+0x%lx, %u functions\n",
+		  (unsigned long)pci_host_bridge.ecam_base, pci_host_bridge.bus_first,
+		  pci_host_bridge.bus_last, (unsigned long)pci_host_bridge.mem32.cpu_base,
+		  (unsigned long)pci_host_bridge.mem32.size, pci_dev_count);
 }
 
 /* Boot arguments: hvscope.bundle=ADDR hvscope.logdir=DIR hvscope.trace=off hvscope.loop=K */
@@ -177,6 +193,8 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
 		return;		/* nothing to print with: no UART known */
 	host_discover(&hostfdt);
+	for (unsigned i = 0; i < host.hart_count; i++)
+		trace_init_hart(host.hartids[i]);
 	parse_bootargs();
 	hv_has_sstc = host_isa_has("sstc");
 	hv_timebase = host.timebase ? host.timebase : 10000000;
@@ -186,6 +204,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	}
 	probe_henvcfg();
 	banner();
+	discover_pci();
 	virtio_blk_init();	/* issue 4: the host's disks, before the VMs claim them */
 	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);

@@ -2,8 +2,14 @@
 #include "arch/csr.h"
 #include "lib/string.h"
 
-struct trace_ring trace_rings[HV_MAX_HARTS];
-struct trace_control trace_ctl = { true, 0xffffffffU, TRACE_CLASS_ALL };
+/*
+ * One ring per possible hart (HV_MAX_HARTS: 22 MiB for 64), kept out of
+ * .bss so that the boot hart does not spend millions of stores clearing the
+ * rings of harts that are not there: QEMU hands over zeroed RAM, and
+ * trace_init_hart() clears the ring of each hart that is.
+ */
+struct trace_ring trace_rings[HV_MAX_HARTS] __attribute__((section(".noclear.trace")));
+struct trace_control trace_ctl = { true, ~0ULL, TRACE_CLASS_ALL };
 volatile uint64_t trace_seq;
 
 unsigned trace_class_of(uint64_t scause, unsigned kind)
@@ -77,6 +83,12 @@ void trace_totals(uint64_t *recorded, uint64_t *lost)
 		*recorded += trace_rings[h].next;
 		*lost += trace_rings[h].lost;
 	}
+}
+
+void trace_init_hart(unsigned hart)
+{
+	if (hart < HV_MAX_HARTS)
+		memset(&trace_rings[hart], 0, sizeof(trace_rings[hart]));
 }
 
 void trace_clear(void)

@@ -25,7 +25,7 @@ struct trace_ring {
 
 struct trace_control {
 	volatile bool enabled;
-	volatile uint32_t vm_mask;	/* bit N = VM N; all ones = every VM */
+	volatile uint64_t vm_mask;	/* bit N = VM N (VM_MAX < 64); all ones = every VM */
 	volatile uint32_t class_mask;	/* TRACE_CLASS_* */
 };
 
@@ -38,6 +38,7 @@ struct trace_record *trace_begin(unsigned hart, uint64_t *seq);
 void trace_commit(struct trace_record *rec, uint64_t seq);
 struct trace_record *trace_slot(unsigned hart);
 void trace_clear(void);
+void trace_init_hart(unsigned hart);	/* at boot, for every hart that exists */
 void trace_totals(uint64_t *recorded, uint64_t *lost);
 
 /*

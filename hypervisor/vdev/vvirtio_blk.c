@@ -83,6 +83,11 @@ struct vvblk {
 
 static struct vvblk vvblks[VM_MAX];
 
+size_t vvblk_state_size(void)
+{
+	return sizeof(struct vvblk);
+}
+
 static struct vvblk *dev_of(const struct vm *vm)
 {
 	return vm->id >= 1 && vm->id <= VM_MAX ? &vvblks[vm->id - 1] : 0;

@@ -7,6 +7,21 @@ import pytest
 import hvtest
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "soak: long runs, only in `make soak` (HV_SOAK=1)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked soak run only under HV_SOAK=1 (make soak); elsewhere they
+    are deselected, not skipped: they are not part of `make test` at all."""
+    if os.environ.get("HV_SOAK") == "1":
+        return
+    keep = [item for item in items if "soak" not in item.keywords]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if "soak" in item.keywords])
+        items[:] = keep
+
+
 @pytest.fixture
 def qemu_factory(request):
     """qemu_factory(args, name=None, **kw) -> hvtest.Qemu.  Every QEMU it

@@ -58,8 +58,9 @@ def hv_args(bundle, smp=2, mem="1G", cpu=None, qemu=None, logdir=None, gdbstub_d
 
 
 def focus(q, key):
-    """Ctrl-T KEY: switch the terminal to VM KEY (1..8) or the console (h/0)."""
-    q.send(CTRL_T + key)
+    """Ctrl-T KEY: switch the terminal to VM KEY (1..9; 10 and up as
+    Ctrl-T v NN) or the console (h/0)."""
+    q.send(CTRL_T + (key if len(key) == 1 else "v" + key))
     if key in "0h":
         # not just "hv> ": a death notice names `hv> dump N` too
         q.expect_exact("[hvscope: console -> hypervisor")

@@ -46,7 +46,7 @@ def boot(qemu_factory, tmp_path, config_text=DEFAULT_SET, name="gdbstub", shells
     sockdir = tempfile.mkdtemp(prefix="hvgdb-")
     args, _ = hv_args(make_bundle(config_text, name), gdbstub_dir=sockdir)
     q = qemu_factory(args + disk_args(config_text, tmp_path), timeout=BOOT_TIMEOUT)
-    q.expect(r"gdbstub: virtio-console at 0x[0-9a-f]+ irq \d+, 8 ports")
+    q.expect(r"gdbstub: virtio-console at 0x[0-9a-f]+ irq \d+, 32 ports")
     for vm in shells:
         focus(q, str(vm))
         q.sendline("")

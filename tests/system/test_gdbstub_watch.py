@@ -52,7 +52,7 @@ def boot(qemu_factory, tmp_path, variant, name):
     args, _ = hv_args(make_bundle(DEFAULT_SET, name), qemu=qemu_bin, cpu=cpu, gdbstub_dir=sockdir)
     q = qemu_factory(args + disk_args(DEFAULT_SET, tmp_path), name=name, timeout=BOOT_TIMEOUT)
     banner = q.expect(r"debug triggers: ([^\r\n]+)\r?\n").group(1)
-    q.expect(r"gdbstub: virtio-console at 0x[0-9a-f]+ irq \d+, 8 ports")
+    q.expect(r"gdbstub: virtio-console at 0x[0-9a-f]+ irq \d+, 32 ports")
     for vm in (1, 2):
         focus(q, str(vm))
         q.sendline("")

@@ -166,7 +166,10 @@ def test_bad_configs_fail_with_one_clear_message(tmp_path):
     with pytest.raises(RuntimeError, match=r"does not fit QEMU_MEM"):
         make_bundle("".join(f"[vm v{i}]\nimage = ${{O}}/guests/tests/hello.elf\nram = 512M\n"
                             for i in range(3)))
-    with pytest.raises(RuntimeError, match=r"vcpus must be 1..4"):
+    with pytest.raises(RuntimeError, match=r"vcpus must be 1..8"):
         make_bundle("[vm x]\nimage = ${O}/guests/tests/hello.elf\nvcpus = 9\n")
+    with pytest.raises(RuntimeError, match=r"33 VMs, at most 32"):
+        make_bundle("".join(f"[vm v{i}]\nimage = ${{O}}/guests/tests/hello.elf\nram = 8M\n"
+                            for i in range(33)))
     with pytest.raises(RuntimeError, match=r"does not fit\s+its RAM|does not fit its RAM"):
         make_bundle("[vm x]\nimage = ${O}/guests/tests/hello.bin\nentry = 0x90000000\nram = 16M\n")

@@ -109,6 +109,8 @@ static void reset_vm(int i)
 	vi->harts[1] = -1;
 	vi->ram_size = vm_ram[i];
 	vi->exits = 100 * (i + 1);
+	vi->gstage_bytes = (4 + i) * 4096;
+	vi->hv_bytes = 5000;
 	vi->adue = true;
 	if (i == 2)
 		strcpy(vi->stop_reason, "fault loop: instruction page fault 64 times");
@@ -162,7 +164,7 @@ void fake_console_reset(void)
 	fk.pauses = fk.resumes = fk.resets = fk.kills = fk.dumps = fk.csr_writes = fk.stats_resets = 0;
 	fk.last_write_value = 0;
 	trace_ctl.enabled = true;
-	trace_ctl.vm_mask = 0xffffffffU;
+	trace_ctl.vm_mask = ~0ULL;
 	trace_ctl.class_mask = TRACE_CLASS_ALL;
 	if (trace_cleared || trace_rings[0].next == 0) {
 		trace_clear();
@@ -197,6 +199,12 @@ static void f_write(const char *s)
 static const char *f_version(void) { return "0.1 (fake)"; }
 static void f_quit(void) { fk.quit_called = true; }
 static void f_mem(uint64_t *total, uint64_t *free) { *total = 1000; *free = 744; }
+static void f_mem_layout(struct console_mem_layout *out)
+{
+	*out = (struct console_mem_layout){ .image_bytes = 3 << 20, .code_bytes = 100 << 10,
+					    .trace_bytes = 2 << 20, .stack_bytes = 64 << 10,
+					    .vm_bytes = 32 * 5000, .harts_max = 64, .vms_max = 32 };
+}
 static uint64_t f_timebase(void) { return 10000000; }
 static int f_vm_count(void) { return FAKE_VMS; }
 
@@ -425,7 +433,7 @@ static void f_trace_get(struct console_trace_state *out)
 	trace_totals(&out->recorded, &out->lost);
 }
 
-static void f_trace_set(bool enabled, uint32_t vm_mask, uint32_t class_mask)
+static void f_trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 {
 	trace_ctl.enabled = enabled;
 	trace_ctl.vm_mask = vm_mask;
@@ -457,7 +465,7 @@ static void f_stats_reset(int id)
 }
 
 static const struct console_ops ops = {
-	.write = f_write, .version = f_version, .quit = f_quit, .mem = f_mem, .timebase = f_timebase,
+	.write = f_write, .version = f_version, .quit = f_quit, .mem = f_mem, .mem_layout = f_mem_layout, .timebase = f_timebase,
 	.vm_count = f_vm_count, .vm_info = f_vm_info, .vm_pause = f_vm_pause, .vm_resume = f_vm_resume,
 	.vm_reset = f_vm_reset, .vm_bootargs = f_vm_bootargs, .vm_set_bootargs = f_vm_set_bootargs,
 	.vm_kill = f_vm_kill, .vm_dump = f_vm_dump, .vm_log = f_vm_log,

@@ -92,7 +92,13 @@ TEST(version_mem_vms)
 {
 	fresh();
 	CHECK_HAS(reply("version"), "hvscope 0.1 (fake)\n");
-	CHECK_HAS(reply("mem"), "pages: 1000 total, 744 free, 256 used");
+	const char *m = reply("mem");
+	CHECK_HAS(m, "hypervisor: 3072 KiB (code and data 100 KiB; trace rings 2048 KiB and stacks 64 KiB "
+		     "for 64 harts; 157 KiB for 32 VM slots)\n");
+	CHECK_HAS(m, "pages: 1000 total, 744 free, 256 used");
+	CHECK_HAS(m, "VMs: 3 of 32\n");
+	CHECK_HAS(m, "\n1  alpha            4M       16K      5K\n");
+	CHECK_HAS(m, "\n3  gamma            2M       24K      5K\n");
 	const char *r = reply("vms");
 	CHECK_HAS(r, "\n1  alpha            running  1@0");
 	CHECK_HAS(r, "\n2  beta             paused   2@1,-  ");	/* vCPU 1 never ran */

@@ -228,6 +228,7 @@ TEST(map_64m_megapages)
 	CHECK_EQ(counts[0], 0);
 	CHECK_EQ(counts[2], 0);
 	CHECK_EQ(n_allocs, 2);		/* root + one level-1 table */
+	CHECK_EQ(g.table_pages, 4 + 1);	/* hv> mem: the 16 KiB root is 4 pages */
 	sample_range(&g, base, target, size, 1);
 	free_all();
 }
@@ -243,6 +244,7 @@ TEST(map_64m_small_pages_when_hpa_unaligned)
 	CHECK_EQ(counts[0], 64 * MIB / PAGE_SIZE);
 	CHECK_EQ(counts[1], 0);
 	CHECK_EQ(n_allocs, 1 + 1 + 32);
+	CHECK_EQ(g.table_pages, 4 + 1 + 32);
 	sample_range(&g, base, target, size, 0);
 	free_all();
 }
@@ -484,7 +486,9 @@ TEST(write_protect_one_page)
 	struct gstage_walk w;
 
 	CHECK_EQ(gstage_map(&g, gpa(base), hpa(target), size, PTE_R | PTE_W | PTE_X), 0);
+	CHECK_EQ(g.table_pages, 4 + 1);
 	CHECK_EQ(gstage_set_writable(&g, gpa(base + 0x208b04), 0), 0);
+	CHECK_EQ(g.table_pages, 4 + 1 + 1);		/* the split 2 MiB leaf's new table */
 	gstage_walk(g.root, gpa(base + 0x208b04), &w);
 	CHECK(w.ok);
 	CHECK_EQ(w.steps, 3);				/* now a 4 KiB leaf */

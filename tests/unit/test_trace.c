@@ -33,7 +33,7 @@ static void reset(void)
 	trace_clear();
 	trace_seq = 0;
 	trace_ctl.enabled = true;
-	trace_ctl.vm_mask = 0xffffffffU;
+	trace_ctl.vm_mask = ~0ULL;
 	trace_ctl.class_mask = TRACE_CLASS_ALL;
 }
 
@@ -125,7 +125,7 @@ TEST(wanted_filters)
 	CHECK(!trace_wanted(0, TRACE_CLASS_PF));
 	trace_ctl.vm_mask = 0;
 	CHECK(!trace_wanted(2, TRACE_CLASS_PF));
-	trace_ctl.vm_mask = 0xffffffffU;
+	trace_ctl.vm_mask = ~0ULL;
 
 	trace_ctl.class_mask = TRACE_CLASS_PF | TRACE_CLASS_IRQ;
 	CHECK(trace_wanted(1, TRACE_CLASS_PF));
