@@ -160,6 +160,7 @@ static void setup_memory(unsigned long fdt_addr)
 	page_reserve(fdt_addr, hostfdt.totalsize);
 	if (bundle_addr)
 		page_reserve(bundle_addr, ((const struct bundle_header *)(uintptr_t)bundle_addr)->total_size);
+	page_check_fresh();
 }
 
 static void enable_host_interrupts(unsigned hartid)
@@ -169,6 +170,18 @@ static void enable_host_interrupts(unsigned hartid)
 		plic_enable(host.uart_irq, plic_s_context(hartid));
 	if (gdbstub_irq())
 		plic_enable(gdbstub_irq(), plic_s_context(hartid));
+}
+
+/* Start every VM of the bundle; WFI traps only if the vCPUs outnumber the harts. */
+static void start_vms(void)
+{
+	unsigned vcpus = 0;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		vcpus += vms[i].vcpu_count;
+	vcpu_wfi_policy(vcpus, host.hart_count < HV_MAX_HARTS ? host.hart_count : HV_MAX_HARTS);
+	for (unsigned i = 0; i < vm_count; i++)
+		vm_start(&vms[i]);
 }
 
 void hv_main(unsigned long hartid, unsigned long fdt_addr)
@@ -200,8 +213,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	if (!bundle_addr)
 		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");
 	else if (bundle_load(bundle_addr) == 0)
-		for (unsigned i = 0; i < vm_count; i++)
-			vm_start(&vms[i]);
+		start_vms();
 	gdbstub_hold_waiting();	/* before any hart can pick a VM that waits for gdb */
 	if (vm_count == 0)
 		hv_printf("hvscope: no VM could be started; the hv> console still works (Ctrl-T h)\n");
