@@ -100,7 +100,7 @@ help:
 	@echo "  check-layers   the folders' #include order (docs/architecture.md); part of test"
 	@echo "  lint           format-check (clang-format), cppcheck, pyflakes (part of test)"
 	@echo "  format         rewrite hypervisor/, console/, guests/tests/ C in the .clang-format style"
-	@echo "  bench          hypervisor instructions per exit (never part of test)"
+	@echo "  bench          instructions per exit, perf profile, boots/usertests/scale vs native (never part of test)"
 	@echo "  soak           long runs: the system tests SOAK_ROUNDS times, 16 xv6 VMs and an 8-vCPU Linux on -smp SOAK_SMP, the guest fuzzer"
 	@echo "  fetch-guests   download Debian's Linux + busybox for CONFIG=linux/mixed"
 	@echo "  fuzz           fuzz the hv> console (FUZZ_SECONDS); fuzz-fdt the FDT reader"

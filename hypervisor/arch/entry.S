@@ -16,11 +16,20 @@ _start:			/* a0 = hartid, a1 = device tree */
 	csrw	sscratch, zero
 	li	t0, HV_MAX_HARTS_V
 	bgeu	a0, t0, park
+	/* Clear .bss (4 MiB with the trace rings), 64 bytes a round: both
+	 * ends are page-aligned (linker.ld). */
 	la	t0, __bss_start
 	la	t1, __bss_end
 1:	bgeu	t0, t1, 2f
-	sd	zero, (t0)
-	addi	t0, t0, 8
+	sd	zero, 0(t0)
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
 	j	1b
 2:	call	setup_hart
 	call	hv_main

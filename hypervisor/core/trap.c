@@ -150,11 +150,23 @@ static int trap_breakpoint(struct vcpu *v, struct exit_info *e)
 	return trap_reflect(v, e);	/* the guest's own (Linux BUG/WARN): as if delegated */
 }
 
-/* A store to a page the gdbstub write-protected for a watchpoint, or MMIO as always. */
+/*
+ * A store to a page the gdbstub write-protected for a watchpoint.  Out of
+ * line: inlined, its register saves ran on every MMIO store (34 of the
+ * UART write's 551 instructions), watch pages or not.
+ */
+static __attribute__((noinline)) int trap_store_watched(struct vcpu *v, struct exit_info *e)
+{
+	if (gdbstub_watch_fault(v, e))
+		return 0;
+	return mmio_handle_guest_fault(v, e);
+}
+
+/* A store to a watched page, or MMIO as always. */
 static int trap_store_guest_fault(struct vcpu *v, struct exit_info *e)
 {
-	if (v->vm->watch_pages && gdbstub_watch_fault(v, e))
-		return 0;
+	if (__builtin_expect(v->vm->watch_pages != 0, 0))
+		return trap_store_watched(v, e);
 	return mmio_handle_guest_fault(v, e);
 }
 

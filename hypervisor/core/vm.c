@@ -83,7 +83,9 @@ static uint64_t vm_hedeleg(const struct vm *vm)
 
 static void vm_load_image(struct vm *vm)
 {
-	memset(hpa_ptr(vm->ram), 0, vm->ram_size);
+	if (!vm->ram_zero)
+		memset(hpa_ptr(vm->ram), 0, vm->ram_size);
+	vm->ram_zero = false;
 	memcpy(vm_gpa_ptr(vm, vm->image.load), vm->image.data, vm->image.size);
 	if (vm->image.initrd_size)
 		memcpy(vm_gpa_ptr(vm, vm->image.initrd_gpa), vm->image.initrd, vm->image.initrd_size);
@@ -144,8 +146,8 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 		vm->image.initrd_size = b->initrd_size;
 		vm->image.initrd_gpa = (top - b->initrd_size) & ~(uint64_t)(PAGE_SIZE - 1);
 	}
-	/* Not zeroed here: vm_load_image() clears it on every (re)start. */
-	vm->ram = page_alloc_raw(vm->ram_size / PAGE_SIZE, MEGAPAGE_SIZE);
+	/* Not zeroed here: vm_load_image() clears it on every (re)start but a first one on fresh RAM. */
+	vm->ram = page_alloc_raw(vm->ram_size / PAGE_SIZE, MEGAPAGE_SIZE, &vm->ram_zero);
 	if (!vm->ram.v) {
 		hv_printf("hvscope: vm%d (%s): not enough host memory for %lu MiB of RAM\n",
 			  vm->id, vm->name, vm->ram_size >> 20);

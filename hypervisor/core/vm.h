@@ -122,6 +122,7 @@ struct vm {
 
 	uint64_t ram_size;
 	hpa_t ram;			/* host-physical base of guest RAM */
+	bool ram_zero;			/* still all zero: the first start need not clear it */
 	struct gstage gstage;
 	unsigned vmid;
 	uint64_t fdt_gpa;
@@ -208,6 +209,7 @@ void vm_stats_reset(struct vm *vm);
 void vcpu_load(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1);
+void vcpu_wfi_policy(unsigned vcpu_total, unsigned hart_count);
 bool vcpu_has_interrupt(struct vcpu *v);
 uint64_t vcpu_saved_vsip(struct vcpu *v);
 bool vcpu_has_interrupt_loaded(struct vcpu *v);

@@ -168,6 +168,7 @@ static void setup_memory(unsigned long fdt_addr)
 	page_reserve(fdt_addr, hostfdt.totalsize);
 	if (bundle_addr)
 		page_reserve(bundle_addr, ((const struct bundle_header *)(uintptr_t)bundle_addr)->total_size);
+	page_check_fresh();
 }
 
 static void enable_host_interrupts(unsigned hartid)
@@ -191,6 +192,18 @@ static void start_tracefile(void)
 	else
 		hv_printf("hvscope: cannot write a trace file: %s\n",
 			  tracefile_path()[0] ? tracefile_path() : "no hvscope.logdir= boot argument");
+}
+
+/* Start every VM of the bundle; WFI traps only if the vCPUs outnumber the harts. */
+static void start_vms(void)
+{
+	unsigned vcpus = 0;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		vcpus += vms[i].vcpu_count;
+	vcpu_wfi_policy(vcpus, host.hart_count < HV_MAX_HARTS ? host.hart_count : HV_MAX_HARTS);
+	for (unsigned i = 0; i < vm_count; i++)
+		vm_start(&vms[i]);
 }
 
 void hv_main(unsigned long hartid, unsigned long fdt_addr)
@@ -224,8 +237,7 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");
 	else if (bundle_load(bundle_addr) == 0) {
 		start_tracefile();	/* after the VMs are known (the header names them), before they start */
-		for (unsigned i = 0; i < vm_count; i++)
-			vm_start(&vms[i]);
+		start_vms();
 	}
 	gdbstub_hold_waiting();	/* before any hart can pick a VM that waits for gdb */
 	if (vm_count == 0)

@@ -46,13 +46,16 @@ static int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 {
 	int tx;
 	bool level;
+	uint32_t gen = vm->plic.gen;
 
 	(void)width;
 	level = vuart_write(&vm->uart, off, val, &tx);
 	if (tx >= 0)
 		term_vm_output(vm, (char)tx);
 	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
-	vm_irq_update(vm);
+	/* Kick the vCPUs only if the vPLIC changed: most writes (every THR byte) leave the line as it was. */
+	if (vm->plic.gen != gen)
+		vm_irq_update(vm);
 	return 0;
 }
 

@@ -15,6 +15,7 @@ options come from `mkbundle.py --qemu-args`, as `make run` gets them.
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -190,6 +191,35 @@ def test_four_xv6_vms_on_two_harts(qemu_factory, tmp_path):
             assert (f"vm-{j}-here" in log) == (i == j), (i, j)
 
 
+def stats_line(q, vm):
+    """`hv> stats VM` from the console (focus goes back to VM 1)."""
+    focus(q, "h")
+    q.sendline(f"stats {vm}")
+    q.expect_exact("hv> ", timeout=10)
+    out = q.child.before.replace("\r", "")
+    focus(q, "1")
+    return out
+
+
+def test_wfi_traps_only_when_vcpus_outnumber_harts(qemu_factory, tmp_path):
+    """xv6 idles in WFI at its prompt.  Two 1-vCPU VMs on 2 harts: every
+    vCPU keeps its hart, the WFI stays in the guest (no virtual-instruction
+    exits, docs/performance.md).  Four VMs on 2 harts: the WFI traps and the
+    vCPU gives up its hart to the others."""
+    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-wfi-2")
+    wait_prompts(q, logdir, 2)
+    time.sleep(1)
+    out = stats_line(q, 1)
+    assert "exits" in out and "virtual instruction" not in out, out
+    assert run(q, "echo still-here").strip() == "still-here"     # wakes on input
+    q.close()
+    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 4, "xv6-wfi-4")
+    wait_prompts(q, logdir, 4)
+    time.sleep(1)
+    out = stats_line(q, 1)
+    assert re.search(r"virtual instruction +\d+", out), out
+
+
 def test_files_persist_per_vm_across_restart(qemu_factory, tmp_path):
     q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-persist-1")
     wait_prompts(q, logdir, 2)
@@ -215,10 +245,13 @@ def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
         focus(q, i)
         q.sendline("usertests -q")
         q.expect_exact("usertests -q\n")
-    # VM 2 has focus; VM 1's output waits in its 16 KiB ring, replayed on focus
+    # VM 2 has focus; VM 1's output waits in its 16 KiB ring, replayed on focus.
+    # Up to the prompt after it: a VM's log gets a line when its newline comes.
     q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
+    q.expect(PROMPT, 30)
     focus(q, "1")
     q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
+    q.expect(PROMPT, 30)
     for i, name in ((1, "xv6a"), (2, "xv6b")):
         log = vm_log(logdir, i, name)
         assert "ALL TESTS PASSED" in log and "FAILED" not in log, (i, log[-2000:])

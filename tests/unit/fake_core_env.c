@@ -134,8 +134,9 @@ hpa_t page_alloc(size_t count, size_t align)
 	return hpa((uint64_t)(uintptr_t)p);
 }
 
-hpa_t page_alloc_raw(size_t count, size_t align)
+hpa_t page_alloc_raw(size_t count, size_t align, bool *zero)
 {
+	*zero = true;	/* page_alloc's memory is cleared: the caller need not clear it */
 	return page_alloc(count, align);
 }
 
