@@ -11,23 +11,32 @@
 #include "lib/printf.h"
 
 enum csr_kind {
-	CSR_KIND_HART,		/* live, this hart */
-	CSR_KIND_TRAP,		/* this hart's trap CSRs: shown as the last guest trap */
-	CSR_KIND_VCPU,		/* saved per vCPU, or per VM */
+	CSR_KIND_HART, /* live, this hart */
+	CSR_KIND_TRAP, /* this hart's trap CSRs: shown as the last guest trap */
+	CSR_KIND_VCPU, /* saved per vCPU, or per VM */
 };
 
 struct csr_desc {
 	const char *name;
 	unsigned num;
 	enum csr_kind kind;
-	size_t offset;		/* CSR_KIND_VCPU: field of struct console_vcpu */
-	const char *refuse;	/* why a write is refused, NULL if allowed */
+	size_t offset;	    /* CSR_KIND_VCPU: field of struct console_vcpu */
+	const char *refuse; /* why a write is refused, NULL if allowed */
 };
 
-#define HART(n, num, why) { n, num, CSR_KIND_HART, 0, why }
-#define TRAP(n, num) { n, num, CSR_KIND_TRAP, 0, \
-	"a trap register: hvscope's own trap handling overwrites it (the value shown is the last guest trap)" }
-#define VCPU(n, num, why) { #n, num, CSR_KIND_VCPU, offsetof(struct console_vcpu, n), why }
+#define HART(n, num, why) \
+	{ \
+		n, num, CSR_KIND_HART, 0, why \
+	}
+#define TRAP(n, num) \
+	{ \
+		n, num, CSR_KIND_TRAP, 0, \
+			"a trap register: hvscope's own trap handling overwrites it (the value shown is the last guest trap)" \
+	}
+#define VCPU(n, num, why) \
+	{ \
+#n, num, CSR_KIND_VCPU, offsetof(struct console_vcpu, n), why \
+	}
 
 static const char per_vm[] = "loaded from the running vCPU's VM at every switch; "
 			     "change the VM's copy with csr N NAME VALUE, adue or deleg";
@@ -256,8 +265,38 @@ int cmd_csr(int argc, char **argv)
 }
 
 static const char *const abi_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero",
+	"ra",
+	"sp",
+	"gp",
+	"tp",
+	"t0",
+	"t1",
+	"t2",
+	"s0",
+	"s1",
+	"a0",
+	"a1",
+	"a2",
+	"a3",
+	"a4",
+	"a5",
+	"a6",
+	"a7",
+	"s2",
+	"s3",
+	"s4",
+	"s5",
+	"s6",
+	"s7",
+	"s8",
+	"s9",
+	"s10",
+	"s11",
+	"t3",
+	"t4",
+	"t5",
+	"t6",
 };
 
 int cmd_regs(int argc, char **argv)
@@ -370,7 +409,8 @@ static int deleg_change(const char *tok, uint64_t *deleg)
 
 	if ((tok[0] != '+' && tok[0] != '-') || decode_cause_by_name(tok + 1, &cause) || cause >= CAUSE_COUNT) {
 		console_error("bad delegation change '%s' (+NAME or -NAME, or +/- a cause number 0-23; "
-			      "names as deleg shows them)", tok);
+			      "names as deleg shows them)",
+			      tok);
 		return -1;
 	}
 	if (!((con->hedeleg_allowed() >> cause) & 1)) {

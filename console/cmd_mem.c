@@ -13,7 +13,7 @@
 #include "spec/pte.h"
 #include "spec/vswalk.h"
 
-#define DUMP_MAX 4096
+#define DUMP_MAX     4096
 #define DUMP_DEFAULT 64
 
 static const char *const access_names[] = { [VS_FETCH] = "fetch", [VS_LOAD] = "load", [VS_STORE] = "store" };
@@ -41,9 +41,13 @@ static uint64_t *pte_at(void *ctx, uint64_t gpa)
 static void vs_env(const struct console_vcpu *s, int *vm, struct vs_walk_env *env)
 {
 	*env = (struct vs_walk_env){
-		.vsatp = s->vsatp, .priv_u = s->priv_u, .sum = (s->vsstatus & SSTATUS_SUM) != 0,
-		.mxr = (s->vsstatus & SSTATUS_MXR) != 0, .hw_ad = (s->henvcfg & ENVCFG_ADUE) != 0,
-		.pte_ptr = pte_at, .ctx = vm,
+		.vsatp = s->vsatp,
+		.priv_u = s->priv_u,
+		.sum = (s->vsstatus & SSTATUS_SUM) != 0,
+		.mxr = (s->vsstatus & SSTATUS_MXR) != 0,
+		.hw_ad = (s->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = pte_at,
+		.ctx = vm,
 	};
 }
 
@@ -144,7 +148,8 @@ int cmd_pt(int argc, char **argv)
 	vs_env(&s, &vm, &env);
 	vswalk(&env, va, access, &w);
 	console_printf("vm%d.%u VS-stage walk of VA 0x%lx (%s from %s-mode): vsatp 0x%016lx %s root gpa 0x%lx, "
-		       "SUM=%d MXR=%d ADUE=%d\n", vm, vcpu, (unsigned long)va, access_names[access],
+		       "SUM=%d MXR=%d ADUE=%d\n",
+		       vm, vcpu, (unsigned long)va, access_names[access],
 		       s.priv_u ? "VU" : "VS", (unsigned long)s.vsatp, vswalk_mode_name(s.vsatp),
 		       (unsigned long)((s.vsatp & ATP_PPN_MASK) << 12), env.sum, env.mxr, env.hw_ad);
 	if (w.bare)
@@ -209,7 +214,8 @@ static const uint64_t guest_page_fault[] = {
 static void print_guest_page_fault(enum vs_access a, uint64_t g, const char *what)
 {
 	console_printf("  -> %s at gpa 0x%lx is not mapped by the G stage; the hardware raises %s (scause %lu), "
-		       "htval 0x%lx\n", what, (unsigned long)g, decode_cause_name(guest_page_fault[a]),
+		       "htval 0x%lx\n",
+		       what, (unsigned long)g, decode_cause_name(guest_page_fault[a]),
 		       (unsigned long)guest_page_fault[a], (unsigned long)(g >> 2));
 }
 

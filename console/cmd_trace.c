@@ -6,7 +6,7 @@
 #include "spec/decode.h"
 #include "lib/printf.h"
 
-#define TRACE_SHOW_MAX 256
+#define TRACE_SHOW_MAX	   256
 #define TRACE_SHOW_DEFAULT 20
 
 static const char *const class_names[] = { "ecall", "pf", "vinsn", "irq", "mmio", "other", "event" };
@@ -79,7 +79,7 @@ static int trace_file(int argc, char **argv)
 	}
 	con->trace_get(&t);
 	if (argc == 3 && console_str_eq(argv[2], "on") && !t.enabled)
-		con->trace_set(true, t.vm_mask, t.class_mask);	/* a file of nothing helps no one */
+		con->trace_set(true, t.vm_mask, t.class_mask); /* a file of nothing helps no one */
 	con->trace_get(&t);
 	if (!t.file_open)
 		console_printf("trace file: none (trace file on writes %s)\n",
@@ -118,7 +118,7 @@ static void print_record(const struct trace_record *r)
 	char payload[160], htinst[32] = "";
 
 	decode_trace_payload(r, payload, sizeof(payload));
-	if (!trace_is_exit(r->kind)) {	/* an instant: no cause, no cost */
+	if (!trace_is_exit(r->kind)) { /* an instant: no cause, no cost */
 		console_printf("#%lu t=%lu h%u vm%u.%u %s\n", (unsigned long)r->seq, (unsigned long)r->time, r->hart,
 			       r->vm, r->vcpu, payload);
 		return;

@@ -23,7 +23,8 @@ static void mem_hypervisor(void)
 
 	con->mem_layout(&l);
 	console_printf("hypervisor: %lu KiB (code and data %lu KiB; trace rings %lu KiB and stacks %lu KiB "
-		       "for %u harts; %lu KiB for %u VM slots)\n", kib(l.image_bytes), kib(l.code_bytes),
+		       "for %u harts; %lu KiB for %u VM slots)\n",
+		       kib(l.image_bytes), kib(l.code_bytes),
 		       kib(l.trace_bytes), kib(l.stack_bytes), l.harts_max, kib(l.vm_bytes), l.vms_max);
 }
 
@@ -88,7 +89,7 @@ int cmd_vms(int argc, char **argv)
 		/* a vCPU that never ran (a secondary not started by HSM) has no hart: "-" */
 		for (unsigned v = 0; v < vi.vcpus && v < CONSOLE_VCPUS_MAX && n < sizeof(harts); v++)
 			n += vi.harts[v] < 0 ? snprintf(harts + n, sizeof(harts) - n, v ? ",-" : "-") :
-			     snprintf(harts + n, sizeof(harts) - n, v ? ",%d" : "%d", vi.harts[v]);
+					       snprintf(harts + n, sizeof(harts) - n, v ? ",%d" : "%d", vi.harts[v]);
 		snprintf(ram, sizeof(ram), "%luM", (unsigned long)(vi.ram_size >> 20));
 		console_printf("%-2d %-16s %-8s %u@%-13s %-7s %-11lu %-4s %s\n", vi.id, vi.name, vi.state,
 			       vi.vcpus, harts, ram, (unsigned long)vi.exits,

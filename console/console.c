@@ -45,14 +45,16 @@ const unsigned console_command_count = sizeof(console_commands) / sizeof(console
 static char line[CONSOLE_LINE_MAX];
 static unsigned line_len;
 static bool line_overflow;
-static int line_bad_byte = -1;		/* first rejected byte, -1 none */
+static int line_bad_byte = -1; /* first rejected byte, -1 none */
 static bool last_was_cr;
-static enum { ESC_NONE, ESC_START, ESC_CSI } esc;
+static enum { ESC_NONE,
+	      ESC_START,
+	      ESC_CSI } esc;
 
 /* History: a ring of the last CONSOLE_HISTORY non-empty lines. */
 static char history[CONSOLE_HISTORY][CONSOLE_LINE_MAX];
-static unsigned history_count;		/* lines ever added */
-static unsigned history_back;		/* 0 = editing a new line, k = k-th newest shown */
+static unsigned history_count; /* lines ever added */
+static unsigned history_back;  /* 0 = editing a new line, k = k-th newest shown */
 static char history_draft[CONSOLE_LINE_MAX];
 
 bool console_str_eq(const char *a, const char *b)
@@ -318,7 +320,7 @@ static void complete(void)
 	word = line + start;
 	copy_line(copy, line);
 	copy[start] = '\0';
-	argc = tokenize(copy, argv);		/* the words before the one completed */
+	argc = tokenize(copy, argv); /* the words before the one completed */
 	if (argc == 0)
 		kind = 0;
 	else if (argc == 1 && console_str_eq(argv[0], "help"))
@@ -386,17 +388,17 @@ static bool escape_byte(unsigned char c)
 		esc = ESC_NONE;
 		if (line_bad_byte < 0)
 			line_bad_byte = 0x1b;
-		return c >= ' ' && c < 0x7f;	/* ESC x: x is part of the (bad) sequence */
+		return c >= ' ' && c < 0x7f; /* ESC x: x is part of the (bad) sequence */
 	case ESC_CSI:
 		if (c >= 0x20 && c <= 0x3f)
-			return true;		/* parameters and intermediates */
+			return true; /* parameters and intermediates */
 		esc = ESC_NONE;
 		if (c >= 0x40 && c <= 0x7e) {
 			if (c == 'A' || c == 'B')
 				history_move(c == 'A');
-			return true;		/* other keys (arrows left/right, F-keys): ignored */
+			return true; /* other keys (arrows left/right, F-keys): ignored */
 		}
-		return false;			/* not a sequence after all: handle c normally */
+		return false; /* not a sequence after all: handle c normally */
 	}
 	return false;
 }
@@ -418,12 +420,12 @@ void console_input(char ch)
 			line_len--;
 			erase_chars(1);
 		}
-	} else if (c == 0x15) {			/* ^U */
+	} else if (c == 0x15) { /* ^U */
 		erase_chars(line_len);
 		line_len = 0;
 		line_overflow = false;
 		line_bad_byte = -1;
-	} else if (c == 0x03) {			/* ^C */
+	} else if (c == 0x03) { /* ^C */
 		con->write("^C\n");
 		line_len = 0;
 		line_overflow = false;

@@ -14,33 +14,33 @@
 #include "spec/gwalk.h"
 #include "spec/trace_record.h"
 
-#define CONSOLE_PROMPT "hv> "
-#define CONSOLE_LINE_MAX 256		/* characters of one line, with the NUL */
-#define CONSOLE_ARGS_MAX 16
-#define CONSOLE_HISTORY 32		/* lines kept for up/down */
+#define CONSOLE_PROMPT	  "hv> "
+#define CONSOLE_LINE_MAX  256 /* characters of one line, with the NUL */
+#define CONSOLE_ARGS_MAX  16
+#define CONSOLE_HISTORY	  32 /* lines kept for up/down */
 #define CONSOLE_VCPUS_MAX 8
 
 struct console_vm_info {
 	int id;
 	char name[32];
-	const char *state;		/* running/paused/stopped/dead */
+	const char *state; /* running/paused/stopped/dead */
 	unsigned vcpus;
-	int harts[CONSOLE_VCPUS_MAX];	/* hart each vCPU last ran on, -1 = never */
+	int harts[CONSOLE_VCPUS_MAX]; /* hart each vCPU last ran on, -1 = never */
 	uint64_t ram_size;
 	uint64_t exits;
 	bool adue, ad_emulation;
 	char stop_reason[96];
-	uint64_t gstage_bytes;		/* its G-stage tables */
-	uint64_t hv_bytes;		/* the hypervisor's own state for a VM (static, per VM slot) */
+	uint64_t gstage_bytes; /* its G-stage tables */
+	uint64_t hv_bytes;     /* the hypervisor's own state for a VM (static, per VM slot) */
 };
 
 /* Where the hypervisor's own memory goes (hv> mem). */
 struct console_mem_layout {
-	uint64_t image_bytes;		/* _start.._end: code, data and bss */
-	uint64_t code_bytes;		/* code, read-only and initialized data */
-	uint64_t trace_bytes;		/* trace rings, one per possible hart */
-	uint64_t stack_bytes;		/* hart stacks, one per possible hart */
-	uint64_t vm_bytes;		/* per-VM state of every VM slot */
+	uint64_t image_bytes; /* _start.._end: code, data and bss */
+	uint64_t code_bytes;  /* code, read-only and initialized data */
+	uint64_t trace_bytes; /* trace rings, one per possible hart */
+	uint64_t stack_bytes; /* hart stacks, one per possible hart */
+	uint64_t vm_bytes;    /* per-VM state of every VM slot */
 	unsigned harts_max, vms_max;
 };
 
@@ -51,33 +51,33 @@ struct console_mem_layout {
  */
 struct console_vcpu {
 	uint64_t pc, x[32];
-	bool priv_u;			/* it trapped from VU-mode (else VS-mode) */
-	int hart;			/* hart it runs or last ran on, -1 never */
+	bool priv_u; /* it trapped from VU-mode (else VS-mode) */
+	int hart;    /* hart it runs or last ran on, -1 never */
 	uint64_t vsstatus, vsie, vsip, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
-	uint64_t hstatus;		/* as at its last trap */
-	uint64_t henvcfg, hedeleg, hideleg, hgatp;	/* the VM's */
+	uint64_t hstatus;			   /* as at its last trap */
+	uint64_t henvcfg, hedeleg, hideleg, hgatp; /* the VM's */
 };
 
 /* The last trap taken from a guest on the console's hart. */
 struct console_last_trap {
 	uint64_t scause, sepc, stval, htval, htinst;
-	int vm, vcpu;			/* vm 0: none yet */
+	int vm, vcpu; /* vm 0: none yet */
 };
 
 struct console_trace_state {
 	bool enabled;
-	uint64_t vm_mask;		/* bit N = VM N */
-	uint32_t class_mask;		/* TRACE_CLASS_* */
-	uint64_t lost;			/* records overwritten, all harts */
-	uint64_t recorded;		/* records ever written, all harts */
+	uint64_t vm_mask;    /* bit N = VM N */
+	uint32_t class_mask; /* TRACE_CLASS_* */
+	uint64_t lost;	     /* records overwritten, all harts */
+	uint64_t recorded;   /* records ever written, all harts */
 	/* The trace file (docs/tracing.md). */
 	bool file_open, file_on;
-	uint64_t file_bytes;		/* header and records written */
-	uint64_t file_dropped;		/* records that never reached the file */
-	const char *file_path;		/* "" when there is no log directory */
+	uint64_t file_bytes;   /* header and records written */
+	uint64_t file_dropped; /* records that never reached the file */
+	const char *file_path; /* "" when there is no log directory */
 };
 
-#define CONSOLE_SBI_EXTS 9
+#define CONSOLE_SBI_EXTS  9
 #define CONSOLE_MMIO_DEVS 4
 struct console_stats {
 	uint64_t exits;
@@ -86,7 +86,7 @@ struct console_stats {
 	uint64_t sbi_calls, sbi_by_ext[CONSOLE_SBI_EXTS];
 	uint64_t mmio, mmio_by_dev[CONSOLE_MMIO_DEVS];
 	uint64_t ad_fixups, pf_reflected;
-	const char *sbi_ext_name[CONSOLE_SBI_EXTS];	/* NULL: unused slot */
+	const char *sbi_ext_name[CONSOLE_SBI_EXTS]; /* NULL: unused slot */
 	const char *mmio_dev_name[CONSOLE_MMIO_DEVS];
 };
 
@@ -101,7 +101,7 @@ struct console_ops {
 	void (*quit)(void);
 	void (*mem)(uint64_t *total_pages, uint64_t *free_pages);
 	void (*mem_layout)(struct console_mem_layout *out);
-	uint64_t (*timebase)(void);		/* `time` ticks per second */
+	uint64_t (*timebase)(void); /* `time` ticks per second */
 
 	/* VMs */
 	int (*vm_count)(void);
@@ -113,7 +113,7 @@ struct console_ops {
 	/* The kernel command line the VM's device tree gets at its next (re)start. */
 	const char *(*vm_bootargs)(int vm);
 	int (*vm_set_bootargs)(int vm, const char *text, const char **why);
-	bool (*vm_dump)(int vm);		/* print the post-mortem; false: none */
+	bool (*vm_dump)(int vm); /* print the post-mortem; false: none */
 	size_t (*vm_log)(int vm, char *buf, size_t size, uint64_t *dropped);
 
 	/* CSRs (by CSR number) */
@@ -124,14 +124,14 @@ struct console_ops {
 	int (*vcpu_csr_write)(int vm, unsigned vcpu, unsigned csr, uint64_t value, const char **why);
 
 	/* ADUE, A/D emulation, delegation */
-	uint64_t (*henvcfg_caps)(void);		/* henvcfg bits the hart implements */
+	uint64_t (*henvcfg_caps)(void); /* henvcfg bits the hart implements */
 	int (*set_adue)(int vm, bool on, const char **why);
 	void (*set_ad_emulation)(int vm, bool on);
 	uint64_t (*hedeleg_allowed)(void);
 	int (*set_hedeleg)(int vm, uint64_t hedeleg, const char **why);
 
 	/* Guest memory and the two translation stages */
-	uint64_t *(*guest_pte)(int vm, uint64_t gpa);	/* 8-byte aligned RAM word, or NULL */
+	uint64_t *(*guest_pte)(int vm, uint64_t gpa); /* 8-byte aligned RAM word, or NULL */
 	int (*read_guest)(int vm, uint64_t gpa, void *buf, size_t len);
 	void (*gstage_walk)(int vm, uint64_t gpa, struct gstage_walk *w, uint64_t *hgatp);
 
@@ -141,7 +141,7 @@ struct console_ops {
 	void (*trace_get)(struct console_trace_state *out);
 	void (*trace_set)(bool enabled, uint64_t vm_mask, uint32_t class_mask);
 	void (*trace_clear)(void);
-	int (*trace_file_set)(bool on);	/* 0, or -1: no file can be written */
+	int (*trace_file_set)(bool on); /* 0, or -1: no file can be written */
 	bool (*stats)(int vm, struct console_stats *out);
 	void (*stats_reset)(int vm);
 };

@@ -16,15 +16,16 @@
 
 const char guest_name[] = "bench";
 
-#define BENCH_N 2000
-#define UART_SCR (UART_BASE + 7)	/* scratch register: a write with no effect */
+#define BENCH_N		2000
+#define UART_SCR	(UART_BASE + 7) /* scratch register: a write with no effect */
 #define SBI_EXT_BASE_ID 0x10
 
 static inline uint64_t instret(void)
 {
 	uint64_t v;
 
-	__asm__ volatile("rdinstret %0" : "=r"(v));
+	__asm__ volatile("rdinstret %0"
+			 : "=r"(v));
 	return v;
 }
 
@@ -33,13 +34,19 @@ static inline long null_call(int trap)
 {
 	register long a0 __asm__("a0") = 0;
 	register long a1 __asm__("a1") = 0;
-	register long a6 __asm__("a6") = 0;			/* get_spec_version */
+	register long a6 __asm__("a6") = 0; /* get_spec_version */
 	register long a7 __asm__("a7") = SBI_EXT_BASE_ID;
 
 	if (trap)
-		__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+		__asm__ volatile("ecall"
+				 : "+r"(a0), "+r"(a1)
+				 : "r"(a6), "r"(a7)
+				 : "memory");
 	else
-		__asm__ volatile("nop" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+		__asm__ volatile("nop"
+				 : "+r"(a0), "+r"(a1)
+				 : "r"(a6), "r"(a7)
+				 : "memory");
 	return a0;
 }
 
@@ -64,7 +71,8 @@ static uint64_t loop_mmio(int access)
 	for (int i = 0; i < BENCH_N; i++) {
 		if (access)
 			mmio_write8(UART_SCR, (uint8_t)i);
-		__asm__ volatile("" ::: "memory");
+		__asm__ volatile("" ::
+					 : "memory");
 	}
 	return instret() - t0;
 }
@@ -75,7 +83,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 
 	(void)hartid;
 	(void)dtb;
-	loop_sbi(1);	/* warm up: the first iterations translate code in QEMU */
+	loop_sbi(1); /* warm up: the first iterations translate code in QEMU */
 	with = loop_sbi(1);
 	without = loop_sbi(0);
 	printf("bench: sbi-null n=%d per-call=%lu\n", BENCH_N, (unsigned long)((with - without) / BENCH_N));

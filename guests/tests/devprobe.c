@@ -24,46 +24,89 @@
 
 const char guest_name[] = "devprobe";
 
-#define VIRTIO0		0x10001000UL
-#define VIRTIO1		0x10002000UL
-#define VIRTIO_IRQ0	1
-#define QNUM		8
-#define SCTX		1		/* S-mode context of hart 0 (QEMU layout) */
-#define POLL_TICKS	(5UL * 10000000UL)	/* 5 s at the 10 MHz timebase */
+#define VIRTIO0	    0x10001000UL
+#define VIRTIO1	    0x10002000UL
+#define VIRTIO_IRQ0 1
+#define QNUM	    8
+#define SCTX	    1		       /* S-mode context of hart 0 (QEMU layout) */
+#define POLL_TICKS  (5UL * 10000000UL) /* 5 s at the 10 MHz timebase */
 
 /* virtio 1.1, 4.2.2 */
 enum {
-	R_MAGIC = 0x000, R_VERSION = 0x004, R_DEVICE_ID = 0x008, R_VENDOR = 0x00c,
-	R_DEV_FEAT = 0x010, R_DEV_FEAT_SEL = 0x014, R_DRV_FEAT = 0x020, R_DRV_FEAT_SEL = 0x024,
-	R_QUEUE_SEL = 0x030, R_QUEUE_NUM_MAX = 0x034, R_QUEUE_NUM = 0x038, R_QUEUE_READY = 0x044,
-	R_QUEUE_NOTIFY = 0x050, R_INT_STATUS = 0x060, R_INT_ACK = 0x064, R_STATUS = 0x070,
-	R_DESC_LO = 0x080, R_DESC_HI = 0x084, R_AVAIL_LO = 0x090, R_AVAIL_HI = 0x094,
-	R_USED_LO = 0x0a0, R_USED_HI = 0x0a4, R_SHM_SEL = 0x0ac, R_SHM_LEN_LO = 0x0b0,
-	R_SHM_LEN_HI = 0x0b4, R_SHM_BASE_LO = 0x0b8, R_SHM_BASE_HI = 0x0bc,
-	R_CONFIG_GEN = 0x0fc, R_CONFIG = 0x100,
+	R_MAGIC = 0x000,
+	R_VERSION = 0x004,
+	R_DEVICE_ID = 0x008,
+	R_VENDOR = 0x00c,
+	R_DEV_FEAT = 0x010,
+	R_DEV_FEAT_SEL = 0x014,
+	R_DRV_FEAT = 0x020,
+	R_DRV_FEAT_SEL = 0x024,
+	R_QUEUE_SEL = 0x030,
+	R_QUEUE_NUM_MAX = 0x034,
+	R_QUEUE_NUM = 0x038,
+	R_QUEUE_READY = 0x044,
+	R_QUEUE_NOTIFY = 0x050,
+	R_INT_STATUS = 0x060,
+	R_INT_ACK = 0x064,
+	R_STATUS = 0x070,
+	R_DESC_LO = 0x080,
+	R_DESC_HI = 0x084,
+	R_AVAIL_LO = 0x090,
+	R_AVAIL_HI = 0x094,
+	R_USED_LO = 0x0a0,
+	R_USED_HI = 0x0a4,
+	R_SHM_SEL = 0x0ac,
+	R_SHM_LEN_LO = 0x0b0,
+	R_SHM_LEN_HI = 0x0b4,
+	R_SHM_BASE_LO = 0x0b8,
+	R_SHM_BASE_HI = 0x0bc,
+	R_CONFIG_GEN = 0x0fc,
+	R_CONFIG = 0x100,
 };
 
-#define ST_ACK		1
-#define ST_DRIVER	2
-#define ST_DRIVER_OK	4
-#define ST_FEATURES_OK	8
+#define ST_ACK	       1
+#define ST_DRIVER      2
+#define ST_DRIVER_OK   4
+#define ST_FEATURES_OK 8
 
-#define F_NEXT		1
-#define F_WRITE		2
-#define T_IN		0
-#define T_GET_ID	8
+#define F_NEXT	       1
+#define F_WRITE	       2
+#define T_IN	       0
+#define T_GET_ID       8
 
 /* ns16550a registers (byte offsets) and bits */
-enum { U_RBR = 0, U_IER = 1, U_IIR = 2, U_LCR = 3, U_MCR = 4, U_LSR = 5, U_MSR = 6, U_SCR = 7 };
-#define U_FCR		2
-#define U_LCR_DLAB	0x80
-#define U_MCR_LOOP	0x10
+enum { U_RBR = 0,
+       U_IER = 1,
+       U_IIR = 2,
+       U_LCR = 3,
+       U_MCR = 4,
+       U_LSR = 5,
+       U_MSR = 6,
+       U_SCR = 7 };
+#define U_FCR	   2
+#define U_LCR_DLAB 0x80
+#define U_MCR_LOOP 0x10
 
-struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-struct avail { uint16_t flags, idx, ring[QNUM], event; };
-struct used_elem { uint32_t id, len; };
-struct used { uint16_t flags, idx; struct used_elem ring[QNUM]; uint16_t event; };
-struct req_hdr { uint32_t type, reserved; uint64_t sector; };
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+struct avail {
+	uint16_t flags, idx, ring[QNUM], event;
+};
+struct used_elem {
+	uint32_t id, len;
+};
+struct used {
+	uint16_t flags, idx;
+	struct used_elem ring[QNUM];
+	uint16_t event;
+};
+struct req_hdr {
+	uint32_t type, reserved;
+	uint64_t sector;
+};
 
 static struct desc descs[QNUM] __attribute__((aligned(4096)));
 static struct avail avail __attribute__((aligned(4096)));
@@ -113,7 +156,7 @@ static int probe_trap(struct trap_frame *tf)
 	}
 	switch (tf->scause) {
 	case CAUSE_FETCH_ACCESS:
-		tf->sepc = tf->regs[1];		/* back to the caller of the jump */
+		tf->sepc = tf->regs[1]; /* back to the caller of the jump */
 		break;
 	case CAUSE_MISALIGNED_LOAD:
 	case CAUSE_LOAD_ACCESS:
@@ -195,15 +238,34 @@ static void dt_device(const char *node, const char *compatible, void *ctx)
 
 /* ---- SBI ---- */
 
-static const struct { const char *name; long id; } sbi_exts[] = {
-	{ "legacy-set-timer", 0 }, { "legacy-putchar", 1 }, { "legacy-getchar", 2 },
-	{ "legacy-clear-ipi", 3 }, { "legacy-send-ipi", 4 }, { "legacy-fence-i", 5 },
-	{ "legacy-sfence-vma", 6 }, { "legacy-sfence-vma-asid", 7 }, { "legacy-shutdown", 8 },
-	{ "BASE", SBI_EXT_BASE }, { "TIME", SBI_EXT_TIME }, { "IPI", SBI_EXT_IPI },
-	{ "RFENCE", SBI_EXT_RFENCE }, { "HSM", SBI_EXT_HSM }, { "SRST", SBI_EXT_SRST },
-	{ "PMU", SBI_EXT_PMU }, { "DBCN", SBI_EXT_DBCN }, { "SUSP", SBI_EXT_SUSP },
-	{ "CPPC", SBI_EXT_CPPC }, { "NACL", SBI_EXT_NACL }, { "STA", SBI_EXT_STA },
-	{ "SSE", SBI_EXT_SSE }, { "FWFT", SBI_EXT_FWFT }, { "DBTR", SBI_EXT_DBTR },
+static const struct {
+	const char *name;
+	long id;
+} sbi_exts[] = {
+	{ "legacy-set-timer", 0 },
+	{ "legacy-putchar", 1 },
+	{ "legacy-getchar", 2 },
+	{ "legacy-clear-ipi", 3 },
+	{ "legacy-send-ipi", 4 },
+	{ "legacy-fence-i", 5 },
+	{ "legacy-sfence-vma", 6 },
+	{ "legacy-sfence-vma-asid", 7 },
+	{ "legacy-shutdown", 8 },
+	{ "BASE", SBI_EXT_BASE },
+	{ "TIME", SBI_EXT_TIME },
+	{ "IPI", SBI_EXT_IPI },
+	{ "RFENCE", SBI_EXT_RFENCE },
+	{ "HSM", SBI_EXT_HSM },
+	{ "SRST", SBI_EXT_SRST },
+	{ "PMU", SBI_EXT_PMU },
+	{ "DBCN", SBI_EXT_DBCN },
+	{ "SUSP", SBI_EXT_SUSP },
+	{ "CPPC", SBI_EXT_CPPC },
+	{ "NACL", SBI_EXT_NACL },
+	{ "STA", SBI_EXT_STA },
+	{ "SSE", SBI_EXT_SSE },
+	{ "FWFT", SBI_EXT_FWFT },
+	{ "DBTR", SBI_EXT_DBTR },
 	{ "MPXY", SBI_EXT_MPXY },
 };
 
@@ -247,28 +309,47 @@ static volatile uint32_t *vreg(uint64_t base, unsigned off)
 
 static uint32_t v0(unsigned off) { return *vreg(VIRTIO0, off); }
 static void v0w(unsigned off, uint32_t v) { *vreg(VIRTIO0, off) = v; }
-static void fence(void) { __asm__ volatile("fence rw, rw" ::: "memory"); }
+static void fence(void) { __asm__ volatile("fence rw, rw" ::
+						   : "memory"); }
 
 static void vline(const char *key, unsigned off)
 {
 	out("dp: virtio %s 0x%x\n", key, v0(off));
 }
 
-static const struct { const char *name; unsigned off; } virtio_regs[] = {
-	{ "magic", R_MAGIC }, { "version", R_VERSION }, { "device-id", R_DEVICE_ID },
-	{ "vendor-id", R_VENDOR }, { "queue-num-max", R_QUEUE_NUM_MAX },
-	{ "queue-ready", R_QUEUE_READY }, { "interrupt-status", R_INT_STATUS },
-	{ "status", R_STATUS }, { "config-generation", R_CONFIG_GEN },
+static const struct {
+	const char *name;
+	unsigned off;
+} virtio_regs[] = {
+	{ "magic", R_MAGIC },
+	{ "version", R_VERSION },
+	{ "device-id", R_DEVICE_ID },
+	{ "vendor-id", R_VENDOR },
+	{ "queue-num-max", R_QUEUE_NUM_MAX },
+	{ "queue-ready", R_QUEUE_READY },
+	{ "interrupt-status", R_INT_STATUS },
+	{ "status", R_STATUS },
+	{ "config-generation", R_CONFIG_GEN },
 	/* write-only registers, read anyway */
-	{ "dev-features-sel", R_DEV_FEAT_SEL }, { "drv-features", R_DRV_FEAT },
-	{ "drv-features-sel", R_DRV_FEAT_SEL }, { "queue-sel", R_QUEUE_SEL },
-	{ "queue-num", R_QUEUE_NUM }, { "queue-notify", R_QUEUE_NOTIFY },
-	{ "interrupt-ack", R_INT_ACK }, { "queue-desc-lo", R_DESC_LO },
-	{ "queue-desc-hi", R_DESC_HI }, { "queue-avail-lo", R_AVAIL_LO },
-	{ "queue-avail-hi", R_AVAIL_HI }, { "queue-used-lo", R_USED_LO },
-	{ "queue-used-hi", R_USED_HI }, { "shm-sel", R_SHM_SEL }, { "shm-len-lo", R_SHM_LEN_LO },
-	{ "shm-len-hi", R_SHM_LEN_HI }, { "shm-base-lo", R_SHM_BASE_LO },
-	{ "shm-base-hi", R_SHM_BASE_HI }, { "reserved-0x0c0", 0x0c0 },
+	{ "dev-features-sel", R_DEV_FEAT_SEL },
+	{ "drv-features", R_DRV_FEAT },
+	{ "drv-features-sel", R_DRV_FEAT_SEL },
+	{ "queue-sel", R_QUEUE_SEL },
+	{ "queue-num", R_QUEUE_NUM },
+	{ "queue-notify", R_QUEUE_NOTIFY },
+	{ "interrupt-ack", R_INT_ACK },
+	{ "queue-desc-lo", R_DESC_LO },
+	{ "queue-desc-hi", R_DESC_HI },
+	{ "queue-avail-lo", R_AVAIL_LO },
+	{ "queue-avail-hi", R_AVAIL_HI },
+	{ "queue-used-lo", R_USED_LO },
+	{ "queue-used-hi", R_USED_HI },
+	{ "shm-sel", R_SHM_SEL },
+	{ "shm-len-lo", R_SHM_LEN_LO },
+	{ "shm-len-hi", R_SHM_LEN_HI },
+	{ "shm-base-lo", R_SHM_BASE_LO },
+	{ "shm-base-hi", R_SHM_BASE_HI },
+	{ "reserved-0x0c0", 0x0c0 },
 };
 
 /*
@@ -276,15 +357,25 @@ static const struct { const char *name; unsigned off; } virtio_regs[] = {
  * meaningful: lines carry "fN" so that a test can drop the fields of
  * features one side does not offer.
  */
-static const struct { const char *name; unsigned off, width, feature; } blk_config[] = {
-	{ "capacity-lo", 0, 4, 0 }, { "capacity-hi", 4, 4, 0 },
-	{ "size_max", 8, 4, 1 }, { "seg_max", 12, 4, 2 },
-	{ "geometry", 16, 4, 4 }, { "blk_size", 20, 4, 6 },
-	{ "topology-lo", 24, 4, 10 }, { "topology-hi", 28, 4, 10 },
-	{ "writeback", 32, 1, 11 }, { "num_queues", 34, 2, 12 },
-	{ "max_discard_sectors", 36, 4, 13 }, { "max_discard_seg", 40, 4, 13 },
+static const struct {
+	const char *name;
+	unsigned off, width, feature;
+} blk_config[] = {
+	{ "capacity-lo", 0, 4, 0 },
+	{ "capacity-hi", 4, 4, 0 },
+	{ "size_max", 8, 4, 1 },
+	{ "seg_max", 12, 4, 2 },
+	{ "geometry", 16, 4, 4 },
+	{ "blk_size", 20, 4, 6 },
+	{ "topology-lo", 24, 4, 10 },
+	{ "topology-hi", 28, 4, 10 },
+	{ "writeback", 32, 1, 11 },
+	{ "num_queues", 34, 2, 12 },
+	{ "max_discard_sectors", 36, 4, 13 },
+	{ "max_discard_seg", 40, 4, 13 },
 	{ "discard_sector_alignment", 44, 4, 13 },
-	{ "max_write_zeroes_sectors", 48, 4, 14 }, { "max_write_zeroes_seg", 52, 4, 14 },
+	{ "max_write_zeroes_sectors", 48, 4, 14 },
+	{ "max_write_zeroes_seg", 52, 4, 14 },
 	{ "write_zeroes_may_unmap", 56, 1, 14 },
 };
 
@@ -341,14 +432,14 @@ static void virtio_out_of_order(void)
 {
 	virtio_reset();
 	v0w(R_STATUS, ST_ACK | ST_DRIVER);
-	queue_setup();		/* before FEATURES_OK */
+	queue_setup(); /* before FEATURES_OK */
 	out("dp: virtio early-queue ready 0x%x status 0x%x\n", v0(R_QUEUE_READY), v0(R_STATUS));
 	v0w(R_QUEUE_READY, 1);
 	out("dp: virtio ready-twice ready 0x%x status 0x%x\n", v0(R_QUEUE_READY), v0(R_STATUS));
 	virtio_reset();
 	out("dp: virtio after-reset ready 0x%x status 0x%x isr 0x%x\n",
 	    v0(R_QUEUE_READY), v0(R_STATUS), v0(R_INT_STATUS));
-	v0w(R_QUEUE_NOTIFY, 0);	/* notify before anything is ready */
+	v0w(R_QUEUE_NOTIFY, 0); /* notify before anything is ready */
 	out("dp: virtio early-notify status 0x%x isr 0x%x\n", v0(R_STATUS), v0(R_INT_STATUS));
 	negotiate("for-clearing", 1, 0, 1, 1);
 	v0w(R_STATUS, ST_ACK | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
@@ -621,10 +712,10 @@ static void probe_uart(void)
 		uw(0, (uint8_t)c);
 	uline("fifo3-lsr", U_LSR);
 	uline("fifo3-rbr1", 0);
-	uw(U_FCR, 0x03);	/* FIFO on, receive FIFO cleared */
+	uw(U_FCR, 0x03); /* FIFO on, receive FIFO cleared */
 	uline("fifo-cleared-lsr", U_LSR);
 	uw(0, 'q');
-	uw(U_FCR, 0x00);	/* FIFO off */
+	uw(U_FCR, 0x00); /* FIFO off */
 	uline("fifo-off-iir", U_IIR);
 	uline("fifo-off-lsr", U_LSR);
 	uline("fifo-off-rbr", 0);
@@ -699,7 +790,10 @@ static void probe_plic(void)
 
 static void probe_holes(void)
 {
-	static const struct { const char *name; uint64_t addr; } holes[] = {
+	static const struct {
+		const char *name;
+		uint64_t addr;
+	} holes[] = {
 		{ "uart-page-0x100", UART_BASE + 0x100 },
 		{ "after-virtio-slots", 0x10009000UL },
 		{ "between-plic-and-uart", 0x0e000000UL },

@@ -8,7 +8,7 @@
 
 const char guest_name[] = "echo";
 
-#define LINE_MAX	128
+#define LINE_MAX 128
 
 static char line[LINE_MAX];
 static unsigned line_len;

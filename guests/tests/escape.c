@@ -18,14 +18,15 @@
 
 const char guest_name[] = "escape";
 
-#define STORE_PATTERN	0x6573636170650a00UL
+#define STORE_PATTERN 0x6573636170650a00UL
 
-enum access { LOAD, STORE };
+enum access { LOAD,
+	      STORE };
 
 struct attempt {
 	const char *name;
 	enum access access;
-	uint64_t addr;		/* 0: computed from the device tree */
+	uint64_t addr; /* 0: computed from the device tree */
 };
 
 static struct attempt attempts[] = {

@@ -22,34 +22,34 @@
 
 const char guest_name[] = "fuzz";
 
-#define RAM_BASE	0x80000000UL
-#define UART_BASE	0x10000000UL
-#define PLIC_BASE_	0x0c000000UL
-#define PLIC_SIZE	0x4000000UL
-#define VIRTIO_BASE	0x10001000UL
-#define VIRTIO_STRIDE	0x1000UL
-#define SANDBOX_SIZE	(64UL << 10)
+#define RAM_BASE      0x80000000UL
+#define UART_BASE     0x10000000UL
+#define PLIC_BASE_    0x0c000000UL
+#define PLIC_SIZE     0x4000000UL
+#define VIRTIO_BASE   0x10001000UL
+#define VIRTIO_STRIDE 0x1000UL
+#define SANDBOX_SIZE  (64UL << 10)
 /*
  * The sandbox's layout.  Everything a device or the hypervisor may write on
  * the guest's behalf lands here: the virtio queue (a descriptor table for
  * the largest queue, rings), the buffers its descriptors name, what SBI
  * DBCN reads, and the fuzzed page tables (A/D emulation writes them).
  */
-#define SB_DESC		0x0000UL	/* 1024 descriptors */
-#define SB_AVAIL	0x4000UL
-#define SB_USED		0x5000UL
-#define SB_L1		0x8000UL
-#define SB_L0		0x9000UL
-#define SB_BUF		0xa000UL	/* buffers, DBCN reads */
-#define SB_BUF_SIZE	(SANDBOX_SIZE - SB_BUF)
-#define GUARD_SIZE	(4UL << 10)
-#define REPORT_MAX	8
-#define PTE_V		1UL
-#define PTE_A		(1UL << 6)
-#define PTE_D		(1UL << 7)
-#define SATP_SV39	(8UL << 60)
-#define FUZZ_VA		0x40000000UL	/* root entry 1: the fuzzed part of the table */
-#define GIGA_PTE(pa)	(((pa) >> 12) << 10)
+#define SB_DESC	      0x0000UL /* 1024 descriptors */
+#define SB_AVAIL      0x4000UL
+#define SB_USED	      0x5000UL
+#define SB_L1	      0x8000UL
+#define SB_L0	      0x9000UL
+#define SB_BUF	      0xa000UL /* buffers, DBCN reads */
+#define SB_BUF_SIZE   (SANDBOX_SIZE - SB_BUF)
+#define GUARD_SIZE    (4UL << 10)
+#define REPORT_MAX    8
+#define PTE_V	      1UL
+#define PTE_A	      (1UL << 6)
+#define PTE_D	      (1UL << 7)
+#define SATP_SV39     (8UL << 60)
+#define FUZZ_VA	      0x40000000UL /* root entry 1: the fuzzed part of the table */
+#define GIGA_PTE(pa)  (((pa) >> 12) << 10)
 
 static uint8_t sandbox[SANDBOX_SIZE] __attribute__((aligned(4096)));
 static uint8_t guard[GUARD_SIZE] __attribute__((aligned(4096)));
@@ -82,10 +82,36 @@ static void pool_init(void)
 {
 	const uint64_t ram_end = RAM_BASE + ram_size;
 	const uint64_t values[] = {
-		0, 1, 2, 3, 4, 7, 8, ~0UL, ~0UL - 1, 1UL << 63, (1UL << 63) - 1, 0xffffffffUL,
-		0x100000000UL, RAM_BASE, RAM_BASE - 1, RAM_BASE - 8, ram_end, ram_end - 1, ram_end - 8,
-		ram_end - 4095, UART_BASE, UART_BASE + 7, PLIC_BASE_, VIRTIO_BASE, 0x10008fffUL,
-		0x1000, 0x2000000, 0x40000000UL, (uintptr_t)sandbox, (uintptr_t)guard,
+		0,
+		1,
+		2,
+		3,
+		4,
+		7,
+		8,
+		~0UL,
+		~0UL - 1,
+		1UL << 63,
+		(1UL << 63) - 1,
+		0xffffffffUL,
+		0x100000000UL,
+		RAM_BASE,
+		RAM_BASE - 1,
+		RAM_BASE - 8,
+		ram_end,
+		ram_end - 1,
+		ram_end - 8,
+		ram_end - 4095,
+		UART_BASE,
+		UART_BASE + 7,
+		PLIC_BASE_,
+		VIRTIO_BASE,
+		0x10008fffUL,
+		0x1000,
+		0x2000000,
+		0x40000000UL,
+		(uintptr_t)sandbox,
+		(uintptr_t)guard,
 	};
 	_Static_assert(sizeof(values) == sizeof(pool), "pool size");
 	memcpy(pool, values, sizeof(pool));
@@ -128,14 +154,14 @@ static uint64_t checksum(const uint8_t *p, size_t n)
 static int fuzz_trap(struct trap_frame *tf)
 {
 	if (trap_is_interrupt(tf->scause)) {
-		csr_write(sie, 0);	/* a timer or IPI op left one enabled: not ours to handle */
+		csr_write(sie, 0); /* a timer or IPI op left one enabled: not ours to handle */
 		return 1;
 	}
 	trapped = 1;
 	trap_cause = tf->scause;
 	if (tf->scause == CAUSE_FETCH_ACCESS || tf->scause == CAUSE_FETCH_PAGE_FAULT ||
 	    tf->scause == CAUSE_MISALIGNED_FETCH)
-		tf->sepc = tf->regs[1];		/* a call through a bad pointer: back to ra */
+		tf->sepc = tf->regs[1]; /* a call through a bad pointer: back to ra */
 	else
 		trap_skip_insn(tf);
 	return 1;
@@ -169,7 +195,7 @@ static const unsigned long known_exts[] = {
 	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST,
 	SBI_EXT_DBCN, SBI_EXT_PMU, SBI_EXT_SUSP, SBI_EXT_CPPC, SBI_EXT_NACL, SBI_EXT_STA,
 	SBI_EXT_SSE, SBI_EXT_FWFT, SBI_EXT_DBTR, SBI_EXT_MPXY,
-	0x0, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7,		/* legacy; 0x8 (shutdown) would end the run */
+	0x0, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, /* legacy; 0x8 (shutdown) would end the run */
 };
 
 /* Calls that would end or freeze the fuzzing VM itself: shutdown, reboot,
@@ -181,7 +207,7 @@ static int sbi_allowed(unsigned long ext, unsigned long fid, unsigned long a0, u
 	if (ext == SBI_EXT_HSM && fid == 1)
 		return 0;
 	if (ext == SBI_EXT_HSM && fid == 3)
-		return a0 != 0;			/* retentive suspend sleeps like WFI with sie = 0 */
+		return a0 != 0; /* retentive suspend sleeps like WFI with sie = 0 */
 	if (ext == SBI_EXT_SUSP)
 		return 0;
 	if (ext == 0x8)
@@ -209,8 +235,7 @@ static unsigned long sbi_arg(unsigned long ext, unsigned long fid, int i)
 
 static void op_sbi(void)
 {
-	unsigned long ext = below(8) ? known_exts[below(sizeof(known_exts) / sizeof(known_exts[0]))]
-				    : (below(2) ? rnd() : below(0x1000000));
+	unsigned long ext = below(8) ? known_exts[below(sizeof(known_exts) / sizeof(known_exts[0]))] : (below(2) ? rnd() : below(0x1000000));
 	unsigned long fid = below(4) ? below(10) : wild();
 	unsigned long a[6];
 	struct sbiret r;
@@ -223,7 +248,7 @@ static void op_sbi(void)
 	r = sbi_ecall(ext, fid, a[0], a[1], a[2], a[3], a[4], a[5]);
 	ops++;
 	if (ext <= 0x8)
-		return;				/* legacy calls return a value, not sbiret */
+		return; /* legacy calls return a value, not sbiret */
 	for (unsigned i = 0; i < 7; i++)
 		known |= ext == known_exts[i];
 	expect(r.error <= 0 && r.error >= -14, "SBI error code out of range", ext, (unsigned long)r.error);
@@ -237,14 +262,24 @@ static void op_sbi(void)
 static uint64_t mmio_target(void)
 {
 	switch (below(16)) {
-	case 0: case 1: case 2: case 3: case 4:
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
 		return UART_BASE + (below(4) ? below(8) : below(0x1000));
-	case 5: case 6: case 7: case 8: {
+	case 5:
+	case 6:
+	case 7:
+	case 8: {
 		static const uint64_t regions[] = { 0, 0x1000, 0x2000, 0x200000 };
 		uint64_t base = regions[below(4)];
 		return PLIC_BASE_ + base + (below(4) ? below(0x2000) : below(PLIC_SIZE - base));
 	}
-	case 9: case 10: case 11: case 12:
+	case 9:
+	case 10:
+	case 11:
+	case 12:
 		return VIRTIO_BASE + (below(4) ? below(0x110) : below(VIRTIO_STRIDE));
 	default:
 		/* holes and other slots: the VM may die here, contained */
@@ -259,15 +294,15 @@ static void op_mmio(void)
 	int store = below(2);
 
 	if (below(8))
-		a &= ~(uint64_t)(w - 1);	/* mostly aligned; misaligned ones trap in the guest first */
+		a &= ~(uint64_t)(w - 1); /* mostly aligned; misaligned ones trap in the guest first */
 	if (is_ram(a, w) || (a >= (uintptr_t)sandbox - 8 && a < (uintptr_t)guard + GUARD_SIZE + 8))
-		return;				/* plain memory: no trap, not an op */
+		return; /* plain memory: no trap, not an op */
 	/* Virtio queue addresses: the sandbox's queue, or outside RAM (device DMA). */
 	if (a >= VIRTIO_BASE && a < VIRTIO_BASE + 0x100 && (a & 0xff) >= 0x80 && (a & 0xff) < 0xa8) {
 		static const uint64_t parts[] = { SB_DESC, SB_AVAIL, SB_USED };
 		v = below(2) ? (uintptr_t)sandbox + parts[below(3)] : outside_ram();
 		if ((a & 0xf) >= 4)
-			v >>= 32;			/* the high half of an address */
+			v >>= 32; /* the high half of an address */
 	}
 	trapped = 0;
 	if (store) {
@@ -292,21 +327,27 @@ static void op_mmio(void)
 /* Compressed and differently-registered loads and stores to the UART's scratch register. */
 static void op_mmio_encodings(void)
 {
-	register uint64_t base __asm__("a5") = UART_BASE + 4;	/* IER..MCR: 4 is MCR-aligned for c.lw */
+	register uint64_t base __asm__("a5") = UART_BASE + 4; /* IER..MCR: 4 is MCR-aligned for c.lw */
 	register uint64_t val __asm__("s1") = rnd() & 0xff;
 
 	switch (below(4)) {
 	case 0:
-		__asm__ volatile(".option push\n.option rvc\nc.lw s1, 0(a5)\n.option pop" : "+r"(val) : "r"(base) : "memory");
+		__asm__ volatile(".option push\n.option rvc\nc.lw s1, 0(a5)\n.option pop"
+				 : "+r"(val)
+				 : "r"(base)
+				 : "memory");
 		break;
 	case 1:
-		__asm__ volatile(".option push\n.option rvc\nc.sw s1, 0(a5)\n.option pop" :: "r"(val), "r"(base) : "memory");
+		__asm__ volatile(".option push\n.option rvc\nc.sw s1, 0(a5)\n.option pop" ::"r"(val), "r"(base)
+				 : "memory");
 		break;
 	case 2:
-		__asm__ volatile("lbu a5, 3(a5)" : "+r"(base) :: "memory");	/* rd == rs1 */
+		__asm__ volatile("lbu a5, 3(a5)"
+				 : "+r"(base)::"memory"); /* rd == rs1 */
 		break;
 	default:
-		__asm__ volatile("sb zero, 3(a5)" :: "r"(base) : "memory");	/* x0 as the value */
+		__asm__ volatile("sb zero, 3(a5)" ::"r"(base)
+				 : "memory"); /* x0 as the value */
 		break;
 	}
 	ops++;
@@ -319,9 +360,11 @@ static void op_mmio_odd(void)
 	register uint64_t a __asm__("a0") = UART_BASE + 7;
 
 	if (below(2))
-		__asm__ volatile("amoadd.w zero, zero, (%0)" :: "r"(a & ~3UL) : "memory");
+		__asm__ volatile("amoadd.w zero, zero, (%0)" ::"r"(a & ~3UL)
+				 : "memory");
 	else
-		__asm__ volatile("amoswap.d zero, zero, (%0)" :: "r"(VIRTIO_BASE + 0x100) : "memory");
+		__asm__ volatile("amoswap.d zero, zero, (%0)" ::"r"(VIRTIO_BASE + 0x100)
+				 : "memory");
 	ops++;
 }
 
@@ -332,11 +375,12 @@ static void random_desc(uint64_t *d)
 {
 	uint64_t len = below(4) ? below(1024) : rnd() & 0xffffffffUL;
 	uint64_t addr = below(3) ? (uintptr_t)sandbox + SB_BUF + below(SB_BUF_SIZE - 1024) :
-			below(2) ? RAM_BASE + ram_size - below(len < 600 ? len + 1 : 600) : outside_ram();
+			below(2) ? RAM_BASE + ram_size - below(len < 600 ? len + 1 : 600) :
+				   outside_ram();
 
 	d[0] = addr;
-	d[1] = len | (uint64_t)below(8) << 32 |			/* flags: NEXT, WRITE, INDIRECT */
-	       (uint64_t)(below(4) ? below(16) : rnd() & 0xffff) << 48;	/* next */
+	d[1] = len | (uint64_t)below(8) << 32 |				/* flags: NEXT, WRITE, INDIRECT */
+	       (uint64_t)(below(4) ? below(16) : rnd() & 0xffff) << 48; /* next */
 }
 
 static void op_virtio(void)
@@ -353,10 +397,10 @@ static void op_virtio(void)
 	((volatile uint16_t *)(sandbox + SB_AVAIL))[1] = (uint16_t)(below(4) ? below(9) : rnd());
 	switch (below(6)) {
 	case 0:
-		r[0x70 / 4] = 0;			/* reset, maybe mid-request */
+		r[0x70 / 4] = 0; /* reset, maybe mid-request */
 		break;
 	case 1:
-		r[0x70 / 4] = (uint32_t)wild();		/* status bits in any order */
+		r[0x70 / 4] = (uint32_t)wild(); /* status bits in any order */
 		break;
 	case 2:
 		r[0x30 / 4] = 0;
@@ -367,19 +411,19 @@ static void op_virtio(void)
 		r[0x94 / 4] = 0;
 		r[0xa0 / 4] = (uint32_t)(uintptr_t)(sandbox + SB_USED);
 		r[0xa4 / 4] = 0;
-		r[0x44 / 4] = (uint32_t)below(3);	/* ready, maybe twice, maybe 2 */
+		r[0x44 / 4] = (uint32_t)below(3); /* ready, maybe twice, maybe 2 */
 		ops += 9;
 		break;
 	case 3:
-		r[0x70 / 4] = 1 | 2 | 8 | 4;		/* ACK DRIVER FEATURES_OK DRIVER_OK, skipping steps */
+		r[0x70 / 4] = 1 | 2 | 8 | 4; /* ACK DRIVER FEATURES_OK DRIVER_OK, skipping steps */
 		break;
 	default:
-		r[0x50 / 4] = (uint32_t)below(3);	/* notify, set up or not */
+		r[0x50 / 4] = (uint32_t)below(3); /* notify, set up or not */
 		break;
 	}
 	ops++;
-	(void)r[0x60 / 4];				/* InterruptStatus */
-	r[0x64 / 4] = 3;				/* InterruptACK */
+	(void)r[0x60 / 4]; /* InterruptStatus */
+	r[0x64 / 4] = 3;   /* InterruptACK */
 	ops += 2;
 }
 
@@ -392,22 +436,27 @@ static void op_insn(void)
 	trapped = 0;
 	switch (below(9)) {
 	case 0:
-		__asm__ volatile("csrr %0, 0x600" : "=r"(x));		/* hstatus */	/* H CSRs from VS: virtual instruction */
+		__asm__ volatile("csrr %0, 0x600"
+				 : "=r"(x));
+		/* hstatus */ /* H CSRs from VS: virtual instruction */
 		break;
 	case 1:
-		__asm__ volatile("csrw 0x680, %0" :: "r"(wild()));	/* hgatp */
+		__asm__ volatile("csrw 0x680, %0" ::"r"(wild())); /* hgatp */
 		break;
 	case 2:
-		__asm__ volatile("csrr %0, 0x280" : "=r"(x));		/* vsatp */
+		__asm__ volatile("csrr %0, 0x280"
+				 : "=r"(x)); /* vsatp */
 		break;
 	case 3:
-		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0" :: "r"(wild()));	/* hfence.vvma */
+		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0" ::"r"(wild())); /* hfence.vvma */
 		break;
 	case 4:
-		__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, x0" :: "r"(wild()));	/* hfence.gvma */
+		__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, x0" ::"r"(wild())); /* hfence.gvma */
 		break;
 	case 5:
-		__asm__ volatile(".insn r 0x73, 4, 0x30, %0, %1, x0" : "=r"(x) : "r"(wild()));	/* hlv.b */
+		__asm__ volatile(".insn r 0x73, 4, 0x30, %0, %1, x0"
+				 : "=r"(x)
+				 : "r"(wild())); /* hlv.b */
 		break;
 	case 6: {
 		/* WFI ends on vsip & vsie: a timer due soon with STIE on and SIE off. */
@@ -421,10 +470,11 @@ static void op_insn(void)
 		break;
 	}
 	case 7:
-		__asm__ volatile("csrr %0, 0x645" : "=r"(x));		/* hvip */
+		__asm__ volatile("csrr %0, 0x645"
+				 : "=r"(x)); /* hvip */
 		break;
 	default:
-		__asm__ volatile("csrw 0x604, %0" :: "r"(wild()));	/* hideleg */
+		__asm__ volatile("csrw 0x604, %0" ::"r"(wild())); /* hideleg */
 		break;
 	}
 	(void)x;
@@ -445,15 +495,15 @@ static uint64_t random_pte(uint64_t *tables)
 		ppn = (RAM_BASE + ram_size + below(4) * 4096) >> 12;
 		break;
 	case 2:
-		ppn = (uintptr_t)tables >> 12;			/* itself: loops */
+		ppn = (uintptr_t)tables >> 12; /* itself: loops */
 		break;
 	case 3:
-		ppn = outside_ram() >> 12 & ((1UL << 44) - 1);	/* never the guest's own memory */
+		ppn = outside_ram() >> 12 & ((1UL << 44) - 1); /* never the guest's own memory */
 		break;
 	default:
 		ppn = ((uintptr_t)sandbox + SB_BUF) / 4096 + below(SB_BUF_SIZE / 4096);
 		flags &= ~0x6UL;
-		flags |= below(2) ? 0x2 : 0x6;			/* readable or read-write, A/D random */
+		flags |= below(2) ? 0x2 : 0x6; /* readable or read-write, A/D random */
 		break;
 	}
 	if (below(4))
@@ -477,19 +527,21 @@ static void op_pagetable(void)
 	uint64_t va = FUZZ_VA + below(4) * 0x200000 + below(0x200000);
 	volatile uint8_t *p;
 
-	root[0] = (0UL >> 12) << 10 | 0xcf;			/* devices: identity, R W X A D V */
-	root[2] = (RAM_BASE >> 12) << 10 | 0xcf;		/* RAM: identity */
-	int via_uart = !below(8);	/* the walk reads its level-1 entry from the UART */
+	root[0] = (0UL >> 12) << 10 | 0xcf;	 /* devices: identity, R W X A D V */
+	root[2] = (RAM_BASE >> 12) << 10 | 0xcf; /* RAM: identity */
+	int via_uart = !below(8);		 /* the walk reads its level-1 entry from the UART */
 
 	root[1] = via_uart ? GIGA_PTE(UART_BASE) | PTE_V :
-		  below(8) ? ((uintptr_t)l1 >> 12) << 10 | PTE_V : no_superpage(random_pte(l1));
+		  below(8) ? ((uintptr_t)l1 >> 12) << 10 | PTE_V :
+			     no_superpage(random_pte(l1));
 	for (unsigned i = 0; i < 4; i++) {
 		l1[i] = below(2) ? ((uintptr_t)l0 >> 12) << 10 | PTE_V : no_superpage(random_pte(l1));
 		l0[i * 128 + below(128)] = random_pte(l0);
 	}
 	l0[(va >> 12) & 511] = random_pte(l0);
 	csr_write(satp, SATP_SV39 | (uintptr_t)root >> 12);
-	__asm__ volatile("sfence.vma" ::: "memory");
+	__asm__ volatile("sfence.vma" ::
+				 : "memory");
 	p = (volatile uint8_t *)va;
 	trapped = 0;
 	int store = below(2);
@@ -502,7 +554,8 @@ static void op_pagetable(void)
 		expect(trapped && trap_cause == (store ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT),
 		       "access through a page table in MMIO did not fault", va, trapped ? trap_cause : ~0UL);
 	csr_write(satp, 0);
-	__asm__ volatile("sfence.vma" ::: "memory");
+	__asm__ volatile("sfence.vma" ::
+				 : "memory");
 	ops++;
 }
 
@@ -542,7 +595,7 @@ void guest_main(unsigned long hartid, const void *dtb)
 	timebase = fdt_get_timebase(dtb);
 	seed = bootarg_seed(dtb);
 	pool_init();
-	for (unsigned i = 0; i < 1024; i++)		/* the whole table a queue of any size reads */
+	for (unsigned i = 0; i < 1024; i++) /* the whole table a queue of any size reads */
 		random_desc((uint64_t *)(sandbox + SB_DESC) + 2 * i);
 	state = seed * 0x9e3779b97f4a7c15UL + 1;
 	for (size_t i = 0; i < GUARD_SIZE; i++)
@@ -552,19 +605,28 @@ void guest_main(unsigned long hartid, const void *dtb)
 	next_report = rdtime() + timebase;
 	for (;;) {
 		switch (below(16)) {
-		case 0: case 1: case 2: case 3: case 4:
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+		case 4:
 			op_sbi();
 			break;
-		case 5: case 6: case 7: case 8:
+		case 5:
+		case 6:
+		case 7:
+		case 8:
 			op_mmio();
 			break;
 		case 9:
 			op_mmio_encodings();
 			break;
-		case 10: case 11:
+		case 10:
+		case 11:
 			op_virtio();
 			break;
-		case 12: case 13:
+		case 12:
+		case 13:
 			op_insn();
 			break;
 		case 14:

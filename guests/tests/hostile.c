@@ -38,27 +38,37 @@
 
 const char guest_name[] = "hostile";
 
-#define SATP_SV39	(8UL << 60)
-#define PTE_V		(1UL << 0)
-#define PTE_R		(1UL << 1)
-#define PTE_W		(1UL << 2)
-#define PTE_X		(1UL << 3)
-#define PTE_A		(1UL << 6)
-#define PTE_D		(1UL << 7)
-#define PTE_LEAF	(PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
-#define GIGA(pa)	(((pa) >> 12) << 10)	/* PPN field of a PTE */
-#define UART_PA		0x10000000UL
-#define PTMMIO_VA	0xc0000000UL		/* root entry 3: non-leaf -> the UART */
+#define SATP_SV39    (8UL << 60)
+#define PTE_V	     (1UL << 0)
+#define PTE_R	     (1UL << 1)
+#define PTE_W	     (1UL << 2)
+#define PTE_X	     (1UL << 3)
+#define PTE_A	     (1UL << 6)
+#define PTE_D	     (1UL << 7)
+#define PTE_LEAF     (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
+#define GIGA(pa)     (((pa) >> 12) << 10) /* PPN field of a PTE */
+#define UART_PA	     0x10000000UL
+#define PTMMIO_VA    0xc0000000UL /* root entry 3: non-leaf -> the UART */
 
-#define HSM_ROUNDS	1000
-#define OPAQUE_DIRTY	1			/* vCPU 1: paging on, SIE on, stop */
-#define OPAQUE_CHECK	2			/* vCPU 1: record satp and SIE, stop */
+#define HSM_ROUNDS   1000
+#define OPAQUE_DIRTY 1 /* vCPU 1: paging on, SIE on, stop */
+#define OPAQUE_CHECK 2 /* vCPU 1: record satp and SIE, stop */
 
-#define FLOOD_BASE	0x80400000UL
-#define FLOOD_SIZE	(16UL << 20)
+#define FLOOD_BASE   0x80400000UL
+#define FLOOD_SIZE   (16UL << 20)
 
 static uint64_t root[512] __attribute__((aligned(4096)));
-enum { MODE_NONE, MODE_SRST2, MODE_WFI_TIMER, MODE_DBCN, MODE_HSM, MODE_PTMMIO, MODE_UWFI, MODE_AMO, MODE_VINSN, MODE_EBREAK, MODE_SYSFAIL };
+enum { MODE_NONE,
+       MODE_SRST2,
+       MODE_WFI_TIMER,
+       MODE_DBCN,
+       MODE_HSM,
+       MODE_PTMMIO,
+       MODE_UWFI,
+       MODE_AMO,
+       MODE_VINSN,
+       MODE_EBREAK,
+       MODE_SYSFAIL };
 static int hostile_mode;
 static uint64_t timebase;
 static volatile int go, arrived;
@@ -71,7 +81,8 @@ static unsigned long identity_satp(void)
 {
 	root[0] = GIGA(0UL) | PTE_LEAF;
 	root[2] = GIGA(0x80000000UL) | PTE_LEAF;
-	__asm__ volatile("sfence.vma" ::: "memory");
+	__asm__ volatile("sfence.vma" ::
+				 : "memory");
 	return SATP_SV39 | (uintptr_t)root >> 12;
 }
 
@@ -84,9 +95,9 @@ static int hostile_trap(struct trap_frame *tf)
 	trap_stval = tf->stval;
 	trapped = 1;
 	if (tf->scause == CAUSE_FETCH_ACCESS || tf->scause == CAUSE_FETCH_PAGE_FAULT)
-		tf->sepc = tf->regs[1];		/* a call through a bad pointer: back to ra */
+		tf->sepc = tf->regs[1]; /* a call through a bad pointer: back to ra */
 	else if (!(tf->sstatus & SSTATUS_SPP)) {
-		tf->sepc = tf->regs[1];		/* from U-mode: back to S at ra */
+		tf->sepc = tf->regs[1]; /* from U-mode: back to S at ra */
 		csr_set(sstatus, SSTATUS_SPP);
 	} else
 		trap_skip_insn(tf);
@@ -210,7 +221,8 @@ void guest_secondary_main(unsigned long hartid, unsigned long opaque)
 		break;
 	case OPAQUE_DIRTY:
 		csr_write(satp, identity_satp());
-		__asm__ volatile("sfence.vma" ::: "memory");
+		__asm__ volatile("sfence.vma" ::
+					 : "memory");
 		csr_set(sstatus, SSTATUS_SIE);
 		sbi_hart_stop();
 		break;
@@ -247,14 +259,16 @@ static void mode_ptmmio(void)
 {
 	unsigned long satp = identity_satp();
 
-	root[PTMMIO_VA >> 30] = GIGA(UART_PA) | PTE_V;	/* non-leaf: next table is the UART */
+	root[PTMMIO_VA >> 30] = GIGA(UART_PA) | PTE_V; /* non-leaf: next table is the UART */
 	csr_write(satp, satp);
-	__asm__ volatile("sfence.vma" ::: "memory");
+	__asm__ volatile("sfence.vma" ::
+				 : "memory");
 	try_ptmmio("store", 0);
 	try_ptmmio("load", 1);
 	try_ptmmio("fetch", 2);
 	csr_write(satp, 0);
-	__asm__ volatile("sfence.vma" ::: "memory");
+	__asm__ volatile("sfence.vma" ::
+				 : "memory");
 	printf("hostile: done\n");
 }
 
@@ -262,7 +276,8 @@ static void mode_ptmmio(void)
 
 __attribute__((noinline)) static void user_wfi(void)
 {
-	__asm__ volatile("wfi" ::: "memory");
+	__asm__ volatile("wfi" ::
+				 : "memory");
 }
 
 static void mode_uwfi(void)
@@ -274,8 +289,9 @@ static void mode_uwfi(void)
 		"csrw sepc, %0\n"
 		"csrc sstatus, %1\n"
 		"sret\n"
-		"1:\n"
-		:: "r"(user_wfi), "r"(SSTATUS_SPP) : "ra", "memory");
+		"1:\n" ::"r"(user_wfi),
+		"r"(SSTATUS_SPP)
+		: "ra", "memory");
 	if (trapped)
 		printf("hostile: uwfi scause=0x%lx stval=0x%lx\n", trap_scause, trap_stval);
 	else
@@ -291,9 +307,15 @@ static void mode_amo(void)
 	uint32_t old_add, after_add, old_swap, after_swap;
 
 	*prio = 2;
-	__asm__ volatile("amoadd.w %0, %2, (%1)" : "=r"(old_add) : "r"(prio), "r"(3) : "memory");
+	__asm__ volatile("amoadd.w %0, %2, (%1)"
+			 : "=r"(old_add)
+			 : "r"(prio), "r"(3)
+			 : "memory");
 	after_add = *prio;
-	__asm__ volatile("amoswap.w %0, %2, (%1)" : "=r"(old_swap) : "r"(prio), "r"(1) : "memory");
+	__asm__ volatile("amoswap.w %0, %2, (%1)"
+			 : "=r"(old_swap)
+			 : "r"(prio), "r"(1)
+			 : "memory");
 	after_swap = *prio;
 	printf("hostile: amo add old=%u now=%u, swap old=%u now=%u\n", old_add, after_add, old_swap, after_swap);
 	printf("hostile: done\n");
@@ -308,11 +330,13 @@ static void mode_vinsn(void)
 	csr_clear(sstatus, SSTATUS_SIE);
 	sbi_set_timer(rdtime() + timebase / 100);
 	csr_write(sie, SIE_STIE);
-	wfi();					/* wakes on vsip & vsie, SIE stays 0 */
+	wfi(); /* wakes on vsip & vsie, SIE stays 0 */
 	csr_write(sie, 0);
 	sbi_set_timer(~0UL);
 	trapped = 0;
-	__asm__ volatile(".insn r 0x73, 4, 0x30, %0, %1, x0" : "=r"(x) : "r"(0x80200000UL));	/* hlv.b */
+	__asm__ volatile(".insn r 0x73, 4, 0x30, %0, %1, x0"
+			 : "=r"(x)
+			 : "r"(0x80200000UL)); /* hlv.b */
 	(void)x;
 	if (trapped)
 		printf("hostile: vinsn scause=0x%lx\n", trap_scause);
@@ -332,7 +356,8 @@ static void mode_ebreak(void)
 	for (unsigned i = 0; i < EBREAKS; i++) {
 		uint64_t until = rdtime() + timebase / 1000;
 		trapped = 0;
-		__asm__ volatile("ebreak" ::: "memory");
+		__asm__ volatile("ebreak" ::
+					 : "memory");
 		if (trapped && trap_scause == CAUSE_BREAKPOINT)
 			delivered++;
 		while (rdtime() < until)
@@ -353,12 +378,20 @@ static void mode_sysfail(void)
 
 /* ---- dispatch ---- */
 
-static const struct { const char *name; void (*fn)(void); } modes[] = {
-	[MODE_NONE] = { "none", 0 }, [MODE_SRST2] = { "srst2", mode_srst2 },
-	[MODE_WFI_TIMER] = { "wfi-timer", mode_wfi_timer }, [MODE_DBCN] = { "dbcn", mode_dbcn },
-	[MODE_HSM] = { "hsm", mode_hsm }, [MODE_PTMMIO] = { "ptmmio", mode_ptmmio },
-	[MODE_UWFI] = { "uwfi", mode_uwfi }, [MODE_AMO] = { "amo", mode_amo },
-	[MODE_VINSN] = { "vinsn", mode_vinsn }, [MODE_EBREAK] = { "ebreak", mode_ebreak },
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} modes[] = {
+	[MODE_NONE] = { "none", 0 },
+	[MODE_SRST2] = { "srst2", mode_srst2 },
+	[MODE_WFI_TIMER] = { "wfi-timer", mode_wfi_timer },
+	[MODE_DBCN] = { "dbcn", mode_dbcn },
+	[MODE_HSM] = { "hsm", mode_hsm },
+	[MODE_PTMMIO] = { "ptmmio", mode_ptmmio },
+	[MODE_UWFI] = { "uwfi", mode_uwfi },
+	[MODE_AMO] = { "amo", mode_amo },
+	[MODE_VINSN] = { "vinsn", mode_vinsn },
+	[MODE_EBREAK] = { "ebreak", mode_ebreak },
 	[MODE_SYSFAIL] = { "sysfail", mode_sysfail },
 };
 

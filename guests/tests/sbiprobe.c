@@ -16,22 +16,35 @@
 const char guest_name[] = "sbiprobe";
 
 /* Not a defined extension: firmware-specific space (0x0A000000-0x0AFFFFFF). */
-#define EXT_UNKNOWN		0x0a123456
+#define EXT_UNKNOWN	   0x0a123456
 /* A function ID no extension used here defines. */
-#define FID_UNKNOWN		0x7fff
+#define FID_UNKNOWN	   0x7fff
 /* A hart id well beyond any board this runs on. */
-#define HARTID_BOGUS		0x7ff0
+#define HARTID_BOGUS	   0x7ff0
 /* Device space outside RAM: QEMU virt's CLINT, which guests are not given. */
-#define DEVICE_ADDR		0x02000000UL
+#define DEVICE_ADDR	   0x02000000UL
 /* A reserved SRST reset type (0x3-0xEFFFFFFF are reserved). */
-#define SRST_TYPE_RESERVED	0x10
+#define SRST_TYPE_RESERVED 0x10
 
-static const struct { const char *name; long eid; } extensions[] = {
-	{ "BASE", SBI_EXT_BASE }, { "TIME", SBI_EXT_TIME }, { "IPI", SBI_EXT_IPI },
-	{ "RFENCE", SBI_EXT_RFENCE }, { "HSM", SBI_EXT_HSM }, { "SRST", SBI_EXT_SRST },
-	{ "PMU", SBI_EXT_PMU }, { "DBCN", SBI_EXT_DBCN }, { "SUSP", SBI_EXT_SUSP },
-	{ "CPPC", SBI_EXT_CPPC }, { "NACL", SBI_EXT_NACL }, { "STA", SBI_EXT_STA },
-	{ "SSE", SBI_EXT_SSE }, { "FWFT", SBI_EXT_FWFT }, { "DBTR", SBI_EXT_DBTR },
+static const struct {
+	const char *name;
+	long eid;
+} extensions[] = {
+	{ "BASE", SBI_EXT_BASE },
+	{ "TIME", SBI_EXT_TIME },
+	{ "IPI", SBI_EXT_IPI },
+	{ "RFENCE", SBI_EXT_RFENCE },
+	{ "HSM", SBI_EXT_HSM },
+	{ "SRST", SBI_EXT_SRST },
+	{ "PMU", SBI_EXT_PMU },
+	{ "DBCN", SBI_EXT_DBCN },
+	{ "SUSP", SBI_EXT_SUSP },
+	{ "CPPC", SBI_EXT_CPPC },
+	{ "NACL", SBI_EXT_NACL },
+	{ "STA", SBI_EXT_STA },
+	{ "SSE", SBI_EXT_SSE },
+	{ "FWFT", SBI_EXT_FWFT },
+	{ "DBTR", SBI_EXT_DBTR },
 	{ "MPXY", SBI_EXT_MPXY },
 	{ "LEGACY_CONSOLE_PUTCHAR", SBI_EXT_LEGACY_CONSOLE_PUTCHAR },
 	{ "LEGACY_CONSOLE_GETCHAR", SBI_EXT_LEGACY_CONSOLE_GETCHAR },
@@ -120,15 +133,15 @@ static long check_srst_bad_type(void)
 
 /* How OpenSBI 1.5 (native runs) behaves on a check. */
 enum opensbi_behaviour {
-	OPENSBI_AS_SPEC,	/* returns `want` */
-	OPENSBI_RETURNS,	/* returns `opensbi_value` instead */
-	OPENSBI_HANGS,		/* never returns: the check is skipped natively */
+	OPENSBI_AS_SPEC, /* returns `want` */
+	OPENSBI_RETURNS, /* returns `opensbi_value` instead */
+	OPENSBI_HANGS,	 /* never returns: the check is skipped natively */
 };
 
 struct check {
 	const char *name;
 	long (*run)(void);
-	long want;		/* what the SBI spec v2.0 asks for */
+	long want; /* what the SBI spec v2.0 asks for */
 	enum opensbi_behaviour opensbi;
 	long opensbi_value;
 };

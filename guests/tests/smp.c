@@ -11,8 +11,8 @@
 const char guest_name[] = "smp";
 
 /* hart_start's opaque argument: the secondary checks it came through. */
-#define SMP_OPAQUE(hartid)	(0x5350000000UL ^ (hartid))
-#define WAIT_MS			5000
+#define SMP_OPAQUE(hartid) (0x5350000000UL ^ (hartid))
+#define WAIT_MS		   5000
 
 static volatile int online[GUEST_MAX_HARTS];
 static volatile int ipi_seen[GUEST_MAX_HARTS];

@@ -9,8 +9,8 @@
 
 const char guest_name[] = "timer";
 
-#define TICK_HZ		100
-#define TICKS_OK	50
+#define TICK_HZ	 100
+#define TICKS_OK 50
 
 static uint64_t timebase;
 static uint64_t interval;

@@ -22,7 +22,7 @@ const char guest_name[] = "vblk";
 #define QNUM		8
 #define SECTOR		512
 #define VM_RAM_START	0x80000000UL
-#define TIMEOUT_TICKS	(10UL * 10000000UL)	/* 10 s at QEMU's 10 MHz timebase */
+#define TIMEOUT_TICKS	(10UL * 10000000UL) /* 10 s at QEMU's 10 MHz timebase */
 
 /* virtio 1.1, 4.2.2 */
 #define R_MAGIC		0x000
@@ -33,7 +33,7 @@ const char guest_name[] = "vblk";
 #define R_DRV_FEAT	0x020
 #define R_DRV_FEAT_SEL	0x024
 #define R_QUEUE_SEL	0x030
-#define R_QUEUE_NUM_MAX	0x034
+#define R_QUEUE_NUM_MAX 0x034
 #define R_QUEUE_NUM	0x038
 #define R_QUEUE_READY	0x044
 #define R_QUEUE_NOTIFY	0x050
@@ -63,11 +63,26 @@ const char guest_name[] = "vblk";
 #define S_OK		0
 #define S_IOERR		1
 
-struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-struct avail { uint16_t flags, idx, ring[QNUM], event; };
-struct used_elem { uint32_t id, len; };
-struct used { uint16_t flags, idx; struct used_elem ring[QNUM]; uint16_t event; };
-struct req_hdr { uint32_t type, reserved; uint64_t sector; };
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+struct avail {
+	uint16_t flags, idx, ring[QNUM], event;
+};
+struct used_elem {
+	uint32_t id, len;
+};
+struct used {
+	uint16_t flags, idx;
+	struct used_elem ring[QNUM];
+	uint16_t event;
+};
+struct req_hdr {
+	uint32_t type, reserved;
+	uint64_t sector;
+};
 
 static struct desc descs[QNUM] __attribute__((aligned(4096)));
 static struct avail avail __attribute__((aligned(4096)));
@@ -80,8 +95,13 @@ static uint64_t ram_end;
 static unsigned failures;
 
 static volatile uint32_t *reg(unsigned off) { return (volatile uint32_t *)(VIRTIO_BASE + off); }
-static void wr64(unsigned lo, uint64_t v) { *reg(lo) = (uint32_t)v; *reg(lo + 4) = (uint32_t)(v >> 32); }
-static void fence(void) { __asm__ volatile("fence rw, rw" ::: "memory"); }
+static void wr64(unsigned lo, uint64_t v)
+{
+	*reg(lo) = (uint32_t)v;
+	*reg(lo + 4) = (uint32_t)(v >> 32);
+}
+static void fence(void) { __asm__ volatile("fence rw, rw" ::
+						   : "memory"); }
 
 static void fail(const char *what)
 {
@@ -102,7 +122,7 @@ static int init_device(uint64_t used_addr)
 	*reg(R_DRV_FEAT_SEL) = 0;
 	*reg(R_DRV_FEAT) = 0;
 	*reg(R_DRV_FEAT_SEL) = 1;
-	*reg(R_DRV_FEAT) = 1;		/* VIRTIO_F_VERSION_1 only */
+	*reg(R_DRV_FEAT) = 1; /* VIRTIO_F_VERSION_1 only */
 	*reg(R_STATUS) = st | ST_FEATURES_OK;
 	if (!(*reg(R_STATUS) & ST_FEATURES_OK))
 		return -1;
@@ -251,7 +271,7 @@ static void bad(const char *name, uint64_t data, uint32_t len, int header_out)
 	chain(T_IN, 0, data, len);
 	if (header_out) {
 		descs[0].addr = ram_end + 0x10000;
-		descs[1].flags = F_NEXT;	/* a write request's data */
+		descs[1].flags = F_NEXT; /* a write request's data */
 	}
 	int st = run_request();
 	if (st == S_IOERR)

@@ -12,39 +12,46 @@
 
 static inline void hfence_gvma_all(void)
 {
-	__asm__ volatile(H_INSN("hfence.gvma zero, zero") ::: "memory");
+	__asm__ volatile(H_INSN("hfence.gvma zero, zero")::
+				 : "memory");
 }
 
 static inline void hfence_vvma_all(void)
 {
-	__asm__ volatile(H_INSN("hfence.vvma zero, zero") ::: "memory");
+	__asm__ volatile(H_INSN("hfence.vvma zero, zero")::
+				 : "memory");
 }
 
 static inline void sfence_vma_all(void)
 {
-	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+	__asm__ volatile("sfence.vma zero, zero" ::
+				 : "memory");
 }
 
 static inline void arch_wfi(void)
 {
-	__asm__ volatile("wfi" ::: "memory");
+	__asm__ volatile("wfi" ::
+				 : "memory");
 }
 
 static inline void arch_fence(void)
 {
-	__asm__ volatile("fence rw, rw" ::: "memory");
+	__asm__ volatile("fence rw, rw" ::
+				 : "memory");
 }
 
 /* Device (MMIO) accesses and memory in order: before and after a virtqueue notify. */
 static inline void arch_fence_io(void)
 {
-	__asm__ volatile("fence iorw, iorw" ::: "memory");
+	__asm__ volatile("fence iorw, iorw" ::
+				 : "memory");
 }
 
 /* This hart's instruction fetches see earlier stores (a guest's fence.i, done for it). */
 static inline void arch_fence_i(void)
 {
-	__asm__ volatile("fence.i" ::: "memory");
+	__asm__ volatile("fence.i" ::
+				 : "memory");
 }
 #else
 /* Host unit tests (HV_HOST_TEST): no instructions; the test program defines the counters. */

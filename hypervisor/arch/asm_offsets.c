@@ -9,8 +9,8 @@
 #include "spec/board.h"
 
 #define OFFSET(name, type, member) \
-	__asm__ volatile("\n->" #name " %0" :: "i"(offsetof(type, member)))
-#define VALUE(name, v) __asm__ volatile("\n->" #name " %0" :: "i"(v))
+	__asm__ volatile("\n->" #name " %0" ::"i"(offsetof(type, member)))
+#define VALUE(name, v) __asm__ volatile("\n->" #name " %0" ::"i"(v))
 
 void asm_offsets(void);
 void asm_offsets(void)

@@ -45,12 +45,13 @@ long dbtr_install(unsigned hartid, const struct dbtr_trigger *t, unsigned n, uns
 	}
 	for (unsigned i = 0; i < n; i++)
 		shmem[hartid][i] = t[i];
-	__asm__ volatile("fence rw, rw" ::: "memory");
+	__asm__ volatile("fence rw, rw" ::
+				 : "memory");
 	r = sbi_call(SBI_EXT_DBTR, DBTR_INSTALL, n, 0, 0, 0, 0, 0);
 	if (r.error)
 		return r.error;
 	for (unsigned i = 0; i < n; i++)
-		idx[i] = (unsigned long)shmem[hartid][i].tstate;	/* the entry's first word: its index */
+		idx[i] = (unsigned long)shmem[hartid][i].tstate; /* the entry's first word: its index */
 	return 0;
 }
 

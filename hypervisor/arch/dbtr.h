@@ -11,18 +11,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SBI_EXT_DBTR 0x44425452
+#define SBI_EXT_DBTR   0x44425452
 
 /* mcontrol6 (Sdtrig, "Match Control Type 6") fields of tdata1. */
-#define MC6_TYPE	(6UL << 60)
-#define MC6_VS		(1UL << 24)
-#define MC6_VU		(1UL << 23)
-#define MC6_SIZE_SHIFT	16		/* 0 any, 1 = 8 bits, 2 = 16, 3 = 32, 5 = 64 */
-#define MC6_EXECUTE	(1UL << 2)
-#define MC6_STORE	(1UL << 1)
-#define MC6_LOAD	(1UL << 0)
+#define MC6_TYPE       (6UL << 60)
+#define MC6_VS	       (1UL << 24)
+#define MC6_VU	       (1UL << 23)
+#define MC6_SIZE_SHIFT 16 /* 0 any, 1 = 8 bits, 2 = 16, 3 = 32, 5 = 64 */
+#define MC6_EXECUTE    (1UL << 2)
+#define MC6_STORE      (1UL << 1)
+#define MC6_LOAD       (1UL << 0)
 
-#define DBTR_MAX 8			/* triggers a VM may use */
+#define DBTR_MAX       8 /* triggers a VM may use */
 
 /* One trigger's configuration, as the shared memory holds it (SBI spec). */
 struct dbtr_trigger {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 struct arch_hart {
-	uint64_t fixup_pc;	/* where an expected HS fault resumes, 0 = none */
+	uint64_t fixup_pc; /* where an expected HS fault resumes, 0 = none */
 	uint64_t fault_cause;
 	uint64_t fault_tval;
 };
@@ -25,7 +25,8 @@ static inline void *arch_hart_self(void)
 {
 	void *h;
 
-	__asm__ volatile("mv %0, tp" : "=r"(h));
+	__asm__ volatile("mv %0, tp"
+			 : "=r"(h));
 	return h;
 }
 #else

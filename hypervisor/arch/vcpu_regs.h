@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 struct vcpu_regs {
-	uint64_t x[32];		/* guest x0..x31 (x[0] always 0) */
-	uint64_t sepc;		/* guest pc */
-	uint64_t sstatus;	/* HS sstatus as seen at the trap: SPP, FS */
-	uint64_t hstatus;	/* SPV, SPVP, GVA at the trap */
-	uint64_t sregs_live;	/* 1: s0, s2-s11 are still in the registers, not in x[] (ecall fast path) */
+	uint64_t x[32];	     /* guest x0..x31 (x[0] always 0) */
+	uint64_t sepc;	     /* guest pc */
+	uint64_t sstatus;    /* HS sstatus as seen at the trap: SPP, FS */
+	uint64_t hstatus;    /* SPV, SPVP, GVA at the trap */
+	uint64_t sregs_live; /* 1: s0, s2-s11 are still in the registers, not in x[] (ecall fast path) */
 	uint64_t host_ra, host_sp, host_gp, host_tp;
 	uint64_t host_s[12];
 };
@@ -30,6 +30,15 @@ void arch_fp_save(struct vcpu_fp *fp);
 void arch_fp_restore(const struct vcpu_fp *fp);
 int arch_hlvx_hu(uint64_t gva, uint16_t *out);
 
-enum { REG_RA = 1, REG_SP = 2, REG_A0 = 10, REG_A1, REG_A2, REG_A3, REG_A4, REG_A5, REG_A6, REG_A7 };
+enum { REG_RA = 1,
+       REG_SP = 2,
+       REG_A0 = 10,
+       REG_A1,
+       REG_A2,
+       REG_A3,
+       REG_A4,
+       REG_A5,
+       REG_A6,
+       REG_A7 };
 
 #endif

@@ -10,12 +10,12 @@
 
 #include <stdint.h>
 
-#define BUNDLE_MAGIC "HVSCBDL1"
-#define BUNDLE_VM_NO_ADUE   (1U << 0)	/* config: adue = off */
-#define BUNDLE_VM_AD_EMUL   (1U << 1)	/* config: ad_emulation = on */
-#define BUNDLE_VM_NO_AD_EMUL (1U << 2)	/* config: ad_emulation = off */
-#define BUNDLE_VM_VIRTIO_STRICT (1U << 3)	/* config: virtio = strict */
-#define BUNDLE_VM_GDB_WAIT  (1U << 4)	/* config: gdb = wait */
+#define BUNDLE_MAGIC		"HVSCBDL1"
+#define BUNDLE_VM_NO_ADUE	(1U << 0) /* config: adue = off */
+#define BUNDLE_VM_AD_EMUL	(1U << 1) /* config: ad_emulation = on */
+#define BUNDLE_VM_NO_AD_EMUL	(1U << 2) /* config: ad_emulation = off */
+#define BUNDLE_VM_VIRTIO_STRICT (1U << 3) /* config: virtio = strict */
+#define BUNDLE_VM_GDB_WAIT	(1U << 4) /* config: gdb = wait */
 
 struct bundle_header {
 	char magic[8];
@@ -29,14 +29,14 @@ struct bundle_vm {
 	uint64_t ram_size;
 	uint64_t entry;
 	uint64_t load;
-	uint64_t image_offset;	/* from the start of the bundle */
+	uint64_t image_offset; /* from the start of the bundle */
 	uint64_t image_size;
 	uint32_t vcpus;
 	uint32_t flags;
 	char bootargs[128];
-	uint64_t initrd_offset;	/* from the start of the bundle; size 0 = none */
+	uint64_t initrd_offset; /* from the start of the bundle; size 0 = none */
 	uint64_t initrd_size;
-	char disk_serial[20];	/* virtio-blk serial of the VM's disk, "" = none */
+	char disk_serial[20]; /* virtio-blk serial of the VM's disk, "" = none */
 	uint32_t reserved;
 };
 

@@ -68,18 +68,25 @@ void postmortem_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_t 
 			struct vs_walk *w)
 {
 	enum vs_access access = scause == CAUSE_FETCH_PAGE_FAULT || scause == CAUSE_FETCH_GUEST_PAGE_FAULT ?
-				VS_FETCH : scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_LOAD_GUEST_PAGE_FAULT ?
-				VS_LOAD : VS_STORE;
+					VS_FETCH :
+				scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_LOAD_GUEST_PAGE_FAULT ?
+					VS_LOAD :
+					VS_STORE;
 	struct vs_walk_env env = {
-		.vsatp = pm->vsatp, .priv_u = pm->priv_u, .sum = pm->vsstatus & SSTATUS_SUM,
-		.mxr = pm->vsstatus & SSTATUS_MXR, .hw_ad = (pm->henvcfg & ENVCFG_ADUE) != 0,
-		.pte_ptr = vm_pte_ptr, .ctx = vm,
+		.vsatp = pm->vsatp,
+		.priv_u = pm->priv_u,
+		.sum = pm->vsstatus & SSTATUS_SUM,
+		.mxr = pm->vsstatus & SSTATUS_MXR,
+		.hw_ad = (pm->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = vm_pte_ptr,
+		.ctx = vm,
 	};
 
 	vswalk(&env, va, access, w);
 }
 
-#define SAY(tag_text, ...) do { \
+#define SAY(tag_text, ...) \
+	do { \
 		strncpy_safe(pm->tag, tag_text, sizeof(pm->tag)); \
 		snprintf(pm->diagnosis, sizeof(pm->diagnosis), __VA_ARGS__); \
 	} while (0)
@@ -101,11 +108,13 @@ static bool diagnose_ad(struct vm *vm, struct vm_postmortem *pm)
 	bit = w.step[w.leaf].pte & PTE_A ? "D=0 on a store" : "A=0";
 	if (hv_henvcfg_caps & ENVCFG_ADUE)
 		SAY("A/D", "first fault = %s at 0x%lx; leaf PTE %s while henvcfg.ADUE=0 and A/D emulation is %s "
-		    "-> hv> adue %d on (or adem %d on), then reset %d", access_name(scause), va, bit,
+			   "-> hv> adue %d on (or adem %d on), then reset %d",
+		    access_name(scause), va, bit,
 		    vm->ad_emulation ? "on" : "off", id, id, id);
 	else
 		SAY("A/D", "first fault = %s at 0x%lx; leaf PTE %s, the hart has no Svadu (henvcfg.ADUE stays 0) "
-		    "and A/D emulation is %s -> hv> adem %d on, then reset %d", access_name(scause), va, bit,
+			   "and A/D emulation is %s -> hv> adem %d on, then reset %d",
+		    access_name(scause), va, bit,
 		    vm->ad_emulation ? "on" : "off", id, id);
 	return true;
 }
@@ -121,15 +130,16 @@ static bool diagnose_trap_vector(struct vm *vm, struct vm_postmortem *pm)
 	if (pm->sepc != vec || (pm->vscause & CAUSE_IRQ_FLAG))
 		return false;
 	if (pm->vscause == 0 && pm->vsepc == 0)
-		return false;	/* the guest never trapped: it jumped there itself */
+		return false; /* the guest never trapped: it jumped there itself */
 	if (pm->vscause == CAUSE_ILLEGAL_INSTRUCTION)
 		SAY("illegal instruction", "illegal instruction 0x%lx at pc 0x%lx; the guest's stvec 0x%lx leads "
-		    "nowhere (%s fault there) -> not code this VM can run: check the image and its entry "
-		    "(x %d v:0x%lx, regs %d)", pm->vstval, pm->vsepc, pm->vstvec,
+					   "nowhere (%s fault there) -> not code this VM can run: check the image and its entry "
+					   "(x %d v:0x%lx, regs %d)",
+		    pm->vstval, pm->vsepc, pm->vstvec,
 		    pm->scause == CAUSE_FETCH_PAGE_FAULT ? "page" : "guest-page", id, pm->vsepc, id);
 	else
 		SAY("no trap handler", "%s at pc 0x%lx (tval 0x%lx) went to stvec 0x%lx, where the fetch faults "
-		    "-> the guest trapped before setting stvec: x %d v:0x%lx, regs %d",
+				       "-> the guest trapped before setting stvec: x %d v:0x%lx, regs %d",
 		    decode_cause_name(pm->vscause), pm->vsepc, pm->vstval, pm->vstvec, id, pm->vsepc, id);
 	return true;
 }
@@ -149,15 +159,18 @@ static void diagnose_guest_physical(struct vm *vm, struct vm_postmortem *pm, uin
 
 	if (gpa >= VM_RAM_BASE && gpa < ram_end)
 		SAY("G-stage", "%s at gpa 0x%lx (pc 0x%lx) is inside vm%d's RAM but has no G-stage mapping "
-		    "-> a hypervisor bug: keep this report (hv> dump %d) and the gdb dump", acc, gpa, pc, id, id);
+			       "-> a hypervisor bug: keep this report (hv> dump %d) and the gdb dump",
+		    acc, gpa, pc, id, id);
 	else if (gpa >= VM_RAM_BASE || scause == CAUSE_FETCH_GUEST_PAGE_FAULT)
 		SAY("outside RAM", "%s at gpa 0x%lx (pc 0x%lx) is outside vm%d's RAM 0x%lx..0x%lx (an access "
-		    "fault, as on QEMU) -> a bad pointer in the guest (xlate %d VA shows its translation), or "
-		    "more RAM (ram = in its config)", acc, gpa, pc, id, VM_RAM_BASE, ram_end - 1, id);
+				   "fault, as on QEMU) -> a bad pointer in the guest (xlate %d VA shows its translation), or "
+				   "more RAM (ram = in its config)",
+		    acc, gpa, pc, id, VM_RAM_BASE, ram_end - 1, id);
 	else
 		SAY("MMIO to no device", "%s at gpa 0x%lx (pc 0x%lx) hits no device of vm%d (uart 0x%lx, plic "
-		    "0x%lx, virtio-mmio 0x%lx..0x%lx; an access fault, as on QEMU) -> give it the device in its "
-		    "config or fix the guest's address", acc, gpa, pc, id, VM_UART_BASE, VM_PLIC_BASE,
+					 "0x%lx, virtio-mmio 0x%lx..0x%lx; an access fault, as on QEMU) -> give it the device in its "
+					 "config or fix the guest's address",
+		    acc, gpa, pc, id, VM_UART_BASE, VM_PLIC_BASE,
 		    VM_VIRTIO_BASE, VM_VIRTIO_BASE + VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE - 1);
 }
 
@@ -178,7 +191,8 @@ void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
 		return;
 	if (pm->scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL && contains(pm->why, "SRST")) {
 		SAY("SRST system failure", "the guest asked SBI SRST to shut down for a system failure at pc 0x%lx "
-		    "-> its last console lines say why: hv> log %d", pm->sepc, id);
+					   "-> its last console lines say why: hv> log %d",
+		    pm->sepc, id);
 		return;
 	}
 	if (diagnose_hole_first(vm, pm))
@@ -187,7 +201,8 @@ void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
 		return;
 	if (pm->scause == CAUSE_ILLEGAL_INSTRUCTION) {
 		SAY("illegal instruction", "illegal instruction 0x%lx at pc 0x%lx%s -> not code this VM can run: "
-		    "x %d v:0x%lx, regs %d", pm->stval, pm->sepc, pm->loop ? ", again and again" : "", id,
+					   "x %d v:0x%lx, regs %d",
+		    pm->stval, pm->sepc, pm->loop ? ", again and again" : "", id,
 		    pm->sepc, id);
 		return;
 	}
@@ -197,12 +212,14 @@ void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm)
 	}
 	if (is_guest_page_fault(pm->scause)) {
 		SAY("MMIO", "%s -> the guest uses a device register in a way hvscope does not emulate "
-		    "(x %d v:0x%lx shows the instruction)", pm->why, id, pm->sepc);
+			    "(x %d v:0x%lx shows the instruction)",
+		    pm->why, id, pm->sepc);
 		return;
 	}
 	if (pm->loop) {
 		SAY("fault loop", "%s at pc 0x%lx (tval 0x%lx) repeats and nothing changes -> xlate %d 0x%lx, "
-		    "regs %d", decode_cause_name(pm->scause), pm->sepc, pm->stval, id, pm->stval, id);
+				  "regs %d",
+		    decode_cause_name(pm->scause), pm->sepc, pm->stval, id, pm->stval, id);
 		return;
 	}
 	SAY("unhandled trap", "%s (%s at pc 0x%lx) -> regs %d, x %d v:0x%lx", pm->why,

@@ -8,19 +8,19 @@
 #include <stdint.h>
 
 enum trap_action {
-	TRAP_RESUME,	/* re-enter the guest */
-	TRAP_YIELD,	/* give the hart back to the scheduler */
+	TRAP_RESUME, /* re-enter the guest */
+	TRAP_YIELD,  /* give the hart back to the scheduler */
 };
 
 /* What a handler learns about the exit and tells the dispatcher. */
 struct exit_info {
 	uint64_t scause, sepc, stval, htval, htinst;
-	unsigned advance;	/* bytes to skip past the trapping instruction */
+	unsigned advance; /* bytes to skip past the trapping instruction */
 	enum trap_action action;
-	unsigned kind;		/* enum trace_kind of the record (spec/trace_record.h) */
-	unsigned info;		/* the record's kind-specific fields */
+	unsigned kind; /* enum trace_kind of the record (spec/trace_record.h) */
+	unsigned info; /* the record's kind-specific fields */
 	uint64_t payload[2];
-	char why[96];		/* set when the VM must stop */
+	char why[96]; /* set when the VM must stop */
 };
 
 #endif

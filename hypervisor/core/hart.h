@@ -16,15 +16,15 @@ struct guest_trap {
 };
 
 struct hart {
-	struct arch_hart arch;	/* first: read and written by arch/entry.S */
+	struct arch_hart arch; /* first: read and written by arch/entry.S */
 
 	unsigned hartid;
 	bool online;
-	struct vcpu *current;	/* vCPU loaded on this hart, or NULL */
-	struct vcpu *last;	/* last vCPU whose VS state this hart's TLB may hold */
-	uint64_t slice_end;	/* time at which the current vCPU is preempted */
-	uint64_t timer_at;	/* min(slice_end, earliest deadline of a blocked vCPU) */
-	bool timer_armed;	/* stimecmp holds timer_at (a timer interrupt disarms it) */
+	struct vcpu *current; /* vCPU loaded on this hart, or NULL */
+	struct vcpu *last;    /* last vCPU whose VS state this hart's TLB may hold */
+	uint64_t slice_end;   /* time at which the current vCPU is preempted */
+	uint64_t timer_at;    /* min(slice_end, earliest deadline of a blocked vCPU) */
+	bool timer_armed;     /* stimecmp holds timer_at (a timer interrupt disarms it) */
 	struct guest_trap last_trap;
 	uint64_t idle_ticks;
 };

@@ -48,7 +48,7 @@ static void discover_uart(const struct fdt *f)
 	uint32_t shift = 0;
 
 	if (node < 0 || !fdt_reg(f, node, 0, &base, &size))
-		return;	/* no console: we still run, silently */
+		return; /* no console: we still run, silently */
 	fdt_prop_u32(f, node, "reg-shift", &shift);
 	fdt_prop_u32(f, node, "interrupts", &host.uart_irq);
 	host.uart_base = base;

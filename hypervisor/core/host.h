@@ -12,7 +12,7 @@ struct fdt;
 struct host_info {
 	unsigned hart_count;
 	unsigned hartids[HV_MAX_HARTS];
-	char isa[1024];			/* riscv,isa of the first hart */
+	char isa[1024]; /* riscv,isa of the first hart */
 	char mmu_type[16];
 	unsigned long timebase;
 	unsigned long ram_base, ram_size;
@@ -24,7 +24,7 @@ struct host_info {
 extern struct host_info host;
 
 void host_discover(const struct fdt *f);
-bool host_isa_has(const char *ext);	/* a multi-letter extension in riscv,isa */
-bool host_has_h(void);			/* the H extension among the single letters */
+bool host_isa_has(const char *ext); /* a multi-letter extension in riscv,isa */
+bool host_has_h(void);		    /* the H extension among the single letters */
 
 #endif

@@ -12,10 +12,39 @@
 #include "spec/vswalk.h"
 #include "trace/trace.h"
 
-
 static const char *const abi_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero",
+	"ra",
+	"sp",
+	"gp",
+	"tp",
+	"t0",
+	"t1",
+	"t2",
+	"s0",
+	"s1",
+	"a0",
+	"a1",
+	"a2",
+	"a3",
+	"a4",
+	"a5",
+	"a6",
+	"a7",
+	"s2",
+	"s3",
+	"s4",
+	"s5",
+	"s6",
+	"s7",
+	"s8",
+	"s9",
+	"s10",
+	"s11",
+	"t3",
+	"t4",
+	"t5",
+	"t6",
 };
 
 /*
@@ -43,7 +72,7 @@ static void out(struct vm *vm, const char *fmt, ...)
 
 /* The first fault of the chain: the newest trace record of this vCPU that is not the repeating one. */
 static void find_first_in(struct vm_postmortem *pm, const struct trace_record *recs, unsigned n);
-static spinlock_t first_fault_lock = SPINLOCK_INIT;	/* guards recs: two VMs may die at once */
+static spinlock_t first_fault_lock = SPINLOCK_INIT; /* guards recs: two VMs may die at once */
 
 static void find_first_fault(struct vm_postmortem *pm, int vm, int vcpu)
 {
@@ -138,7 +167,8 @@ static void print_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_
 
 	postmortem_vs_walk(vm, pm, va, code, &w);
 	out(vm, "  VS-stage walk of VA 0x%lx (%s, vsatp 0x%lx), %s access:\n", va, vswalk_mode_name(pm->vsatp),
-	    pm->vsatp, code == CAUSE_FETCH_PAGE_FAULT ? "fetch" : code == CAUSE_LOAD_PAGE_FAULT ? "load" : "store");
+	    pm->vsatp, code == CAUSE_FETCH_PAGE_FAULT ? "fetch" : code == CAUSE_LOAD_PAGE_FAULT ? "load" :
+												  "store");
 	if (w.bare)
 		out(vm, "    vsatp is Bare: GPA = VA\n");
 	for (int i = 0; i < w.steps; i++) {

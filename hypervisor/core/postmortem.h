@@ -24,8 +24,8 @@ struct vs_walk;
 #define POSTMORTEM_TRACE_RECORDS 32
 
 void postmortem_capture(struct vcpu *v, const struct exit_info *e, bool loop);
-void postmortem_print(struct vm *vm);		/* hv> dump N: on the terminal */
-void postmortem_announce(struct vm *vm);	/* at death: VM console, log, notice */
+void postmortem_print(struct vm *vm);	 /* hv> dump N: on the terminal */
+void postmortem_announce(struct vm *vm); /* at death: VM console, log, notice */
 /* core/diagnose.c: fills pm->tag and pm->diagnosis */
 void postmortem_diagnose(struct vm *vm, struct vm_postmortem *pm);
 void postmortem_vs_walk(struct vm *vm, const struct vm_postmortem *pm, uint64_t va, uint64_t scause,

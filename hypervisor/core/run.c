@@ -45,7 +45,7 @@ static bool run_prepare(struct hart *h, struct vcpu *v)
  */
 int trap_fast(struct vcpu_regs *regs)
 {
-	struct vcpu *v = (struct vcpu *)regs;	/* regs is the first member */
+	struct vcpu *v = (struct vcpu *)regs; /* regs is the first member */
 
 	v->exit_action = trap_handle(v);
 	return v->exit_action == TRAP_RESUME && run_prepare(this_hart(), v);
@@ -58,14 +58,14 @@ static void run_vcpu(struct vcpu *v)
 	uint64_t deadline;
 
 	vcpu_load(v);
-	if (gdbstub_trigger_users)	/* a debugger's hardware triggers: per slice, never per exit */
+	if (gdbstub_trigger_users) /* a debugger's hardware triggers: per slice, never per exit */
 		gdbstub_vcpu_enter(v);
 	h->slice_end = arch_time() + slice;
 	deadline = sched_next_deadline();
 	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;
 	h->timer_armed = false;
 	while (run_prepare(h, v)) {
-		arch_vcpu_run(&v->regs);	/* returns when trap_fast() said no */
+		arch_vcpu_run(&v->regs); /* returns when trap_fast() said no */
 		if (v->exit_action != TRAP_RESUME)
 			break;
 	}

@@ -9,15 +9,17 @@
 #include "lib/string.h"
 
 static spinlock_t term_lock = SPINLOCK_INIT;
-static int focus = 1;			/* VM 1 has focus at boot */
+static int focus = 1; /* VM 1 has focus at boot */
 /* Keys after Ctrl-T: a digit, or `v` and a VM number of up to two digits. */
-static enum { KEYS_PLAIN, KEYS_PREFIX, KEYS_VM_NUMBER } key_state;
+static enum { KEYS_PLAIN,
+	      KEYS_PREFIX,
+	      KEYS_VM_NUMBER } key_state;
 static int vm_number, vm_digits;
 static bool at_line_start = true;
-static int line_owner;			/* who wrote the current partial line: 0 = hv */
+static int line_owner; /* who wrote the current partial line: 0 = hv */
 static char logdir[96];
-static int log_capped_vm;	/* a VM whose log just reached TERM_LOG_MAX */
-static void (*shell_input)(char c);	/* the hv> console, plugged in by term_set_shell */
+static int log_capped_vm;	    /* a VM whose log just reached TERM_LOG_MAX */
+static void (*shell_input)(char c); /* the hv> console, plugged in by term_set_shell */
 static void (*shell_prompt)(void);
 
 static void out_raw(char c)
@@ -103,7 +105,7 @@ static void log_append(struct vm *vm, const char *text, unsigned len)
 	if (r->log_bytes < TERM_LOG_MAX)
 		return;
 	semihost_write(r->log_fd, capped, sizeof(capped) - 1);
-	log_capped_vm = vm->id;		/* said on the terminal once term_lock is free */
+	log_capped_vm = vm->id; /* said on the terminal once term_lock is free */
 }
 
 static void log_flush(struct vm *vm)
@@ -123,7 +125,8 @@ static void log_cap_notice(void)
 
 	if (vm)
 		hv_printf("vm%d: %s: log file reached 8 MiB; later output is not logged "
-			  "(Ctrl-T %d and hv> log %d still show its latest output)\n", id, vm->name, id, id);
+			  "(Ctrl-T %d and hv> log %d still show its latest output)\n",
+			  id, vm->name, id, id);
 }
 
 void term_vm_output(struct vm *vm, char c)
@@ -277,7 +280,8 @@ static void key_help(void)
 		  "  0 / h  focus the hv> console\n"
 		  "  Ctrl-T send a literal Ctrl-T to the focused VM\n"
 		  "  ?      this help\n"
-		  "QEMU: Ctrl-A x quits QEMU; hv> quit shuts the machine down.\n", VM_MAX);
+		  "QEMU: Ctrl-A x quits QEMU; hv> quit shuts the machine down.\n",
+		  VM_MAX);
 }
 
 static void deliver(char c)

@@ -19,19 +19,19 @@
 #include "lib/log.h"
 
 #define TERM_PREFIX_KEY 0x14
-#define TERM_RING_SIZE  (16 * 1024)
-#define TERM_FOCUS_HV   0
+#define TERM_RING_SIZE	(16 * 1024)
+#define TERM_FOCUS_HV	0
 
 struct vm;
 
 struct term_ring {
 	char buf[TERM_RING_SIZE];
-	uint64_t written;	/* total bytes ever written */
-	uint64_t shown;		/* `written` when the VM last had focus */
-	char line[160];		/* pending log line */
+	uint64_t written; /* total bytes ever written */
+	uint64_t shown;	  /* `written` when the VM last had focus */
+	char line[160];	  /* pending log line */
 	unsigned line_len;
-	long log_fd;		/* semihosting handle, -1 = no log */
-	uint64_t log_bytes;	/* written to the log file, capped at TERM_LOG_MAX */
+	long log_fd;	    /* semihosting handle, -1 = no log */
+	uint64_t log_bytes; /* written to the log file, capped at TERM_LOG_MAX */
 };
 
 /*

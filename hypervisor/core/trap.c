@@ -46,7 +46,7 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 		vsstatus |= SSTATUS_SPIE;
 	vsstatus &= ~SSTATUS_SIE;
 	csr_write(CSR_VSSTATUS, vsstatus);
-	v->regs.sstatus |= SSTATUS_SPP;		/* the handler runs in VS-mode */
+	v->regs.sstatus |= SSTATUS_SPP; /* the handler runs in VS-mode */
 	v->regs.sepc = csr_read(CSR_VSTVEC) & ~3UL;
 }
 
@@ -118,7 +118,8 @@ static int trap_vs_page_fault(struct vcpu *v, struct exit_info *e)
 {
 	unsigned code = e->scause & 0xff;
 	enum vs_access access = code == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH :
-				code == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE;
+				code == CAUSE_LOAD_PAGE_FAULT  ? VS_LOAD :
+								 VS_STORE;
 	struct vs_walk w;
 
 	if (caught(v, e))
@@ -147,7 +148,7 @@ static int trap_breakpoint(struct vcpu *v, struct exit_info *e)
 {
 	if (gdbstub_breakpoint(v, e))
 		return 0;
-	return trap_reflect(v, e);	/* the guest's own (Linux BUG/WARN): as if delegated */
+	return trap_reflect(v, e); /* the guest's own (Linux BUG/WARN): as if delegated */
 }
 
 /*
@@ -176,9 +177,9 @@ static int trap_ecall_vs(struct vcpu *v, struct exit_info *e)
 	return sbi_handle_ecall(v, e);
 }
 
-#define INSN_WFI      0x10500073u
-#define INSN_WRS_NTO  0x00d00073u
-#define INSN_WRS_STO  0x01d00073u
+#define INSN_WFI     0x10500073u
+#define INSN_WRS_NTO 0x00d00073u
+#define INSN_WRS_STO 0x01d00073u
 
 /*
  * Instruction bits of a virtual-instruction trap, read through both stages.
@@ -282,7 +283,7 @@ void trap_handle_host_interrupts(void)
 	if (sip & MIP_SSIP)
 		csr_clear(CSR_SIP, MIP_SSIP);
 	if (sip & MIP_STIP) {
-		timer_program(UINT64_MAX);	/* re-armed before the next entry */
+		timer_program(UINT64_MAX); /* re-armed before the next entry */
 		h->timer_armed = false;
 	}
 	if (sip & MIP_SEIP) {
@@ -312,14 +313,14 @@ static inline struct trace_record *trace_exit_open(struct vcpu *v, const struct 
 	struct trace_record *r = trace_begin_ring(v->trace_ring, index);
 
 	r->time = t0;
-	trace_record_tag(r, v->trace_tag);	/* kind 0 (TRACE_EXIT) until the close */
+	trace_record_tag(r, v->trace_tag); /* kind 0 (TRACE_EXIT) until the close */
 	/* cppcheck-suppress ctuuninitvar ; trap_handle_mode sets every field read here (info and payload are the handlers') */
 	r->cause = trace_cause_of(e->scause);
 	r->info = 0;
 	r->htinst = (uint32_t)e->htinst;
 	r->sepc = e->sepc;
 	r->stval = e->stval;
-	r->payload[0] = e->htval;		/* a plain exit's payload */
+	r->payload[0] = e->htval; /* a plain exit's payload */
 	r->payload[1] = 0;
 	return r;
 }
@@ -329,7 +330,7 @@ static inline void trace_exit_finish(struct trace_ring *ring, struct trace_recor
 				     const struct exit_info *e, uint64_t t0)
 {
 	r->kind = (uint8_t)e->kind;
-	if (e->kind != TRACE_EXIT) {	/* handlers fill info and payload only for their kinds */
+	if (e->kind != TRACE_EXIT) { /* handlers fill info and payload only for their kinds */
 		r->info = (uint16_t)e->info;
 		r->payload[0] = e->payload[0];
 		r->payload[1] = e->payload[1];
@@ -418,7 +419,7 @@ static inline __attribute__((always_inline)) enum trap_action trap_handle_mode(s
 	}
 	e.advance = 0;
 	e.action = TRAP_RESUME;
-	e.kind = TRACE_EXIT;	/* handlers set kind, info and payload for the trace */
+	e.kind = TRACE_EXIT; /* handlers set kind, info and payload for the trace */
 	e.why[0] = '\0';
 	uint64_t code = e.scause & ~CAUSE_IRQ_FLAG;
 	struct trace_record *tr = 0;
@@ -442,7 +443,7 @@ static inline __attribute__((always_inline)) enum trap_action trap_handle_mode(s
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
 	failed = fn(v, &e) != 0;
 	if (tracing) {
-		if (failed) {	/* the record says the VM stopped, and where */
+		if (failed) { /* the record says the VM stopped, and where */
 			e.kind = TRACE_STOP;
 			e.info = 0;
 			e.payload[0] = e.htval;
@@ -461,14 +462,14 @@ static inline __attribute__((always_inline)) enum trap_action trap_handle_mode(s
 	 * yet).  Interrupts in between do not count as progress.
 	 */
 	if (e.advance)
-		faultloop_reset(&v->loop);	/* an emulated instruction is progress (MMIO polling, wrs.nto) */
+		faultloop_reset(&v->loop); /* an emulated instruction is progress (MMIO polling, wrs.nto) */
 	else if (faultloop_check(&v->loop, e.scause, e.sepc, e.stval, hv_fault_loop_k)) {
 		snprintf(e.why, sizeof(e.why), "fault loop: %s %u times at sepc 0x%lx stval 0x%lx",
 			 decode_cause_name(e.scause), hv_fault_loop_k, e.sepc, e.stval);
 		vm_died(v, &e, true);
 		return TRAP_YIELD;
 	}
-	v->regs.sepc += e.advance;	/* the one place sepc moves past an instruction */
+	v->regs.sepc += e.advance; /* the one place sepc moves past an instruction */
 	return e.action;
 }
 
@@ -480,7 +481,7 @@ static __attribute__((noinline)) enum trap_action trap_handle_traced(struct vcpu
 /* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
 __attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
 {
-	unsigned mode = trace_ctl.mode;		/* one load, one predictable branch */
+	unsigned mode = trace_ctl.mode; /* one load, one predictable branch */
 
 	if (__builtin_expect(mode != TRACE_OFF, 0))
 		return trap_handle_traced(v, mode);

@@ -39,7 +39,7 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	 * trap vector still needs when the reset happens inside an exit (SRST).
 	 */
 	memset(v->regs.x, 0, sizeof(v->regs.x));
-	v->regs.sregs_live = 0;	/* a reset inside an SBI call must not keep the old s-registers */
+	v->regs.sregs_live = 0; /* a reset inside an SBI call must not keep the old s-registers */
 	memset(&v->fp, 0, sizeof(v->fp));
 	v->regs.sepc = pc;
 	v->regs.x[REG_A0] = v->id;
@@ -106,7 +106,7 @@ void vcpu_load(struct vcpu *v)
 	csr_write(CSR_SENVCFG, v->senvcfg);
 	csr_write(CSR_SCOUNTEREN, v->scounteren);
 	csr_write(CSR_HVIP, v->hvip);
-	v->plic_gen = vm->plic.gen - 1;	/* make the next entry recompute VSEIP */
+	v->plic_gen = vm->plic.gen - 1; /* make the next entry recompute VSEIP */
 	if (vm->henvcfg & ENVCFG_STCE)
 		csr_write(CSR_VSTIMECMP, v->vstimecmp);
 	if (v->fp_live) {
@@ -134,7 +134,7 @@ void vcpu_put(struct vcpu *v)
 	v->vsatp = csr_read(CSR_VSATP);
 	v->senvcfg = csr_read(CSR_SENVCFG);
 	v->scounteren = csr_read(CSR_SCOUNTEREN);
-	v->hvip = csr_read(CSR_HVIP) & ~MIP_VSEIP;	/* VSEIP is recomputed from the vPLIC */
+	v->hvip = csr_read(CSR_HVIP) & ~MIP_VSEIP; /* VSEIP is recomputed from the vPLIC */
 	if (v->vm->henvcfg & ENVCFG_STCE)
 		v->vstimecmp = csr_read(CSR_VSTIMECMP);
 	if ((v->regs.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
@@ -176,7 +176,7 @@ void vcpu_update_hvip_slow(struct vcpu *v)
 	else
 		hvip &= ~MIP_VSEIP;
 	csr_write(CSR_HVIP, hvip);
-	if (hvip != old_hvip)	/* the timeline's injected interrupts */
+	if (hvip != old_hvip) /* the timeline's injected interrupts */
 		trace_event(this_hart()->hartid, vm->id, v->id, TRACE_IRQ_INJECT, 0, v->regs.sepc, hvip, old_hvip);
 }
 
@@ -239,7 +239,10 @@ bool vcpu_has_interrupt_loaded(struct vcpu *v)
  * debugger runs inside its exit), in struct vcpu otherwise (vm_quiesce()
  * makes sure it is not loaded anywhere else).
  */
-static const struct { unsigned csr; size_t off; } vs_saved[] = {
+static const struct {
+	unsigned csr;
+	size_t off;
+} vs_saved[] = {
 	{ CSR_VSSTATUS, offsetof(struct vcpu, vsstatus) },
 	{ CSR_VSIE, offsetof(struct vcpu, vsie) },
 	{ CSR_VSTVEC, offsetof(struct vcpu, vstvec) },
@@ -304,7 +307,7 @@ int vcpu_vs_csr_write(struct vcpu *v, unsigned csr, uint64_t val)
 	} else {
 		*saved = val;
 		if (csr == CSR_VSATP)
-			v->flush_pending = 1;	/* no stale VS TLB entries for the old table */
+			v->flush_pending = 1; /* no stale VS TLB entries for the old table */
 	}
 	return 0;
 }

@@ -98,7 +98,7 @@ static void vm_reset_vcpus(struct vm *vm)
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		vcpu_reset(v, vm->image.entry, vm->fdt_gpa);
-		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF;	/* others wait for HSM */
+		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_OFF; /* others wait for HSM */
 	}
 }
 
@@ -122,8 +122,7 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 	}
 	vm->ram_size = b->ram_size;
 	vm->vcpu_count = b->vcpus;
-	vm->image = (struct vm_image){ .load = b->load, .entry = b->entry, .size = b->image_size,
-				       .data = bundle + b->image_offset };
+	vm->image = (struct vm_image){ .load = b->load, .entry = b->entry, .size = b->image_size, .data = bundle + b->image_offset };
 	memcpy(vm->image.bootargs, b->bootargs, sizeof(vm->image.bootargs));
 	vm->image.bootargs[sizeof(vm->image.bootargs) - 1] = '\0';
 	if (!vm_gpa_range_ok(vm, b->load, b->image_size) ||
@@ -138,7 +137,8 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 		if (b->initrd_offset > bundle_size || b->initrd_size > bundle_size - b->initrd_offset ||
 		    b->initrd_size > top - (b->load + b->image_size)) {
 			hv_printf("hvscope: vm%d (%s): initrd of 0x%lx bytes is outside the bundle or does not fit "
-				  "between the image and the device tree\n", vm->id, vm->name, b->initrd_size);
+				  "between the image and the device tree\n",
+				  vm->id, vm->name, b->initrd_size);
 			return -1;
 		}
 		/* Page-aligned, ending where the device tree begins (as mkbundle.py checks). */
@@ -165,12 +165,13 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 	if (vm->adue)
 		vm->henvcfg |= ENVCFG_ADUE;
 	/* A/D emulation: by default wherever hardware A/D updating is off. */
-	vm->ad_emulation = (b->flags & BUNDLE_VM_AD_EMUL) ? true :
-			   (b->flags & BUNDLE_VM_NO_AD_EMUL) ? false : !vm->adue;
+	vm->ad_emulation = (b->flags & BUNDLE_VM_AD_EMUL)    ? true :
+			   (b->flags & BUNDLE_VM_NO_AD_EMUL) ? false :
+							       !vm->adue;
 	vm->hedeleg = vm_hedeleg(vm);
 	vm->gdb_wait = (b->flags & BUNDLE_VM_GDB_WAIT) != 0;
 	vm->hideleg = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
-	vm->hcounteren = 0x7;	/* CY, TM, IR: rdcycle/rdtime/rdinstret do not trap */
+	vm->hcounteren = 0x7; /* CY, TM, IR: rdcycle/rdtime/rdinstret do not trap */
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].id = i;
@@ -264,7 +265,7 @@ void vm_trace_event(struct vm *vm, enum trace_vm_event what, unsigned state)
 
 void vm_start(struct vm *vm)
 {
-	vdev_reset(vm);		/* the devices start from power-on state */
+	vdev_reset(vm); /* the devices start from power-on state */
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	vm->state = VM_RUNNING;
@@ -284,7 +285,7 @@ void vm_start(struct vm *vm)
  * so, and the count of what was held back in front of the next one.  The
  * VM's log file gets every line.
  */
-#define VM_NOTICE_BURST 5
+#define VM_NOTICE_BURST	  5
 #define VM_NOTICE_SECONDS 10
 
 void vm_notice(struct vm *vm, const char *fmt, ...)
@@ -309,7 +310,8 @@ void vm_notice(struct vm *vm, const char *fmt, ...)
 		hv_printf("%s", line);
 	else if (vm->notices.suppressed == 1)
 		hv_printf("vm%d: %s: more than %d lifecycle messages in %d s; holding them back "
-			  "(hv> vms shows its state)\n", vm->id, vm->name, VM_NOTICE_BURST, VM_NOTICE_SECONDS);
+			  "(hv> vms shows its state)\n",
+			  vm->id, vm->name, VM_NOTICE_BURST, VM_NOTICE_SECONDS);
 }
 
 /* Stop every vCPU of the VM; the others VMs are untouched. */
@@ -327,7 +329,7 @@ void vm_stop(struct vm *vm, enum vm_state state, const char *why)
 	for (unsigned i = 0; i < vm->vcpu_count; i++)
 		if (&vm->vcpus[i] != this_hart()->current)
 			vcpu_kick(&vm->vcpus[i]);
-	if (state != VM_DEAD)	/* a death is announced with its report (postmortem_announce) */
+	if (state != VM_DEAD) /* a death is announced with its report (postmortem_announce) */
 		vm_notice(vm, "vm%d: %s %s: %s\n", vm->id, vm->name, vm_state_name(state), why);
 }
 
@@ -339,21 +341,21 @@ static void vm_do_reset(struct vm *vm)
 	vm->restarts++;
 	vm->stop_reason[0] = '\0';
 	vm_trace_event(vm, TRACE_VM_RESET, vm->state);
-	vm->debugger_held = false;	/* a reset instead of the death it was held for */
+	vm->debugger_held = false; /* a reset instead of the death it was held for */
 	vm_notice(vm, "vm%d: %s rebooting (%s)\n", vm->id, vm->name, vm->reset_why);
 	vdev_reset(vm);
 	vm_load_image(vm);
 	vm_reset_vcpus(vm);
 	spin_lock(&vm->lock);
-	again = vm->reset_pending != 0;		/* asked again while we worked */
+	again = vm->reset_pending != 0; /* asked again while we worked */
 	if (vm->state == VM_RESETTING && !again)
-		vm->state = VM_RUNNING;		/* unless killed meanwhile */
+		vm->state = VM_RUNNING; /* unless killed meanwhile */
 	vm->reset_gen++;
 	spin_unlock(&vm->lock);
 	if (again)
 		vm_reset_try(vm);
 	else
-		vcpu_kick(&vm->vcpus[0]);	/* an idle hart may be asleep */
+		vcpu_kick(&vm->vcpus[0]); /* an idle hart may be asleep */
 }
 
 /* Do a pending reset if no vCPU of the VM is loaded on a hart any more. */
@@ -410,7 +412,7 @@ void vm_vcpu_left(struct vcpu *v)
 		vm_reset_try(vm);
 	if (v->state == VCPU_OFF && vm->state == VM_RUNNING && vm_all_vcpus_off(vm))
 		vm_stop(vm, VM_STOPPED, "every vCPU stopped itself (SBI HSM hart_stop)");
-	gdbstub_vcpu_left(v);	/* a debugger's stop waits for this too */
+	gdbstub_vcpu_left(v); /* a debugger's stop waits for this too */
 }
 
 void vm_irq_update(struct vm *vm)

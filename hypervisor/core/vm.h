@@ -16,12 +16,16 @@
 #include "devmodel/vplic.h"
 #include "devmodel/vuart.h"
 
-#define VM_SBI_EXT_SLOTS 9	/* sbi/sbi.c: its extensions, then "unsupported" */
+#define VM_SBI_EXT_SLOTS  9 /* sbi/sbi.c: its extensions, then "unsupported" */
 #define VM_MMIO_DEV_SLOTS 4
-#define VM_INPUT_QUEUE 4096
+#define VM_INPUT_QUEUE	  4096
 
 /* VM_RESETTING: a reset was asked for; it happens once no vCPU is on a hart. */
-enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD, VM_RESETTING };
+enum vm_state { VM_RUNNING,
+		VM_PAUSED,
+		VM_STOPPED,
+		VM_DEAD,
+		VM_RESETTING };
 
 /*
  * HSM states (SBI spec, "Hart State Management").  A vCPU is OFF only once it
@@ -29,11 +33,11 @@ enum vm_state { VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_DEAD, VM_RESETTING };
  * hart_start cannot reset state the old hart's vcpu_put() would still save.
  */
 enum vcpu_state {
-	VCPU_OFF,		/* HSM stopped: not started yet or hart_stop'ed, off every hart */
-	VCPU_RUNNABLE,		/* wants a hart */
-	VCPU_BLOCKED,		/* in WFI, waiting for an interrupt or its vstimecmp */
-	VCPU_STOP_PENDING,	/* hart_stop'ed, still loaded on its hart */
-	VCPU_START_PENDING,	/* hart_start claimed it and is resetting it */
+	VCPU_OFF,	    /* HSM stopped: not started yet or hart_stop'ed, off every hart */
+	VCPU_RUNNABLE,	    /* wants a hart */
+	VCPU_BLOCKED,	    /* in WFI, waiting for an interrupt or its vstimecmp */
+	VCPU_STOP_PENDING,  /* hart_stop'ed, still loaded on its hart */
+	VCPU_START_PENDING, /* hart_start claimed it and is resetting it */
 };
 
 /* Exit statistics: counters are only ever incremented by the hart running the vCPU. */
@@ -44,7 +48,7 @@ struct vcpu_stats {
 	uint64_t by_cause[CAUSE_COUNT];
 	uint64_t by_irq[16];
 	uint64_t sbi_calls;
-	uint64_t sbi_by_ext[VM_SBI_EXT_SLOTS];	/* slot: sbi_ext_name_at() */
+	uint64_t sbi_by_ext[VM_SBI_EXT_SLOTS]; /* slot: sbi_ext_name_at() */
 	uint64_t mmio;
 	uint64_t mmio_by_dev[VM_MMIO_DEV_SLOTS];
 	uint64_t ad_fixups;
@@ -54,59 +58,59 @@ struct vcpu_stats {
 /* A fault report's facts, kept so `hv> dump N` and gdb can show it again. */
 struct vm_postmortem {
 	bool valid;
-	bool loop;			/* a fault loop, not a single fault */
+	bool loop; /* a fault loop, not a single fault */
 	unsigned vcpu;
 	char why[96];
 	uint64_t scause, sepc, stval, htval, htinst;
 	uint64_t regs[32];
 	uint64_t vsstatus, vsepc, vscause, vstval, vsatp, vstvec;
 	uint64_t hstatus, henvcfg, hgatp, hedeleg, priv_u;
-	uint64_t first_scause, first_sepc, first_stval;	/* where the chain began */
-	uint64_t first_gpa;		/* its guest-physical address (guest-page faults) */
+	uint64_t first_scause, first_sepc, first_stval; /* where the chain began */
+	uint64_t first_gpa;				/* its guest-physical address (guest-page faults) */
 	bool has_first;
 	uint64_t time;
-	char tag[48];			/* kind of death, for the one-line notice: "A/D" */
-	char diagnosis[320];		/* the report's last word: cause and way out */
+	char tag[48];	     /* kind of death, for the one-line notice: "A/D" */
+	char diagnosis[320]; /* the report's last word: cause and way out */
 };
 
 struct vcpu {
-	struct vcpu_regs regs;		/* must stay first: asm uses it */
+	struct vcpu_regs regs; /* must stay first: asm uses it */
 	struct vcpu_fp fp;
 	struct vm *vm;
 	unsigned id;
 
 	/* Scheduling: guarded by sched_lock. */
 	enum vcpu_state state;
-	bool running;			/* loaded on a hart right now */
-	int hart;			/* hart it runs or last ran on, -1 never */
+	bool running; /* loaded on a hart right now */
+	int hart;     /* hart it runs or last ran on, -1 never */
 
 	/* Saved VS-level and per-vCPU H CSRs (valid while not loaded). */
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	uint64_t vstimecmp, senvcfg, scounteren, hvip, htimedelta;
-	bool fp_live;			/* fp holds state that must be restored */
+	bool fp_live; /* fp holds state that must be restored */
 
 	/* Set from other harts (atomics): IPI/interrupt requests. */
-	volatile uint32_t ssip_pending;	/* SBI IPI or legacy IPI: raise VSSIP */
-	volatile uint32_t flush_pending;	/* RFENCE: flush VS TLB + fence.i before entry */
-	bool vseip;			/* hvip.VSEIP set by us (vPLIC output) */
-	int exit_action;		/* enum trap_action of the last exit */
+	volatile uint32_t ssip_pending;	 /* SBI IPI or legacy IPI: raise VSSIP */
+	volatile uint32_t flush_pending; /* RFENCE: flush VS TLB + fence.i before entry */
+	bool vseip;			 /* hvip.VSEIP set by us (vPLIC output) */
+	int exit_action;		 /* enum trap_action of the last exit */
 	/* Where this vCPU's trace records go while it is loaded (vcpu_load). */
 	struct trace_ring *trace_ring;
-	uint32_t trace_tag;		/* trace_tag(hart, vm, vcpu) */
-	uint32_t plic_gen;		/* vplic.gen when VSEIP was last computed */
+	uint32_t trace_tag; /* trace_tag(hart, vm, vcpu) */
+	uint32_t plic_gen;  /* vplic.gen when VSEIP was last computed */
 
 	/* HSM start request (guarded by sched_lock). */
 	uint64_t start_addr, start_opaque;
 
 	struct vcpu_stats stats;
-	uint32_t csr_gen;		/* vm->csr_gen last written to this hart's CSRs */
+	uint32_t csr_gen; /* vm->csr_gen last written to this hart's CSRs */
 	/* Fault-loop detector: the last exception and how often it repeated. */
 	struct faultloop loop;
 };
 
 struct vm_image {
 	uint64_t load, entry, size;
-	const uint8_t *data;		/* in the bundle */
+	const uint8_t *data; /* in the bundle */
 	char bootargs[128];
 	/* initrd (size 0: none): in the bundle, copied to initrd_gpa, the top
 	 * of RAM below the device tree; /chosen/linux,initrd-* point at it. */
@@ -115,14 +119,14 @@ struct vm_image {
 };
 
 struct vm {
-	int id;				/* 1-based, as on the console */
+	int id; /* 1-based, as on the console */
 	char name[32];
 	enum vm_state state;
 	spinlock_t lock;
 
 	uint64_t ram_size;
-	hpa_t ram;			/* host-physical base of guest RAM */
-	bool ram_zero;			/* still all zero: the first start need not clear it */
+	hpa_t ram;     /* host-physical base of guest RAM */
+	bool ram_zero; /* still all zero: the first start need not clear it */
 	struct gstage gstage;
 	unsigned vmid;
 	uint64_t fdt_gpa;
@@ -133,13 +137,13 @@ struct vm {
 
 	/* Per-VM H CSR values loaded with each of its vCPUs. */
 	uint64_t henvcfg, hedeleg, hideleg, hcounteren;
-	bool adue;			/* henvcfg.ADUE wanted (and possible) */
-	bool ad_emulation;		/* set A/D in software on A/D-only page faults */
-	bool gdb_wait;			/* config gdb = wait: held until a debugger attaches */
+	bool adue;	   /* henvcfg.ADUE wanted (and possible) */
+	bool ad_emulation; /* set A/D in software on A/D-only page faults */
+	bool gdb_wait;	   /* config gdb = wait: held until a debugger attaches */
 	/* Set and cleared by the gdbstub (under its lock); read on cold paths only. */
-	bool catch_faults;		/* monitor catch fault on: reflected exceptions stop in gdb */
-	bool debugger_held;		/* died with gdb attached: stopped in it, dies on detach */
-	volatile uint32_t csr_gen;	/* bumped when henvcfg/hedeleg change at runtime */
+	bool catch_faults;	   /* monitor catch fault on: reflected exceptions stop in gdb */
+	bool debugger_held;	   /* died with gdb attached: stopped in it, dies on detach */
+	volatile uint32_t csr_gen; /* bumped when henvcfg/hedeleg change at runtime */
 	/*
 	 * G-stage changes after boot (the gdbstub's write-protected watch
 	 * pages, changed only while the VM is stopped): bumped on each; a hart
@@ -154,8 +158,8 @@ struct vm {
 
 	struct vuart uart;
 	struct vplic plic;
-	spinlock_t input_lock;		/* guards input[] and its indices */
-	uint8_t input[VM_INPUT_QUEUE];	/* terminal input not yet in the vUART FIFO */
+	spinlock_t input_lock;	       /* guards input[] and its indices */
+	uint8_t input[VM_INPUT_QUEUE]; /* terminal input not yet in the vUART FIFO */
 	uint32_t input_head, input_tail;
 	struct term_ring term;
 	uint64_t started_at;
@@ -163,8 +167,8 @@ struct vm {
 	char stop_reason[96];
 
 	/* Reset requests (vm_reset): serialised, done by the last hart to let go of a vCPU. */
-	volatile uint32_t reset_pending;	/* asked for and not yet claimed */
-	uint32_t reset_gen;			/* completed resets (console waits on it) */
+	volatile uint32_t reset_pending; /* asked for and not yet claimed */
+	uint32_t reset_gen;		 /* completed resets (console waits on it) */
 	char reset_why[32];
 	/* Lifecycle lines (rebooting, stopped, dead): a looping VM must not flood the terminal. */
 	struct ratelimit notices;

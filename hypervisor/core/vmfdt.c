@@ -10,7 +10,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define PHANDLE_PLIC 1
+#define PHANDLE_PLIC	1
 #define PHANDLE_INTC(i) (2 + (i))
 
 /*
@@ -20,11 +20,50 @@
  * The h extension itself is never passed on.
  */
 static const char *const vm_ext_allow[] = {
-	"zicsr", "zifencei", "zicntr", "zihpm", "zihintpause", "zihintntl", "zicond",
-	"zba", "zbb", "zbc", "zbs", "zfa", "zfh", "zfhmin", "zca", "zcd", "zcb", "zmmul",
-	"zaamo", "zalrsc", "zacas", "zawrs", "zkr", "zkt", "sstc", "svinval", "svnapot", "svpbmt", "svadu",
-	"zicbom", "zicboz", "zicbop", "zic64b", "ziccamoa", "ziccif", "zicclsm", "ziccrse", "za64rs",
-	"sscofpmf", "zve32f", "zve32x", "zve64d", "zve64f", "zve64x",
+	"zicsr",
+	"zifencei",
+	"zicntr",
+	"zihpm",
+	"zihintpause",
+	"zihintntl",
+	"zicond",
+	"zba",
+	"zbb",
+	"zbc",
+	"zbs",
+	"zfa",
+	"zfh",
+	"zfhmin",
+	"zca",
+	"zcd",
+	"zcb",
+	"zmmul",
+	"zaamo",
+	"zalrsc",
+	"zacas",
+	"zawrs",
+	"zkr",
+	"zkt",
+	"sstc",
+	"svinval",
+	"svnapot",
+	"svpbmt",
+	"svadu",
+	"zicbom",
+	"zicboz",
+	"zicbop",
+	"zic64b",
+	"ziccamoa",
+	"ziccif",
+	"zicclsm",
+	"ziccrse",
+	"za64rs",
+	"sscofpmf",
+	"zve32f",
+	"zve32x",
+	"zve64d",
+	"zve64f",
+	"zve64x",
 };
 
 static bool ext_allowed(const struct vm *vm, const char *e, size_t n)
@@ -97,7 +136,7 @@ static void isa_extensions_prop(struct fdtw *w, const char *isa)
 {
 	char list[1024];
 	size_t o = 0;
-	const char *s = isa + 4;	/* after "rv64" */
+	const char *s = isa + 4; /* after "rv64" */
 
 	for (; *s && *s != '_' && o + 2 < sizeof(list); s++) {
 		list[o++] = *s;
@@ -203,7 +242,7 @@ static void soc_node(struct fdtw *w, const struct vm *vm)
 	fdtw_begin_node(w, name);
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		ints[4 * i + 0] = PHANDLE_INTC(i);
-		ints[4 * i + 1] = IRQ_S_EXT + 2;	/* 11: machine external */
+		ints[4 * i + 1] = IRQ_S_EXT + 2; /* 11: machine external */
 		ints[4 * i + 2] = PHANDLE_INTC(i);
 		ints[4 * i + 3] = IRQ_S_EXT;
 	}

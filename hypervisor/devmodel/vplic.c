@@ -100,7 +100,11 @@ static void complete(struct vplic *p, unsigned ctx, unsigned irq)
 }
 
 /* Decode offset into (register kind, index); returns -1 for holes. */
-enum reg_kind { R_PRIORITY, R_PENDING, R_ENABLE, R_THRESHOLD, R_CLAIM };
+enum reg_kind { R_PRIORITY,
+		R_PENDING,
+		R_ENABLE,
+		R_THRESHOLD,
+		R_CLAIM };
 
 static int decode(const struct vplic *p, uint64_t off, enum reg_kind *kind, unsigned *ctx, unsigned *idx)
 {
@@ -139,14 +143,17 @@ int vplic_read(struct vplic *p, uint64_t off, unsigned width, uint64_t *value)
 	if (width != 4 || (off & 3))
 		return -1;
 	if (decode(p, off, &kind, &ctx, &idx))
-		return 0;	/* reserved space reads as zero */
+		return 0; /* reserved space reads as zero */
 	spin_lock(&p->lock);
 	switch (kind) {
 	case R_PRIORITY: *value = p->priority[idx]; break;
 	case R_PENDING: *value = p->pending[idx]; break;
 	case R_ENABLE: *value = p->enable[ctx][idx]; break;
 	case R_THRESHOLD: *value = p->threshold[ctx]; break;
-	case R_CLAIM: *value = claim(p, ctx); p->gen++; break;
+	case R_CLAIM:
+		*value = claim(p, ctx);
+		p->gen++;
+		break;
 	}
 	spin_unlock(&p->lock);
 	return 0;
@@ -161,7 +168,7 @@ int vplic_write(struct vplic *p, uint64_t off, unsigned width, uint64_t value)
 	if (width != 4 || (off & 3))
 		return -1;
 	if (decode(p, off, &kind, &ctx, &idx))
-		return 0;	/* writes to reserved space are ignored */
+		return 0; /* writes to reserved space are ignored */
 	spin_lock(&p->lock);
 	switch (kind) {
 	case R_PRIORITY:
@@ -169,7 +176,7 @@ int vplic_write(struct vplic *p, uint64_t off, unsigned width, uint64_t value)
 			p->priority[idx] = v & 7;
 		break;
 	case R_PENDING:
-		break;	/* read-only */
+		break; /* read-only */
 	case R_ENABLE:
 		/* Every bit is kept, as QEMU does; best() never looks at source 0. */
 		p->enable[ctx][idx] = v;

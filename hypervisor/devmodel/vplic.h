@@ -12,20 +12,20 @@
 #include "spec/board.h"
 #include "lib/spinlock.h"
 
-#define VPLIC_SOURCES (VM_PLIC_NDEV + 1)
-#define VPLIC_WORDS ((VPLIC_SOURCES + 31) / 32)
+#define VPLIC_SOURCES  (VM_PLIC_NDEV + 1)
+#define VPLIC_WORDS    ((VPLIC_SOURCES + 31) / 32)
 #define VPLIC_CONTEXTS (2 * VM_MAX_VCPUS)
 
 struct vplic {
-	spinlock_t lock;	/* guards everything below */
+	spinlock_t lock; /* guards everything below */
 	unsigned context_count;
 	uint32_t priority[VPLIC_SOURCES];
-	uint32_t level[VPLIC_WORDS];	/* device line levels */
+	uint32_t level[VPLIC_WORDS]; /* device line levels */
 	uint32_t pending[VPLIC_WORDS];
-	uint32_t claimed[VPLIC_WORDS];	/* in service: gateway closed */
+	uint32_t claimed[VPLIC_WORDS]; /* in service: gateway closed */
 	uint32_t enable[VPLIC_CONTEXTS][VPLIC_WORDS];
 	uint32_t threshold[VPLIC_CONTEXTS];
-	volatile uint32_t gen;		/* bumped on every change that can move an output */
+	volatile uint32_t gen; /* bumped on every change that can move an output */
 };
 
 void vplic_init(struct vplic *p, unsigned vcpu_count);

@@ -1,21 +1,28 @@
 #include "devmodel/vuart.h"
 #include "lib/string.h"
 
-enum { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+enum { RBR_THR_DLL = 0,
+       IER_DLM = 1,
+       IIR_FCR = 2,
+       LCR = 3,
+       MCR = 4,
+       LSR = 5,
+       MSR = 6,
+       SCR = 7 };
 
 #define LCR_DLAB 0x80
-#define IER_RDA  0x01
+#define IER_RDA	 0x01
 #define IER_THRE 0x02
 #define IIR_NONE 0x01
 #define IIR_THRE 0x02
-#define IIR_RDA  0x04
+#define IIR_RDA	 0x04
 #define IIR_FIFO 0xc0
-#define FCR_FE   0x01	/* FIFO enable */
-#define FCR_RFR  0x02	/* receive FIFO reset */
+#define FCR_FE	 0x01 /* FIFO enable */
+#define FCR_RFR	 0x02 /* receive FIFO reset */
 #define MCR_MASK 0x1f
 #define MCR_LOOP 0x10
-#define MSR_IDLE 0xb0	/* CTS, DSR, DCD asserted */
-#define LSR_DR   0x01
+#define MSR_IDLE 0xb0 /* CTS, DSR, DCD asserted */
+#define LSR_DR	 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 
@@ -47,7 +54,7 @@ static uint8_t iir(struct vuart *u)
 	if ((u->ier & IER_RDA) && u->rx_count)
 		return IIR_RDA | fifo;
 	if ((u->ier & IER_THRE) && u->thre_pending) {
-		u->thre_pending = false;	/* reading IIR clears a THRE interrupt */
+		u->thre_pending = false; /* reading IIR clears a THRE interrupt */
 		return IIR_THRE | fifo;
 	}
 	return IIR_NONE | fifo;
@@ -117,10 +124,10 @@ bool vuart_write(struct vuart *u, uint64_t off, uint64_t value, int *tx_char)
 			u->dll = v;
 		} else {
 			if (u->mcr & MCR_LOOP)
-				rx_push(u, v);	/* loopback: received, never sent */
+				rx_push(u, v); /* loopback: received, never sent */
 			else
 				*tx_char = v;
-			u->thre_pending = true;	/* sent at once: THR empty again */
+			u->thre_pending = true; /* sent at once: THR empty again */
 		}
 		break;
 	case IER_DLM:
@@ -137,7 +144,7 @@ bool vuart_write(struct vuart *u, uint64_t off, uint64_t value, int *tx_char)
 		if ((v ^ u->fcr) & FCR_FE)
 			v |= FCR_RFR;
 		u->fcr = v;
-		if (v & FCR_RFR) {	/* clear the receive FIFO */
+		if (v & FCR_RFR) { /* clear the receive FIFO */
 			u->rx_head = 0;
 			u->rx_count = 0;
 		}
@@ -145,7 +152,7 @@ bool vuart_write(struct vuart *u, uint64_t off, uint64_t value, int *tx_char)
 	case LCR: u->lcr = v; break;
 	case MCR: u->mcr = v & MCR_MASK; break;
 	case SCR: u->scr = v; break;
-	default: break;		/* LSR/MSR writes are ignored */
+	default: break; /* LSR/MSR writes are ignored */
 	}
 	l = level(u);
 	spin_unlock(&u->lock);

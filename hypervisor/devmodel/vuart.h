@@ -16,9 +16,9 @@
 #define VUART_FIFO 64
 
 struct vuart {
-	spinlock_t lock;	/* guards everything below */
+	spinlock_t lock; /* guards everything below */
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
-	bool thre_pending;	/* THR-empty interrupt waiting to be seen in IIR */
+	bool thre_pending; /* THR-empty interrupt waiting to be seen in IIR */
 	uint8_t rx[VUART_FIFO];
 	unsigned rx_head, rx_count;
 };
@@ -27,7 +27,7 @@ void vuart_init(struct vuart *u);
 /* The return value of these is the new level of the interrupt line. */
 bool vuart_read(struct vuart *u, uint64_t offset, uint64_t *value, int *tx_char);
 bool vuart_write(struct vuart *u, uint64_t offset, uint64_t value, int *tx_char);
-bool vuart_receive(struct vuart *u, uint8_t c);	/* false in *accepted if full */
+bool vuart_receive(struct vuart *u, uint8_t c); /* false in *accepted if full */
 bool vuart_irq_level(struct vuart *u);
 unsigned vuart_rx_space(struct vuart *u);
 

@@ -6,14 +6,14 @@
 #include "lib/fdt.h"
 #include "lib/printf.h"
 
-#define PCI_SLOTS		32
-#define PCI_FUNCS		8
-#define PCI_CAP_WALK_MAX	48	/* (256 - 64) / 4: more hops than that is a loop */
+#define PCI_SLOTS	 32
+#define PCI_FUNCS	 8
+#define PCI_CAP_WALK_MAX 48 /* (256 - 64) / 4: more hops than that is a loop */
 
 /* phys.hi of a three-cell PCI address: space code in bits 24-25. */
-#define PCI_SPACE(hi)		(((hi) >> 24) & 3U)
-#define PCI_SPACE_MEM32		2U
-#define PCI_SPACE_MEM64		3U
+#define PCI_SPACE(hi)	 (((hi) >> 24) & 3U)
+#define PCI_SPACE_MEM32	 2U
+#define PCI_SPACE_MEM64	 3U
 
 static uint32_t ecam_read32(void *ctx, uint64_t off)
 {
@@ -90,7 +90,7 @@ static unsigned parent_cells(const struct fdt *f, int node, const char *name, un
 static void window_set(struct pci_window *w, uint64_t pci, uint64_t cpu, uint64_t size)
 {
 	if (w->size >= size)
-		return;		/* keep the first (or larger) window of a kind */
+		return; /* keep the first (or larger) window of a kind */
 	*w = (struct pci_window){ pci, cpu, size, pci };
 }
 
@@ -201,7 +201,7 @@ static unsigned bar_size(struct pci_dev *d, unsigned i)
 
 	*b = (struct pci_bar){ 0 };
 	if (lo == 0 || lo == 0xffffffffU)
-		return 1;	/* not implemented (all ones: nothing answered) */
+		return 1; /* not implemented (all ones: nothing answered) */
 	if (lo & PCI_BAR_IO) {
 		b->io = true;
 		b->size = (uint64_t)(~(lo & ~3U) & 0xffffU) + 1;

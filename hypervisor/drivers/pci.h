@@ -23,19 +23,19 @@
 struct fdt;
 
 /* Configuration header registers (type 0, PCI 3.0 6.1). */
-#define PCI_VENDOR_ID		0x00	/* 16 bits; 0xffff: no function here */
+#define PCI_VENDOR_ID		0x00 /* 16 bits; 0xffff: no function here */
 #define PCI_DEVICE_ID		0x02
 #define PCI_COMMAND		0x04
 #define PCI_STATUS		0x06
-#define PCI_CLASS_REVISION	0x08	/* class << 8 | revision */
+#define PCI_CLASS_REVISION	0x08 /* class << 8 | revision */
 #define PCI_HEADER_TYPE		0x0e
 #define PCI_BAR0		0x10
-#define PCI_SUBSYSTEM_VENDOR_ID	0x2c
+#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
 #define PCI_SUBSYSTEM_ID	0x2e
 #define PCI_CAPABILITY_LIST	0x34
 
 #define PCI_COMMAND_MEMORY	(1U << 1)
-#define PCI_COMMAND_MASTER	(1U << 2)	/* bus mastering: the device may DMA */
+#define PCI_COMMAND_MASTER	(1U << 2) /* bus mastering: the device may DMA */
 #define PCI_STATUS_CAP_LIST	(1U << 4)
 #define PCI_HEADER_TYPE_MASK	0x7fU
 #define PCI_HEADER_MULTIFUNC	0x80U
@@ -45,10 +45,10 @@ struct fdt;
 #define PCI_BAR_MEM_TYPE_64	(2U << 1)
 #define PCI_BAR_MEM_PREFETCH	(1U << 3)
 
-#define PCI_CAP_ID_VNDR		0x09	/* vendor specific (virtio's capabilities) */
+#define PCI_CAP_ID_VNDR		0x09 /* vendor specific (virtio's capabilities) */
 
 #define PCI_BAR_COUNT		6
-#define PCI_CFG_SIZE		4096	/* per function, PCIe extended config space */
+#define PCI_CFG_SIZE		4096 /* per function, PCIe extended config space */
 #define PCI_ECAM_OFFSET(bus, dev, fn) \
 	((uint64_t)(bus) << 20 | (uint64_t)(dev) << 15 | (uint64_t)(fn) << 12)
 
@@ -60,10 +60,10 @@ struct pci_cfg_ops {
 
 /* A range of the bridge's memory space and the next free address in it. */
 struct pci_window {
-	uint64_t pci_base;	/* address as the bus (and a BAR) sees it */
-	uint64_t cpu_base;	/* the same address as the harts see it */
+	uint64_t pci_base; /* address as the bus (and a BAR) sees it */
+	uint64_t cpu_base; /* the same address as the harts see it */
 	uint64_t size;
-	uint64_t next;		/* next free bus address */
+	uint64_t next; /* next free bus address */
 };
 
 struct pci_host {
@@ -75,8 +75,8 @@ struct pci_host {
 };
 
 struct pci_bar {
-	uint64_t addr;		/* CPU address once assigned, else 0 */
-	uint64_t size;		/* 0: BAR not implemented (or the upper half of a 64-bit one) */
+	uint64_t addr; /* CPU address once assigned, else 0 */
+	uint64_t size; /* 0: BAR not implemented (or the upper half of a 64-bit one) */
 	bool io, is64, prefetch;
 };
 
@@ -131,7 +131,7 @@ unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned after);
  * The host's bridge from its device tree, and the functions on its first
  * bus (BARs not assigned yet: drivers do that for the functions they take).
  */
-#define PCI_DEVS_MAX		32
+#define PCI_DEVS_MAX 32
 extern struct pci_dev pci_devs[PCI_DEVS_MAX];
 extern unsigned pci_dev_count;
 extern struct pci_host pci_host_bridge;

@@ -1,10 +1,10 @@
 #include "drivers/plic.h"
 
 /* Register layout of the RISC-V PLIC specification (as QEMU implements it). */
-#define PLIC_PRIORITY(irq)      (4 * (irq))
-#define PLIC_ENABLE(ctx)        (0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx)     (0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx)         (0x200004 + 0x1000 * (ctx))
+#define PLIC_PRIORITY(irq)  (4 * (irq))
+#define PLIC_ENABLE(ctx)    (0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx)	    (0x200004 + 0x1000 * (ctx))
 
 static uint64_t plic_base;
 

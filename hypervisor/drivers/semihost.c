@@ -5,7 +5,7 @@
 #define SYS_OPEN  0x01
 #define SYS_WRITE 0x05
 
-long semihost_trap(long op, void *arg);	/* arch/semihost.S */
+long semihost_trap(long op, void *arg); /* arch/semihost.S */
 
 static long semihost_call(long op, void *arg)
 {

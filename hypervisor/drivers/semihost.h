@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-long semihost_open(const char *path, int mode);	/* mode 4 = "w", 8 = "a" */
+long semihost_open(const char *path, int mode); /* mode 4 = "w", 8 = "a" */
 long semihost_write(long fd, const void *buf, size_t len);
 
 #endif

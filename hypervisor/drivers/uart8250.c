@@ -1,13 +1,13 @@
 #include "drivers/uart8250.h"
 
-#define UART_RBR 0	/* receive buffer (read) */
-#define UART_THR 0	/* transmit holding (write) */
-#define UART_IER 1
-#define UART_IER_RDI 0x01
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_LSR 5
-#define UART_LSR_DR 0x01
+#define UART_RBR      0 /* receive buffer (read) */
+#define UART_THR      0 /* transmit holding (write) */
+#define UART_IER      1
+#define UART_IER_RDI  0x01
+#define UART_FCR      2
+#define UART_LCR      3
+#define UART_LSR      5
+#define UART_LSR_DR   0x01
 #define UART_LSR_THRE 0x20
 
 static volatile uint8_t *uart_base;
@@ -19,8 +19,8 @@ void uart_init(uint64_t base, unsigned reg_shift)
 {
 	uart_base = (volatile uint8_t *)(uintptr_t)base;
 	uart_shift = reg_shift;
-	*reg(UART_FCR) = 0x07;	/* enable and clear FIFOs */
-	*reg(UART_LCR) = 0x03;	/* 8N1 */
+	*reg(UART_FCR) = 0x07; /* enable and clear FIFOs */
+	*reg(UART_LCR) = 0x03; /* 8N1 */
 }
 
 void uart_putc(char c)

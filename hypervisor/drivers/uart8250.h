@@ -6,7 +6,7 @@
 
 void uart_init(uint64_t base, unsigned reg_shift);
 void uart_putc(char c);
-int uart_getc(void);		/* -1 when no byte is waiting */
+int uart_getc(void); /* -1 when no byte is waiting */
 void uart_enable_rx_irq(void);
 
 #endif

@@ -12,14 +12,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VIRTIO_DEV_QUEUES	4	/* queues a driver may set up per device */
+#define VIRTIO_DEV_QUEUES 4 /* queues a driver may set up per device */
 
 struct virtio_dev;
 
 struct virtio_transport {
-	const char *name;	/* "virtio-mmio", "virtio-pci" */
+	const char *name; /* "virtio-mmio", "virtio-pci" */
 	uint8_t (*get_status)(struct virtio_dev *vd);
-	void (*set_status)(struct virtio_dev *vd, uint8_t status);	/* 0 resets the device */
+	void (*set_status)(struct virtio_dev *vd, uint8_t status); /* 0 resets the device */
 	uint64_t (*device_features)(struct virtio_dev *vd);
 	void (*set_driver_features)(struct virtio_dev *vd, uint64_t features);
 	/* Largest size queue q allows; 0 if it has none or is live already. */
@@ -36,14 +36,14 @@ struct virtio_transport {
 
 struct virtio_dev {
 	const struct virtio_transport *t;
-	uint32_t device_id;		/* virtio device type (5: 2 = block, 3 = console) */
-	char where[24];			/* "0x10008000" or "pci 00:02.0", for messages */
-	uint64_t base;			/* virtio-mmio registers, or the common cfg structure */
+	uint32_t device_id; /* virtio device type (5: 2 = block, 3 = console) */
+	char where[24];	    /* "0x10008000" or "pci 00:02.0", for messages */
+	uint64_t base;	    /* virtio-mmio registers, or the common cfg structure */
 	/* virtio-pci only: where the other structures landed in the BARs. */
 	uint64_t isr, devcfg, notify;
 	uint64_t devcfg_len;
 	uint32_t notify_mult;
-	uint64_t queue_notify[VIRTIO_DEV_QUEUES];	/* notification address per queue */
+	uint64_t queue_notify[VIRTIO_DEV_QUEUES]; /* notification address per queue */
 };
 
 /*

@@ -23,9 +23,9 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define VBLK_MAX	(VM_MAX + 8)	/* host disks hvscope takes (virtio-mmio and PCI) */
-#define HOSTQ_MAX	128	/* descriptors in our queue (if the device allows) */
-#define REQ_TIMEOUT_S	30	/* a request still pending after this breaks the device */
+#define VBLK_MAX      (VM_MAX + 8) /* host disks hvscope takes (virtio-mmio and PCI) */
+#define HOSTQ_MAX     128	   /* descriptors in our queue (if the device allows) */
+#define REQ_TIMEOUT_S 30	   /* a request still pending after this breaks the device */
 
 /* Everything the device reads or writes, in one naturally aligned block. */
 struct hostq {
@@ -50,15 +50,15 @@ struct hostq {
 };
 
 struct virtio_blk {
-	spinlock_t lock;		/* one request at a time; guards the queue */
-	struct virtio_dev vd;		/* the transport: virtio-mmio or virtio-pci */
-	unsigned num;			/* queue size in use */
-	uint16_t avail_idx;		/* next avail ring slot we fill */
-	uint16_t used_seen;		/* used ring entries consumed */
-	uint64_t capacity;		/* 512-byte sectors */
-	bool flush;			/* VIRTIO_BLK_F_FLUSH negotiated */
-	bool claimed;			/* given to a VM */
-	bool broken;			/* a request timed out: never touch the queue again */
+	spinlock_t lock;      /* one request at a time; guards the queue */
+	struct virtio_dev vd; /* the transport: virtio-mmio or virtio-pci */
+	unsigned num;	      /* queue size in use */
+	uint16_t avail_idx;   /* next avail ring slot we fill */
+	uint16_t used_seen;   /* used ring entries consumed */
+	uint64_t capacity;    /* 512-byte sectors */
+	bool flush;	      /* VIRTIO_BLK_F_FLUSH negotiated */
+	bool claimed;	      /* given to a VM */
+	bool broken;	      /* a request timed out: never touch the queue again */
 	char serial[VIRTIO_BLK_ID_BYTES + 1];
 	struct hostq *q;
 };
@@ -100,9 +100,9 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 		q->desc[i].next = (uint16_t)(i + 1);
 	}
 	q->avail.ring[d->avail_idx % d->num] = 0;
-	arch_fence_io();	/* descriptors and ring entry before the index (2.6.13) */
+	arch_fence_io(); /* descriptors and ring entry before the index (2.6.13) */
 	q->avail.idx = ++d->avail_idx;
-	arch_fence_io();	/* the index before the notification */
+	arch_fence_io(); /* the index before the notification */
 	d->vd.t->notify(&d->vd, 0);
 	while (*(volatile uint16_t *)&q->used.idx == d->used_seen) {
 		if (arch_time() > deadline) {
@@ -112,7 +112,7 @@ static int submit(struct virtio_blk *d, unsigned n, uint32_t *written)
 			return VIRTIO_BLK_S_IOERR;
 		}
 	}
-	arch_fence_io();		/* the used entry and the data after the index */
+	arch_fence_io(); /* the used entry and the data after the index */
 	*written = q->used.ring[d->used_seen % d->num].len;
 	d->used_seen++;
 	/* Interrupts are not wanted, but keep the interrupt status clean anyway. */

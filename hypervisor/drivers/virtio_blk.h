@@ -21,7 +21,7 @@ struct virtio_blk;
 struct virtio_blk_seg {
 	uint64_t addr;
 	uint32_t len;
-	bool device_writes;	/* the device fills it (a read from disk) */
+	bool device_writes; /* the device fills it (a read from disk) */
 };
 
 struct virtio_mmio_slots;
@@ -32,10 +32,10 @@ void virtio_blk_init(const struct virtio_mmio_slots *slots);
 /* The unclaimed device whose serial is `serial` (len bytes, NUL padded), claimed; 0 if none. */
 struct virtio_blk *virtio_blk_claim(const char *serial, size_t len);
 
-uint64_t virtio_blk_capacity(const struct virtio_blk *d);	/* in 512-byte sectors */
+uint64_t virtio_blk_capacity(const struct virtio_blk *d); /* in 512-byte sectors */
 bool virtio_blk_has_flush(const struct virtio_blk *d);
-unsigned virtio_blk_max_segs(const struct virtio_blk *d);	/* data segments per request */
-const char *virtio_blk_where(const struct virtio_blk *d);	/* "0x10008000", "pci 00:02.0" */
+unsigned virtio_blk_max_segs(const struct virtio_blk *d); /* data segments per request */
+const char *virtio_blk_where(const struct virtio_blk *d); /* "0x10008000", "pci 00:02.0" */
 
 /*
  * Run one request to completion.  Returns the VIRTIO_BLK_S_* status; *written

@@ -26,27 +26,27 @@
 
 #define VIRTIO_ID_CONSOLE		3
 #define VIRTIO_CONSOLE_F_MULTIPORT	(1ULL << 1)
-#define VIRTIO_CONSOLE_CONFIG_MAX_PORTS	4	/* le32 max_nr_ports */
+#define VIRTIO_CONSOLE_CONFIG_MAX_PORTS 4 /* le32 max_nr_ports */
 
 /* Control events (5.3.6.2). */
-#define VCONS_DEVICE_READY	0
-#define VCONS_DEVICE_ADD	1
-#define VCONS_DEVICE_REMOVE	2
-#define VCONS_PORT_READY	3
-#define VCONS_PORT_OPEN		6
+#define VCONS_DEVICE_READY		0
+#define VCONS_DEVICE_ADD		1
+#define VCONS_DEVICE_REMOVE		2
+#define VCONS_PORT_READY		3
+#define VCONS_PORT_OPEN			6
 
-#define VQ_NUM		8	/* descriptors per port queue */
+#define VQ_NUM				8 /* descriptors per port queue */
 /*
  * The device drops a control message when the control receive queue has no
  * buffer (QEMU's send_control_msg), and it sends one DEVICE_ADD per port at
  * once: the queue needs a buffer per port, and then some.
  */
-#define CTRL_NUM	64
-#define VQ_RING_MAX	CTRL_NUM
-#define RX_BUF		1024	/* each receive buffer of a port */
-#define CTRL_BUF	128	/* each control receive buffer: a message and a port name */
-#define TX_BUF		2048
-#define TX_TIMEOUT_S	5
+#define CTRL_NUM			64
+#define VQ_RING_MAX			CTRL_NUM
+#define RX_BUF				1024 /* each receive buffer of a port */
+#define CTRL_BUF			128  /* each control receive buffer: a message and a port name */
+#define TX_BUF				2048
+#define TX_TIMEOUT_S			5
 
 struct vcons_ctrl {
 	uint32_t id;
@@ -71,14 +71,14 @@ struct vq {
 		uint16_t avail_event;
 	} used __attribute__((aligned(4)));
 	uint16_t avail_idx, used_seen;
-	unsigned index;		/* queue number in the device */
-	unsigned num;		/* its size: VQ_NUM, or CTRL_NUM for control receive */
+	unsigned index; /* queue number in the device */
+	unsigned num;	/* its size: VQ_NUM, or CTRL_NUM for control receive */
 	bool ready;
 };
 
 struct rxq {
 	struct vq q;
-	uint8_t *buf;		/* q.num buffers of buf_size bytes */
+	uint8_t *buf; /* q.num buffers of buf_size bytes */
 	uint32_t buf_size;
 };
 
@@ -134,7 +134,7 @@ static bool queue_setup(struct vq *q, unsigned index, unsigned num, bool interru
 static void queue_push(struct vq *q, unsigned d)
 {
 	q->avail.ring[q->avail_idx % q->num] = (uint16_t)d;
-	arch_fence_io();		/* descriptor and ring entry before the index (2.6.13) */
+	arch_fence_io(); /* descriptor and ring entry before the index (2.6.13) */
 	q->avail.idx = ++q->avail_idx;
 	arch_fence_io();
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
@@ -220,7 +220,7 @@ static void rx_drain(struct rxq *rq, void (*fn)(unsigned port, const uint8_t *, 
 		struct virtq_used_elem e;
 		uint8_t data[RX_BUF];
 		uint32_t len;
-		arch_fence_io();	/* the entry and the data after the index */
+		arch_fence_io(); /* the entry and the data after the index */
 		e = q->used.ring[q->used_seen % q->num];
 		q->used_seen++;
 		if (e.id >= q->num)
@@ -243,9 +243,9 @@ static void on_control(unsigned port, const uint8_t *data, uint32_t len, void *a
 	memcpy(&m, data, sizeof(m));
 	if (m.event == VCONS_DEVICE_ADD && m.id >= 1 && m.id <= port_count) {
 		ctrl_send(m.id, VCONS_PORT_READY, 1);
-		ctrl_send(m.id, VCONS_PORT_OPEN, 1);	/* we take data from now on */
+		ctrl_send(m.id, VCONS_PORT_OPEN, 1); /* we take data from now on */
 	} else if (m.event == VCONS_DEVICE_ADD) {
-		ctrl_send(m.id, VCONS_PORT_READY, 0);	/* a port we have no queues for */
+		ctrl_send(m.id, VCONS_PORT_READY, 0); /* a port we have no queues for */
 	} else if (m.event == VCONS_PORT_OPEN && m.id >= 1 && m.id <= port_count && open) {
 		open(m.id, m.value != 0);
 	}
@@ -309,7 +309,8 @@ static const char *device_setup(void)
 	if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
 		return "FEATURES_OK refused";
 	max_ports = rd(VIRTIO_MMIO_CONFIG + VIRTIO_CONSOLE_CONFIG_MAX_PORTS);
-	port_count = max_ports > VCONS_PORTS ? VCONS_PORTS : max_ports ? max_ports - 1 : 0;
+	port_count = max_ports > VCONS_PORTS ? VCONS_PORTS : max_ports ? max_ports - 1 :
+									 0;
 	if (!rx_setup(&ctrl_rx, 2, CTRL_NUM, &ctrl_rx_buf[0][0], CTRL_BUF) ||
 	    !queue_setup(&ctrl_tx.q, 3, VQ_NUM, false))
 		return "control queues unusable";
@@ -341,7 +342,7 @@ bool virtio_console_init(const struct virtio_mmio_slots *slots)
 		return false;
 	}
 	ctrl_send(0, VCONS_DEVICE_READY, 1);
-	virtio_console_poll(0, 0);	/* the device answers at once: DEVICE_ADD per port */
+	virtio_console_poll(0, 0); /* the device answers at once: DEVICE_ADD per port */
 	hv_printf("  gdbstub: virtio-console at 0x%lx irq %u, %u ports (port N = VM N)\n", base, irq, port_count);
 	return true;
 }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VCONS_PORTS VM_MAX	/* ports 1..VM_MAX: one per VM */
+#define VCONS_PORTS VM_MAX /* ports 1..VM_MAX: one per VM */
 
 typedef void (*vcons_rx_fn)(unsigned port, const uint8_t *data, size_t len);
 typedef void (*vcons_open_fn)(unsigned port, bool host_connected);

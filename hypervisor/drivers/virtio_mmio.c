@@ -88,9 +88,16 @@ static uint32_t mmio_ack_interrupt(struct virtio_dev *vd)
 }
 
 static const struct virtio_transport mmio_transport = {
-	"virtio-mmio", mmio_get_status, mmio_set_status, mmio_device_features,
-	mmio_set_driver_features, mmio_queue_max, mmio_queue_enable, mmio_notify,
-	mmio_config_read32, mmio_ack_interrupt,
+	"virtio-mmio",
+	mmio_get_status,
+	mmio_set_status,
+	mmio_device_features,
+	mmio_set_driver_features,
+	mmio_queue_max,
+	mmio_queue_enable,
+	mmio_notify,
+	mmio_config_read32,
+	mmio_ack_interrupt,
 };
 
 const char *virtio_mmio_probe(uint64_t base, struct virtio_dev *vd)

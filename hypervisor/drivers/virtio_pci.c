@@ -11,41 +11,47 @@
 #include "drivers/pci.h"
 #include "lib/printf.h"
 
-#define VIRTIO_PCI_VENDOR		0x1af4
-#define VIRTIO_PCI_DEVICE_FIRST		0x1000	/* transitional 0x1000..0x103f, modern 0x1040.. */
-#define VIRTIO_PCI_DEVICE_MODERN	0x1040
-#define VIRTIO_PCI_DEVICE_LAST		0x107f
+#define VIRTIO_PCI_VENDOR	 0x1af4
+#define VIRTIO_PCI_DEVICE_FIRST	 0x1000 /* transitional 0x1000..0x103f, modern 0x1040.. */
+#define VIRTIO_PCI_DEVICE_MODERN 0x1040
+#define VIRTIO_PCI_DEVICE_LAST	 0x107f
 
 /* struct virtio_pci_cap (4.1.4) and the notify capability's extra word. */
-#define VCAP_CFG_TYPE		3
-#define VCAP_BAR		4
-#define VCAP_OFFSET		8
-#define VCAP_LENGTH		12
-#define VCAP_NOTIFY_MULT	16
-#define VCAP_MIN_LEN		16
+#define VCAP_CFG_TYPE		 3
+#define VCAP_BAR		 4
+#define VCAP_OFFSET		 8
+#define VCAP_LENGTH		 12
+#define VCAP_NOTIFY_MULT	 16
+#define VCAP_MIN_LEN		 16
 
-enum { VIRTIO_PCI_CAP_COMMON = 1, VIRTIO_PCI_CAP_NOTIFY, VIRTIO_PCI_CAP_ISR, VIRTIO_PCI_CAP_DEVICE };
+enum { VIRTIO_PCI_CAP_COMMON = 1,
+       VIRTIO_PCI_CAP_NOTIFY,
+       VIRTIO_PCI_CAP_ISR,
+       VIRTIO_PCI_CAP_DEVICE };
 
 /* struct virtio_pci_common_cfg (4.1.4.3). */
-#define VPCI_DEVICE_FEATURE_SELECT	0x00
-#define VPCI_DEVICE_FEATURE		0x04
-#define VPCI_DRIVER_FEATURE_SELECT	0x08
-#define VPCI_DRIVER_FEATURE		0x0c
-#define VPCI_MSIX_CONFIG		0x10
-#define VPCI_NUM_QUEUES			0x12
-#define VPCI_DEVICE_STATUS		0x14
-#define VPCI_QUEUE_SELECT		0x16
-#define VPCI_QUEUE_SIZE			0x18
-#define VPCI_QUEUE_MSIX_VECTOR		0x1a
-#define VPCI_QUEUE_ENABLE		0x1c
-#define VPCI_QUEUE_NOTIFY_OFF		0x1e
-#define VPCI_QUEUE_DESC			0x20
-#define VPCI_QUEUE_DRIVER		0x28
-#define VPCI_QUEUE_DEVICE		0x30
-#define VPCI_COMMON_LEN			0x38
-#define VIRTIO_MSI_NO_VECTOR		0xffff
+#define VPCI_DEVICE_FEATURE_SELECT 0x00
+#define VPCI_DEVICE_FEATURE	   0x04
+#define VPCI_DRIVER_FEATURE_SELECT 0x08
+#define VPCI_DRIVER_FEATURE	   0x0c
+#define VPCI_MSIX_CONFIG	   0x10
+#define VPCI_NUM_QUEUES		   0x12
+#define VPCI_DEVICE_STATUS	   0x14
+#define VPCI_QUEUE_SELECT	   0x16
+#define VPCI_QUEUE_SIZE		   0x18
+#define VPCI_QUEUE_MSIX_VECTOR	   0x1a
+#define VPCI_QUEUE_ENABLE	   0x1c
+#define VPCI_QUEUE_NOTIFY_OFF	   0x1e
+#define VPCI_QUEUE_DESC		   0x20
+#define VPCI_QUEUE_DRIVER	   0x28
+#define VPCI_QUEUE_DEVICE	   0x30
+#define VPCI_COMMON_LEN		   0x38
+#define VIRTIO_MSI_NO_VECTOR	   0xffff
 
-static volatile uint8_t *reg8(uint64_t a) { return (volatile uint8_t *)(uintptr_t)a; }
+static volatile uint8_t *reg8(uint64_t a)
+{
+	return (volatile uint8_t *)(uintptr_t)a;
+}
 static volatile uint16_t *reg16(uint64_t a) { return (volatile uint16_t *)(uintptr_t)a; }
 static volatile uint32_t *reg32(uint64_t a) { return (volatile uint32_t *)(uintptr_t)a; }
 
@@ -122,13 +128,20 @@ static uint32_t pci_config_read32(struct virtio_dev *vd, unsigned off)
 
 static uint32_t pci_ack_interrupt(struct virtio_dev *vd)
 {
-	return *reg8(vd->isr);		/* reading the ISR status clears it (4.1.4.5) */
+	return *reg8(vd->isr); /* reading the ISR status clears it (4.1.4.5) */
 }
 
 static const struct virtio_transport pci_transport = {
-	"virtio-pci", pci_get_status, pci_set_status, pci_device_features,
-	pci_set_driver_features, pci_queue_max, pci_queue_enable, pci_notify,
-	pci_config_read32, pci_ack_interrupt,
+	"virtio-pci",
+	pci_get_status,
+	pci_set_status,
+	pci_device_features,
+	pci_set_driver_features,
+	pci_queue_max,
+	pci_queue_enable,
+	pci_notify,
+	pci_config_read32,
+	pci_ack_interrupt,
 };
 
 uint32_t virtio_pci_device_type(const struct pci_dev *pd)
@@ -181,7 +194,7 @@ static bool take_cap(const struct pci_dev *pd, unsigned cap, uint8_t type, struc
 		vd->devcfg = at, vd->devcfg_len = at ? len : 0;
 		return at != 0;
 	}
-	return true;	/* another type (PCI cfg access, shared memory): not needed */
+	return true; /* another type (PCI cfg access, shared memory): not needed */
 }
 
 const char *virtio_pci_probe(struct pci_dev *pd, struct virtio_dev *vd)

@@ -93,7 +93,7 @@ static int t_reg_write(void *ctx, unsigned tid, unsigned reg, uint64_t val)
 			v->regs.x[reg] = val;
 	} else if (reg == GDB_REG_PC) {
 		v->regs.sepc = val;
-	/* cppcheck-suppress knownConditionTrueFalse ; true here, kept to name the F registers' range */
+		/* cppcheck-suppress knownConditionTrueFalse ; true here, kept to name the F registers' range */
 	} else if (reg >= GDB_REG_F0 && reg < GDB_REG_F0 + 32) {
 		v->fp.f[reg - GDB_REG_F0] = val;
 	} else if (reg == GDB_REG_FFLAGS) {
@@ -111,7 +111,7 @@ static int t_reg_write(void *ctx, unsigned tid, unsigned reg, uint64_t val)
 		if (reg == GDB_REG_SATP)
 			guestmem_changed(v->vm);
 	} else {
-		return -1;	/* sip: pending interrupts are the devices' business */
+		return -1; /* sip: pending interrupts are the devices' business */
 	}
 	return 0;
 }
@@ -142,7 +142,7 @@ static int t_resume(void *ctx, unsigned step_tid)
 	struct vcpu *v = vcpu_of(d, step_tid);
 
 	if (vm->state != VM_PAUSED)
-		return -1;	/* stopped, dead or resetting: nothing to run */
+		return -1; /* stopped, dead or resetting: nothing to run */
 	if (step_tid && (!v || step_setup(d, v)))
 		return -1;
 	d->fault_stop = false;

@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "core/debug_hooks.h"	/* what core calls: the exit path's and the run loop's hooks */
+#include "core/debug_hooks.h" /* what core calls: the exit path's and the run loop's hooks */
 
 struct vcpu;
 struct vm;
@@ -22,7 +22,7 @@ struct exit_info;
 
 /* Boot: find the virtio-console (one line either way). */
 void gdbstub_setup(void);
-size_t gdbstub_state_size(void);	/* bytes of debugger state per VM slot (hv> mem) */
+size_t gdbstub_state_size(void); /* bytes of debugger state per VM slot (hv> mem) */
 /* After the VMs started: hold those with `gdb = wait` until a debugger attaches. */
 void gdbstub_hold_waiting(void);
 /* Boot banner: probe the SBI Debug Triggers extension, one line. */

@@ -16,8 +16,13 @@
 bool guestmem_walk(struct vm_debug *d, uint64_t vsatp, uint64_t va, uint64_t *gpa_out)
 {
 	struct vs_walk_env env = {
-		.vsatp = vsatp, .priv_u = false, .sum = true, .mxr = true, .hw_ad = true,
-		.pte_ptr = vm_pte_ptr, .ctx = d->vm,
+		.vsatp = vsatp,
+		.priv_u = false,
+		.sum = true,
+		.mxr = true,
+		.hw_ad = true,
+		.pte_ptr = vm_pte_ptr,
+		.ctx = d->vm,
 	};
 	struct vs_walk w;
 

@@ -11,11 +11,11 @@
 #include "lib/string.h"
 
 enum mon_arg {
-	MON_AS_IS,		/* no VM argument: help, version, vms, mem */
-	MON_VM,			/* CMD N ARGS */
-	MON_VCPU,		/* CMD N.V ARGS */
-	MON_TRACE,		/* trace [COUNT] vm N ARGS */
-	MON_STATS,		/* stats N, stats reset N */
+	MON_AS_IS, /* no VM argument: help, version, vms, mem */
+	MON_VM,	   /* CMD N ARGS */
+	MON_VCPU,  /* CMD N.V ARGS */
+	MON_TRACE, /* trace [COUNT] vm N ARGS */
+	MON_STATS, /* stats N, stats reset N */
 	MON_REFUSE,
 };
 
@@ -178,8 +178,7 @@ static const char *catch_cmd(struct vm_debug *d, const char *a, char *out, size_
 	else if (*a && strcmp(a, "fault"))
 		return "usage: monitor catch fault on|off";
 	snprintf(out, size, "catch fault %s: %s\n", gdbstub_catching(d) ? "on" : "off",
-		 gdbstub_catching(d) ? "every exception the hypervisor reflects or fixes up for this VM stops here first"
-				     : "only a VM that would die stops here");
+		 gdbstub_catching(d) ? "every exception the hypervisor reflects or fixes up for this VM stops here first" : "only a VM that would die stops here");
 	return 0;
 }
 

@@ -1,20 +1,20 @@
 /* Next-PC decoding for single-step: see nextpc.h. */
 #include "gdbstub/nextpc.h"
 
-#define OP_BRANCH 0x63
-#define OP_JALR   0x67
-#define OP_JAL    0x6f
-#define OP_SYSTEM 0x73
-#define OP_AMO    0x2f
-#define OP_LOAD   0x03
-#define OP_LOADFP 0x07
-#define OP_STORE  0x23
+#define OP_BRANCH  0x63
+#define OP_JALR	   0x67
+#define OP_JAL	   0x6f
+#define OP_SYSTEM  0x73
+#define OP_AMO	   0x2f
+#define OP_LOAD	   0x03
+#define OP_LOADFP  0x07
+#define OP_STORE   0x23
 #define OP_STOREFP 0x27
-#define AMO_LR    0x02
-#define AMO_SC    0x03
+#define AMO_LR	   0x02
+#define AMO_SC	   0x03
 #define INSN_ECALL 0x00000073u
 #define INSN_SRET  0x10200073u
-#define LR_SCAN   16
+#define LR_SCAN	   16
 
 static uint64_t bits(uint32_t v, unsigned hi, unsigned lo)
 {
@@ -42,26 +42,28 @@ static int64_t imm_j(uint32_t i)
 static int64_t imm_cj(uint32_t i)
 {
 	return sext(bits(i, 12, 12) << 11 | bits(i, 11, 11) << 4 | bits(i, 10, 9) << 8 | bits(i, 8, 8) << 10 |
-		    bits(i, 7, 7) << 6 | bits(i, 6, 6) << 7 | bits(i, 5, 3) << 1 | bits(i, 2, 2) << 5, 12);
+			    bits(i, 7, 7) << 6 | bits(i, 6, 6) << 7 | bits(i, 5, 3) << 1 | bits(i, 2, 2) << 5,
+		    12);
 }
 
 /* c.beqz/c.bnez: offset[8|4:3] in bits 12:10, offset[7:6|2:1|5] in bits 6:2. */
 static int64_t imm_cb(uint32_t i)
 {
 	return sext(bits(i, 12, 12) << 8 | bits(i, 11, 10) << 3 | bits(i, 6, 5) << 6 | bits(i, 4, 3) << 1 |
-		    bits(i, 2, 2) << 5, 9);
+			    bits(i, 2, 2) << 5,
+		    9);
 }
 
 static bool branch_taken(unsigned funct3, uint64_t a, uint64_t b)
 {
 	switch (funct3) {
-	case 0: return a == b;				/* beq */
-	case 1: return a != b;				/* bne */
-	case 4: return (int64_t)a < (int64_t)b;		/* blt */
-	case 5: return (int64_t)a >= (int64_t)b;	/* bge */
-	case 6: return a < b;				/* bltu */
-	case 7: return a >= b;				/* bgeu */
-	default: return false;				/* reserved: traps, stvec covers it */
+	case 0: return a == b;			 /* beq */
+	case 1: return a != b;			 /* bne */
+	case 4: return (int64_t)a < (int64_t)b;	 /* blt */
+	case 5: return (int64_t)a >= (int64_t)b; /* bge */
+	case 6: return a < b;			 /* bltu */
+	case 7: return a >= b;			 /* bgeu */
+	default: return false;			 /* reserved: traps, stvec covers it */
 	}
 }
 
@@ -78,8 +80,7 @@ static void decode32(uint32_t i, uint64_t pc, const uint64_t x[32], uint64_t sep
 
 	switch (i & 0x7f) {
 	case OP_BRANCH:
-		one(out, NEXTPC_BRANCH, branch_taken((unsigned)bits(i, 14, 12), x[rs1], x[rs2]) ?
-			pc + (uint64_t)imm_b(i) : pc + 4);
+		one(out, NEXTPC_BRANCH, branch_taken((unsigned)bits(i, 14, 12), x[rs1], x[rs2]) ? pc + (uint64_t)imm_b(i) : pc + 4);
 		return;
 	case OP_JAL:
 		one(out, NEXTPC_JUMP, pc + (uint64_t)imm_j(i));
@@ -108,17 +109,17 @@ static void decode16(uint32_t i, uint64_t pc, const uint64_t x[32], struct nextp
 	unsigned quadrant = i & 3, funct3 = (unsigned)bits(i, 15, 13);
 	unsigned rs1 = (unsigned)bits(i, 11, 7), rs2 = (unsigned)bits(i, 6, 2);
 
-	if (quadrant == 1 && funct3 == 5) {			/* c.j */
+	if (quadrant == 1 && funct3 == 5) { /* c.j */
 		one(out, NEXTPC_JUMP, pc + (uint64_t)imm_cj(i));
 		return;
 	}
-	if (quadrant == 1 && (funct3 == 6 || funct3 == 7)) {	/* c.beqz, c.bnez */
+	if (quadrant == 1 && (funct3 == 6 || funct3 == 7)) { /* c.beqz, c.bnez */
 		uint64_t v = x[8 + bits(i, 9, 7)];
 		bool taken = funct3 == 6 ? v == 0 : v != 0;
 		one(out, NEXTPC_BRANCH, taken ? pc + (uint64_t)imm_cb(i) : pc + 2);
 		return;
 	}
-	if (quadrant == 2 && funct3 == 4 && rs1 && !rs2) {	/* c.jr (bit 12 = 0), c.jalr (1) */
+	if (quadrant == 2 && funct3 == 4 && rs1 && !rs2) { /* c.jr (bit 12 = 0), c.jalr (1) */
 		one(out, NEXTPC_JUMP, x[rs1] & ~1UL);
 		return;
 	}
@@ -186,7 +187,7 @@ void nextpc_step(nextpc_fetch_fn fetch, void *ctx, uint64_t pc, const uint64_t x
 			return;
 		}
 		if (t > at && exit_count < NEXTPC_MAX - 1)
-			exits[exit_count++] = t;	/* a forward exit (bne to "fail") */
+			exits[exit_count++] = t; /* a forward exit (bne to "fail") */
 		at += len;
 	}
 	/* No sc in reach: an lr on its own is an ordinary load. */
@@ -212,11 +213,13 @@ static bool mem_access32(uint32_t i, const uint64_t x[32], uint64_t *addr, unsig
 	unsigned op = i & 0x7f, funct3 = (unsigned)bits(i, 14, 12);
 
 	switch (op) {
-	case OP_LOAD: case OP_LOADFP:
+	case OP_LOAD:
+	case OP_LOADFP:
 		*addr = base + (uint64_t)imm_i(i);
 		*width = ls_width(funct3, op == OP_LOADFP);
 		return true;
-	case OP_STORE: case OP_STOREFP:
+	case OP_STORE:
+	case OP_STOREFP:
 		*addr = base + (uint64_t)sext(bits(i, 31, 25) << 5 | bits(i, 11, 7), 12);
 		*width = ls_width(funct3, op == OP_STOREFP);
 		return true;
@@ -246,11 +249,10 @@ static bool mem_access16(uint32_t i, const uint64_t x[32], uint64_t *addr, unsig
 	if (q == 0) {
 		off = bits(i, 12, 10) << 3 | (dbl ? bits(i, 6, 5) << 6 : bits(i, 6, 6) << 2 | bits(i, 5, 5) << 6);
 		*addr = x[8 + bits(i, 9, 7)] + off;
-	} else if (funct3 < 4) {	/* c.(f)l[wd]sp */
-		off = bits(i, 12, 12) << 5 | (dbl ? bits(i, 6, 5) << 3 | bits(i, 4, 2) << 6
-					      : bits(i, 6, 4) << 2 | bits(i, 3, 2) << 6);
+	} else if (funct3 < 4) { /* c.(f)l[wd]sp */
+		off = bits(i, 12, 12) << 5 | (dbl ? bits(i, 6, 5) << 3 | bits(i, 4, 2) << 6 : bits(i, 6, 4) << 2 | bits(i, 3, 2) << 6);
 		*addr = x[2] + off;
-	} else {			/* c.(f)s[wd]sp */
+	} else { /* c.(f)s[wd]sp */
 		off = dbl ? bits(i, 12, 10) << 3 | bits(i, 9, 7) << 6 : bits(i, 12, 9) << 2 | bits(i, 8, 7) << 6;
 		*addr = x[2] + off;
 	}

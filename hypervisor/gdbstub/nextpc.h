@@ -17,19 +17,19 @@
 #define NEXTPC_MAX 4
 
 enum nextpc_kind {
-	NEXTPC_SEQ,		/* falls through */
-	NEXTPC_BRANCH,		/* conditional branch, resolved from the registers */
-	NEXTPC_JUMP,		/* jal, jalr, c.j, c.jr, c.jalr */
-	NEXTPC_ECALL,		/* S-mode: an SBI call that returns to pc + 4 */
-	NEXTPC_SRET,		/* continues at sepc */
-	NEXTPC_LR,		/* an LR/SC sequence, stepped as a whole */
+	NEXTPC_SEQ,    /* falls through */
+	NEXTPC_BRANCH, /* conditional branch, resolved from the registers */
+	NEXTPC_JUMP,   /* jal, jalr, c.j, c.jr, c.jalr */
+	NEXTPC_ECALL,  /* S-mode: an SBI call that returns to pc + 4 */
+	NEXTPC_SRET,   /* continues at sepc */
+	NEXTPC_LR,     /* an LR/SC sequence, stepped as a whole */
 };
 
 struct nextpc {
 	enum nextpc_kind kind;
-	unsigned len;			/* 2 or 4 */
+	unsigned len; /* 2 or 4 */
 	unsigned count;
-	uint64_t target[NEXTPC_MAX];	/* where it may continue */
+	uint64_t target[NEXTPC_MAX]; /* where it may continue */
 };
 
 /* Instruction length from its low 16 bits (2 or 4; longer encodings are not RV64GC). */

@@ -17,20 +17,23 @@
 #define RSP_PACKET_MAX 4096
 
 enum rsp_event {
-	RSP_NONE,		/* byte consumed, nothing complete yet */
-	RSP_PACKET,		/* rx->buf[0..len) holds a packet with a good checksum */
-	RSP_BAD_CHECKSUM,	/* a packet ended with the wrong checksum: answer '-' */
-	RSP_OVERSIZE,		/* a packet longer than RSP_PACKET_MAX ended: answer an error */
-	RSP_INTERRUPT,		/* 0x03 outside a packet: Ctrl-C */
+	RSP_NONE,	  /* byte consumed, nothing complete yet */
+	RSP_PACKET,	  /* rx->buf[0..len) holds a packet with a good checksum */
+	RSP_BAD_CHECKSUM, /* a packet ended with the wrong checksum: answer '-' */
+	RSP_OVERSIZE,	  /* a packet longer than RSP_PACKET_MAX ended: answer an error */
+	RSP_INTERRUPT,	  /* 0x03 outside a packet: Ctrl-C */
 };
 
 struct rsp_rx {
-	enum { RSP_RX_IDLE, RSP_RX_DATA, RSP_RX_SUM1, RSP_RX_SUM2 } state;
+	enum { RSP_RX_IDLE,
+	       RSP_RX_DATA,
+	       RSP_RX_SUM1,
+	       RSP_RX_SUM2 } state;
 	bool overflow;
-	uint8_t sum;		/* running sum of the payload */
-	uint8_t want;		/* checksum digits received so far */
+	uint8_t sum;  /* running sum of the payload */
+	uint8_t want; /* checksum digits received so far */
 	size_t len;
-	char buf[RSP_PACKET_MAX + 1];	/* payload, NUL-terminated for parsing */
+	char buf[RSP_PACKET_MAX + 1]; /* payload, NUL-terminated for parsing */
 };
 
 void rsp_rx_reset(struct rsp_rx *rx);

@@ -5,15 +5,15 @@
 #include "gdbstub/internal.h"
 #include "core/vm.h"
 
-#define INSN_WFI	0x10500073u
-#define CSR_SIE_NUM	0x104
-#define CSR_SIP_NUM	0x144
+#define INSN_WFI    0x10500073u
+#define CSR_SIE_NUM 0x104
+#define CSR_SIP_NUM 0x144
 
 void step_finish(struct vm_debug *d)
 {
 	if (d->step_vcpu < 0)
 		return;
-	for (int i = TEMP_MAX - 1; i >= 0; i--)	/* reverse: overlapping temps restore cleanly */
+	for (int i = TEMP_MAX - 1; i >= 0; i--) /* reverse: overlapping temps restore cleanly */
 		bp_unplant(d, &d->temps[i]);
 	if (d->vsie_masked)
 		d->vm->vcpus[d->step_vcpu].vsie = d->saved_vsie;
@@ -65,7 +65,7 @@ int step_setup(struct vm_debug *d, struct vcpu *v)
 	unsigned slot = 0;
 	bool phys = d->phys;
 
-	d->phys = false;	/* pc and its targets are virtual whatever gdb's addresses are */
+	d->phys = false; /* pc and its targets are virtual whatever gdb's addresses are */
 	if (!step_fetch(&f, pc, &insn)) {
 		d->phys = phys;
 		return -1;

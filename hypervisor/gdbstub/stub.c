@@ -52,7 +52,7 @@ void gdbstub_stopped(struct gdbstub *s, unsigned tid, int sig)
 		return;
 	s->stop_tid = tid ? tid : 1;
 	if (sig)
-		s->stop_sig = sig;	/* else the reason the stub asked for (attach, Ctrl-C) */
+		s->stop_sig = sig; /* else the reason the stub asked for (attach, Ctrl-C) */
 	s->g_tid = s->stop_tid;
 	s->state = GDB_STOPPED;
 	if (s->reply_owed) {
@@ -74,13 +74,51 @@ void gdbstub_disconnected(struct gdbstub *s)
 /* ---- the target description ---- */
 
 static const char *const xreg_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero",
+	"ra",
+	"sp",
+	"gp",
+	"tp",
+	"t0",
+	"t1",
+	"t2",
+	"fp",
+	"s1",
+	"a0",
+	"a1",
+	"a2",
+	"a3",
+	"a4",
+	"a5",
+	"a6",
+	"a7",
+	"s2",
+	"s3",
+	"s4",
+	"s5",
+	"s6",
+	"s7",
+	"s8",
+	"s9",
+	"s10",
+	"s11",
+	"t3",
+	"t4",
+	"t5",
+	"t6",
 };
 
 /* S-mode CSRs in the guest's view, in register-number order from GDB_REG_SSTATUS. */
 static const char *const csr_names[] = {
-	"sstatus", "sie", "stvec", "sscratch", "sepc", "scause", "stval", "sip", "satp",
+	"sstatus",
+	"sie",
+	"stvec",
+	"sscratch",
+	"sepc",
+	"scause",
+	"stval",
+	"sip",
+	"satp",
 };
 _Static_assert(sizeof(csr_names) / sizeof(csr_names[0]) == GDB_REG_PRIV - GDB_REG_SSTATUS,
 	       "one name per CSR register number");
@@ -111,11 +149,13 @@ size_t gdbstub_target_xml(char *out, size_t size, bool fp)
 	static const char fp_csr[3][7] = { "fflags", "frm", "fcsr" };
 
 	xml_add(&o, "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-		"<target version=\"1.0\"><architecture>riscv:rv64</architecture>"
-		"<feature name=\"org.gnu.gdb.riscv.cpu\">%s", "", 0, 0, "");
+		    "<target version=\"1.0\"><architecture>riscv:rv64</architecture>"
+		    "<feature name=\"org.gnu.gdb.riscv.cpu\">%s",
+		"", 0, 0, "");
 	for (unsigned i = 0; i < 32; i++)
 		xml_add(&o, XML_REG, xreg_names[i], i, 64,
-			i == 1 ? "code_ptr" : i == 2 || i == 3 || i == 4 ? "data_ptr" : "int");
+			i == 1 ? "code_ptr" : i == 2 || i == 3 || i == 4 ? "data_ptr" :
+									   "int");
 	xml_add(&o, XML_REG "</feature>", "pc", GDB_REG_PC, 64, "code_ptr");
 	if (fp) {
 		xml_add(&o, "<feature name=\"org.gnu.gdb.riscv.fpu\">%s", "", 0, 0, "");
@@ -254,7 +294,7 @@ static bool parse_addr_len(const char **p, char sep, uint64_t *addr, uint64_t *l
 	} else if (**p) {
 		return false;
 	}
-	return *addr + *len >= *addr;	/* no wrap-around */
+	return *addr + *len >= *addr; /* no wrap-around */
 }
 
 static void handle_read_mem(struct gdbstub *s, const char *p)
@@ -269,7 +309,7 @@ static void handle_read_mem(struct gdbstub *s, const char *p)
 		return;
 	}
 	if (len > sizeof(buf))
-		len = sizeof(buf);	/* a short reply is allowed */
+		len = sizeof(buf); /* a short reply is allowed */
 	if (s->ops->mem_read(s->ctx, s->g_tid, addr, buf, len)) {
 		reply(s, GDB_EFAULT);
 		return;
@@ -326,7 +366,7 @@ static void handle_breakpoint(struct gdbstub *s, const char *p, bool insert)
 	if (type != 0) {
 		int (*op)(void *, unsigned, uint64_t, unsigned) = insert ? s->ops->hw_insert : s->ops->hw_remove;
 		if (!op) {
-			reply(s, "");	/* no hardware triggers: gdb falls back to software */
+			reply(s, ""); /* no hardware triggers: gdb falls back to software */
 			return;
 		}
 		if (!stopped(s))
@@ -336,7 +376,8 @@ static void handle_breakpoint(struct gdbstub *s, const char *p, bool insert)
 			return;
 		}
 		rc = op(s->ctx, (unsigned)type, addr, (unsigned)kind);
-		reply(s, rc > 0 ? "" : rc < 0 ? GDB_EINVAL : "OK");
+		reply(s, rc > 0 ? "" : rc < 0 ? GDB_EINVAL :
+						"OK");
 		return;
 	}
 	if (!stopped(s))
@@ -550,7 +591,7 @@ static void handle_query(struct gdbstub *s, const char *p)
 		reply(s, "OK");
 		s->no_ack = true;
 	} else {
-		reply(s, "");	/* not supported: the empty reply */
+		reply(s, ""); /* not supported: the empty reply */
 	}
 }
 
@@ -603,7 +644,7 @@ static void handle_packet(struct gdbstub *s, char *p, size_t len)
 		s->reply_owed = false;
 		break;
 	case 'k':
-		s->ops->kill(s->ctx);	/* no reply: gdb closes the connection */
+		s->ops->kill(s->ctx); /* no reply: gdb closes the connection */
 		s->state = GDB_DETACHED;
 		s->reply_owed = false;
 		break;

@@ -26,7 +26,7 @@ enum {
 	GDB_REG_FFLAGS = 65,
 	GDB_REG_FRM,
 	GDB_REG_FCSR,
-	GDB_REG_SSTATUS,	/* the guest's sstatus: vsstatus */
+	GDB_REG_SSTATUS, /* the guest's sstatus: vsstatus */
 	GDB_REG_SIE,
 	GDB_REG_STVEC,
 	GDB_REG_SSCRATCH,
@@ -35,10 +35,10 @@ enum {
 	GDB_REG_STVAL,
 	GDB_REG_SIP,
 	GDB_REG_SATP,
-	GDB_REG_PRIV,		/* 0 = U, 1 = S */
+	GDB_REG_PRIV, /* 0 = U, 1 = S */
 	GDB_REG_COUNT,
 };
-#define GDB_G_REGS 33		/* the 'g' packet: x0-x31 and pc */
+#define GDB_G_REGS  33 /* the 'g' packet: x0-x31 and pc */
 
 /* Unix signal numbers in stop replies (gdb's own numbering for these). */
 #define GDB_SIGINT  2
@@ -48,9 +48,9 @@ enum {
 #define GDB_SIGSEGV 11
 
 /* Error replies. */
-#define GDB_EFAULT "E14"	/* address does not translate / not RAM */
-#define GDB_EINVAL "E16"	/* malformed or out-of-range argument */
-#define GDB_EBUSY  "E10"	/* the VM is not stopped */
+#define GDB_EFAULT  "E14" /* address does not translate / not RAM */
+#define GDB_EINVAL  "E16" /* malformed or out-of-range argument */
+#define GDB_EBUSY   "E10" /* the VM is not stopped */
 
 struct gdb_target_ops {
 	unsigned (*thread_count)(void *ctx);
@@ -73,9 +73,9 @@ struct gdb_target_ops {
 	int (*hw_remove)(void *ctx, unsigned type, uint64_t addr, unsigned len);
 	/* Let the VM run; step_tid != 0: that vCPU stops after one instruction. */
 	int (*resume)(void *ctx, unsigned step_tid);
-	void (*stop)(void *ctx);		/* ask for a stop; gdbstub_stopped() follows */
-	void (*detach)(void *ctx);		/* breakpoints out, VM running */
-	void (*kill)(void *ctx);		/* stop the VM for good (hv> kill) */
+	void (*stop)(void *ctx);   /* ask for a stop; gdbstub_stopped() follows */
+	void (*detach)(void *ctx); /* breakpoints out, VM running */
+	void (*kill)(void *ctx);   /* stop the VM for good (hv> kill) */
 	/* `monitor CMD`: its output, NUL-terminated, in out. */
 	void (*monitor)(void *ctx, const char *cmd, char *out, size_t size);
 	void (*thread_name)(void *ctx, unsigned tid, char *out, size_t size);
@@ -83,22 +83,22 @@ struct gdb_target_ops {
 };
 
 enum gdb_state {
-	GDB_DETACHED,		/* no debugger: the VM runs as usual */
-	GDB_STOPPING,		/* a stop was asked for, the vCPUs are leaving their harts */
-	GDB_STOPPED,		/* every vCPU is off its hart; the debugger has it */
-	GDB_RUNNING,		/* resumed by c/s; a stop reply is owed */
+	GDB_DETACHED, /* no debugger: the VM runs as usual */
+	GDB_STOPPING, /* a stop was asked for, the vCPUs are leaving their harts */
+	GDB_STOPPED,  /* every vCPU is off its hart; the debugger has it */
+	GDB_RUNNING,  /* resumed by c/s; a stop reply is owed */
 };
 
 struct gdbstub {
 	const struct gdb_target_ops *ops;
 	void *ctx;
 	enum gdb_state state;
-	bool no_ack;		/* QStartNoAckMode */
-	bool reply_owed;	/* '?' or a resume waits for the stop */
-	unsigned g_tid;		/* Hg: registers and memory */
+	bool no_ack;	 /* QStartNoAckMode */
+	bool reply_owed; /* '?' or a resume waits for the stop */
+	unsigned g_tid;	 /* Hg: registers and memory */
 	unsigned stop_tid;
 	int stop_sig;
-	char stop_extra[40];	/* "watch:ADDR;" and the like, set by the target before gdbstub_stopped() */
+	char stop_extra[40]; /* "watch:ADDR;" and the like, set by the target before gdbstub_stopped() */
 	struct rsp_rx rx;
 	char reply[RSP_PACKET_MAX + 1];
 	char frame[2 * RSP_PACKET_MAX + 8];

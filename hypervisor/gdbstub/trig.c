@@ -25,7 +25,7 @@ static bool dbtr_present;
 volatile unsigned gdbstub_trigger_users;
 
 static struct hart_trigs {
-	int vm;				/* 0: none installed */
+	int vm; /* 0: none installed */
 	uint32_t gen;
 	unsigned n;
 	unsigned long idx[DBTR_MAX];
@@ -72,9 +72,9 @@ int trig_insert(void *ctx, unsigned type, uint64_t addr, unsigned len)
 	struct hwtrig *free_slot = 0;
 
 	if (!trig_capacity())
-		return type == 2 ? watch_insert(d, addr, len) : 1;	/* Z1, Z3, Z4: the empty reply */
+		return type == 2 ? watch_insert(d, addr, len) : 1; /* Z1, Z3, Z4: the empty reply */
 	if (d->phys || (type != 1 && mc6_size(len) < 0))
-		return -1;	/* triggers match virtual addresses, and only these sizes */
+		return -1; /* triggers match virtual addresses, and only these sizes */
 	for (unsigned i = 0; i < DBTR_MAX; i++) {
 		struct hwtrig *t = &d->trigs[i];
 		if (t->used && t->type == type && t->addr == addr && t->len == len)
@@ -149,11 +149,11 @@ const struct hwtrig *trig_hit(struct vm_debug *d, struct vcpu *v, const struct e
 		if (t->used && (t->type == 1 ? e->sepc == t->addr : trig_overlaps(t, e->stval, 8)))
 			return t;
 	}
-	d->phys = false;	/* sepc is virtual whatever gdb's addresses are */
+	d->phys = false; /* sepc is virtual whatever gdb's addresses are */
 	decoded = guestmem_fetch(d, csr_read(CSR_VSATP), e->sepc, &insn) && nextpc_mem_access(insn, v->regs.x, &addr, &width);
 	d->phys = phys;
 	if (!decoded)
-		return 0;	/* an ebreak, or nothing we can read: the guest's own */
+		return 0; /* an ebreak, or nothing we can read: the guest's own */
 	for (unsigned i = 0; i < DBTR_MAX; i++)
 		if (d->trigs[i].used && trig_overlaps(&d->trigs[i], addr, width))
 			return &d->trigs[i];
@@ -168,7 +168,8 @@ void gdbstub_probe_triggers(void)
 			  "hbreak/rwatch/awatch fall back to software\n");
 	else if (!dbtr_mc6)
 		hv_printf("  debug triggers: SBI DBTR, %u triggers, none mcontrol6 (the hart has no Sdtrig for VS/VU): "
-			  "gdb watch write-protects pages, hbreak/rwatch/awatch fall back to software\n", dbtr_total);
+			  "gdb watch write-protects pages, hbreak/rwatch/awatch fall back to software\n",
+			  dbtr_total);
 	else
 		hv_printf("  debug triggers: SBI DBTR, %u triggers, %u mcontrol6 (VS/VU): gdb hbreak/watch use %u per VM\n",
 			  dbtr_total, dbtr_mc6, trig_capacity());
@@ -226,7 +227,7 @@ void gdbstub_triggers_info(struct vm_debug *d, char *out, size_t size)
 
 	if (!trig_capacity())
 		snprintf(out, size, "no hardware triggers: %s; watch (Z2) write-protects the watched page in the "
-			 "G-stage, Z1/Z3/Z4 get the empty reply (gdb: break for hbreak)\n",
+				    "G-stage, Z1/Z3/Z4 get the empty reply (gdb: break for hbreak)\n",
 			 dbtr_present ? "SBI DBTR offers none mcontrol6" : "the firmware has no SBI DBTR extension");
 	else
 		snprintf(out, size, "SBI DBTR: %u triggers per hart, %u mcontrol6; this VM may use %u, uses %u\n",

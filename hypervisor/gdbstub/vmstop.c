@@ -126,13 +126,22 @@ bool vmstop_release_dying(struct vm_debug *d)
 static int fault_signal(uint64_t scause)
 {
 	switch (scause) {
-	case CAUSE_FETCH_ACCESS: case CAUSE_LOAD_ACCESS: case CAUSE_STORE_ACCESS:
-	case CAUSE_FETCH_PAGE_FAULT: case CAUSE_LOAD_PAGE_FAULT: case CAUSE_STORE_PAGE_FAULT:
-	case CAUSE_FETCH_GUEST_PAGE_FAULT: case CAUSE_LOAD_GUEST_PAGE_FAULT: case CAUSE_STORE_GUEST_PAGE_FAULT:
+	case CAUSE_FETCH_ACCESS:
+	case CAUSE_LOAD_ACCESS:
+	case CAUSE_STORE_ACCESS:
+	case CAUSE_FETCH_PAGE_FAULT:
+	case CAUSE_LOAD_PAGE_FAULT:
+	case CAUSE_STORE_PAGE_FAULT:
+	case CAUSE_FETCH_GUEST_PAGE_FAULT:
+	case CAUSE_LOAD_GUEST_PAGE_FAULT:
+	case CAUSE_STORE_GUEST_PAGE_FAULT:
 		return GDB_SIGSEGV;
-	case CAUSE_MISALIGNED_FETCH: case CAUSE_MISALIGNED_LOAD: case CAUSE_MISALIGNED_STORE:
+	case CAUSE_MISALIGNED_FETCH:
+	case CAUSE_MISALIGNED_LOAD:
+	case CAUSE_MISALIGNED_STORE:
 		return GDB_SIGBUS;
-	case CAUSE_ILLEGAL_INSTRUCTION: case CAUSE_VIRTUAL_INSTRUCTION:
+	case CAUSE_ILLEGAL_INSTRUCTION:
+	case CAUSE_VIRTUAL_INSTRUCTION:
 		return GDB_SIGILL;
 	default:
 		return GDB_SIGTRAP;
@@ -219,16 +228,21 @@ static void caught_walk(struct vm_debug *d, char *out, size_t size)
 {
 	struct vcpu *v = &d->vm->vcpus[d->fault_vcpu];
 	struct vs_walk_env env = {
-		.vsatp = v->vsatp, .priv_u = !(v->regs.sstatus & SSTATUS_SPP), .sum = v->vsstatus & SSTATUS_SUM,
-		.mxr = v->vsstatus & SSTATUS_MXR, .hw_ad = (d->vm->henvcfg & ENVCFG_ADUE) != 0,
-		.pte_ptr = vm_pte_ptr, .ctx = d->vm,
+		.vsatp = v->vsatp,
+		.priv_u = !(v->regs.sstatus & SSTATUS_SPP),
+		.sum = v->vsstatus & SSTATUS_SUM,
+		.mxr = v->vsstatus & SSTATUS_MXR,
+		.hw_ad = (d->vm->henvcfg & ENVCFG_ADUE) != 0,
+		.pte_ptr = vm_pte_ptr,
+		.ctx = d->vm,
 	};
 	struct vs_walk w;
 
 	if (!is_page_fault(d->fault_scause))
 		return;
-	vswalk(&env, d->fault_stval, d->fault_scause == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH :
-	       d->fault_scause == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD : VS_STORE, &w);
+	vswalk(&env, d->fault_stval, d->fault_scause == CAUSE_FETCH_PAGE_FAULT ? VS_FETCH : d->fault_scause == CAUSE_LOAD_PAGE_FAULT ? VS_LOAD :
+																       VS_STORE,
+	       &w);
 	why_walk(&w, out, size);
 }
 
@@ -243,7 +257,8 @@ void gdbstub_why(struct vm_debug *d, char *out, size_t size)
 		uint64_t sepc = pm->has_first ? pm->first_sepc : pm->sepc;
 		uint64_t stval = pm->has_first ? pm->first_stval : pm->stval;
 		snprintf(out, size, "vm%d would have died (it dies on detach): %s\n"
-			 "%s: scause 0x%lx %s, pc 0x%lx, address 0x%lx\n", d->vm->id, pm->why,
+				    "%s: scause 0x%lx %s, pc 0x%lx, address 0x%lx\n",
+			 d->vm->id, pm->why,
 			 pm->has_first ? "first fault of the chain" : "fault", scause, decode_cause_name(scause),
 			 sepc, stval);
 		n = strlen(out);
@@ -256,13 +271,15 @@ void gdbstub_why(struct vm_debug *d, char *out, size_t size)
 		snprintf(out + n, size - n, "diagnosis: %s\n(monitor dump: the whole report)\n", pm->diagnosis);
 	} else if (d->fault_stop) {
 		snprintf(out, size, "vm%d.%u caught (monitor catch fault): scause 0x%lx %s, pc 0x%lx, address 0x%lx; "
-			 "continue hands it to the guest\n", d->vm->id, d->fault_vcpu, d->fault_scause,
+				    "continue hands it to the guest\n",
+			 d->vm->id, d->fault_vcpu, d->fault_scause,
 			 decode_cause_name(d->fault_scause), d->fault_sepc, d->fault_stval);
 		n = strlen(out);
 		caught_walk(d, out + n, size - n);
 	} else {
 		snprintf(out, size, "vm%d stopped for the debugger (attach, Ctrl-C, a breakpoint or a step), "
-			 "not for a fault\n", d->vm->id);
+				    "not for a fault\n",
+			 d->vm->id);
 	}
 }
 

@@ -101,7 +101,7 @@ static bool do_store(struct vcpu *v, uint64_t gpa, const struct mmio_insn *mi)
 	uint64_t src = v->regs.x[mi->reg];
 
 	if (!mi->amo) {
-		memcpy(p, &src, mi->width);	/* little-endian, as the guest */
+		memcpy(p, &src, mi->width); /* little-endian, as the guest */
 		return true;
 	}
 	if (gpa & (mi->width - 1))
@@ -154,13 +154,13 @@ bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e)
 		if (d->watches[i].used && same_page(d->watches[i].gpa, gpa))
 			hit = &d->watches[i];
 	if (!hit)
-		goto out;	/* not a watched page: MMIO as always */
+		goto out; /* not a watched page: MMIO as always */
 	ours = true;
 	decoded = decode_store(e, &mi) && vm_gpa_range_ok(v->vm, gpa, mi.width);
 	for (unsigned i = 0; decoded && i < WATCH_MAX; i++)
 		if (d->watches[i].used && overlaps(&d->watches[i], gpa, mi.width)) {
 			hit = &d->watches[i];
-			decoded = false;	/* a watched store: gdb's to see */
+			decoded = false; /* a watched store: gdb's to see */
 		}
 	if (decoded && do_store(v, gpa, &mi)) {
 		e->advance = mi.len;

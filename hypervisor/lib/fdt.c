@@ -397,7 +397,8 @@ static uint32_t fdt_cells(const struct fdt *f, int bus, const char *name, uint32
 
 static uint64_t fdt_read_cells(const uint8_t *p, uint32_t cells)
 {
-	return cells == 2 ? fdt_be64(p) : cells == 1 ? fdt_be32(p) : 0;
+	return cells == 2 ? fdt_be64(p) : cells == 1 ? fdt_be32(p) :
+						       0;
 }
 
 bool fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t *size)
@@ -440,7 +441,8 @@ int fdt_node_by_phandle(const struct fdt *f, uint32_t phandle)
 		if (tag != (int)FDT_BEGIN_NODE)
 			continue;
 		if ((fdt_prop_u32(f, off, "phandle", &v) ||
-		     fdt_prop_u32(f, off, "linux,phandle", &v)) && v == phandle)
+		     fdt_prop_u32(f, off, "linux,phandle", &v)) &&
+		    v == phandle)
 			return off;
 	}
 }

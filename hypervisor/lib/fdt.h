@@ -17,27 +17,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAGIC		0xd00dfeedu
-#define FDT_HEADER_SIZE		40u
-#define FDT_VERSION		17u
-#define FDT_LAST_COMP_VERSION	16u
+#define FDT_MAGIC	      0xd00dfeedu
+#define FDT_HEADER_SIZE	      40u
+#define FDT_VERSION	      17u
+#define FDT_LAST_COMP_VERSION 16u
 
 /* Structure block tokens (DT spec 5.4.1). */
-#define FDT_BEGIN_NODE		1u
-#define FDT_END_NODE		2u
-#define FDT_PROP		3u
-#define FDT_NOP			4u
-#define FDT_END			9u
+#define FDT_BEGIN_NODE	      1u
+#define FDT_END_NODE	      2u
+#define FDT_PROP	      3u
+#define FDT_NOP		      4u
+#define FDT_END		      9u
 
 /* Deepest nesting fdt_parent()/fdt_reg() follow; real trees use < 8. */
-#define FDT_MAX_DEPTH		32
+#define FDT_MAX_DEPTH	      32
 
 struct fdt {
 	const uint8_t *blob;
 	uint32_t totalsize;
-	const uint8_t *structs;		/* structure block */
+	const uint8_t *structs; /* structure block */
 	uint32_t struct_size;
-	const char *strings;		/* strings block */
+	const char *strings; /* strings block */
 	uint32_t strings_size;
 };
 
@@ -84,23 +84,23 @@ bool fdt_reg(const struct fdt *f, int node, int index, uint64_t *addr, uint64_t 
 struct fdtw {
 	uint8_t *buf;
 	size_t cap;
-	size_t struct_off;	/* where the structure block starts in buf */
-	size_t struct_len;	/* bytes of structure block written so far */
-	size_t strings_len;	/* strings block follows at struct_off + struct_len */
-	int depth;		/* open nodes */
-	bool overflow;		/* something did not fit in cap */
-	bool bad;		/* misuse: unbalanced nodes, prop outside/after nodes */
-	bool root_done;		/* the root node has been closed */
-	bool child_seen;	/* the open node already has a (closed) subnode */
-	bool finished;		/* fdtw_finish() ran; later calls change nothing */
+	size_t struct_off;  /* where the structure block starts in buf */
+	size_t struct_len;  /* bytes of structure block written so far */
+	size_t strings_len; /* strings block follows at struct_off + struct_len */
+	int depth;	    /* open nodes */
+	bool overflow;	    /* something did not fit in cap */
+	bool bad;	    /* misuse: unbalanced nodes, prop outside/after nodes */
+	bool root_done;	    /* the root node has been closed */
+	bool child_seen;    /* the open node already has a (closed) subnode */
+	bool finished;	    /* fdtw_finish() ran; later calls change nothing */
 };
 
 void fdtw_init(struct fdtw *w, void *buf, size_t cap);
-void fdtw_begin_node(struct fdtw *w, const char *name);	/* "" for the root */
+void fdtw_begin_node(struct fdtw *w, const char *name); /* "" for the root */
 void fdtw_end_node(struct fdtw *w);
 void fdtw_prop(struct fdtw *w, const char *name, const void *val, uint32_t len);
 void fdtw_prop_u32(struct fdtw *w, const char *name, uint32_t v);
-void fdtw_prop_u64(struct fdtw *w, const char *name, uint64_t v);	/* two cells */
+void fdtw_prop_u64(struct fdtw *w, const char *name, uint64_t v); /* two cells */
 void fdtw_prop_str(struct fdtw *w, const char *name, const char *s);
 void fdtw_prop_strs(struct fdtw *w, const char *name, const char *const *list, int n);
 /* Host-order cells in, big-endian cells out. */

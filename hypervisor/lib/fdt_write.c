@@ -7,8 +7,8 @@
 #include "string.h"
 
 /* Header, then one all-zero memory reservation entry (its terminator). */
-#define FDTW_RSVMAP_OFF		FDT_HEADER_SIZE
-#define FDTW_STRUCT_OFF		(FDT_HEADER_SIZE + 16u)
+#define FDTW_RSVMAP_OFF FDT_HEADER_SIZE
+#define FDTW_STRUCT_OFF (FDT_HEADER_SIZE + 16u)
 
 static void fdtw_put32(uint8_t *p, uint32_t v)
 {
@@ -243,7 +243,7 @@ int fdtw_finish(struct fdtw *w)
 	fdtw_put32(h + 16, FDTW_RSVMAP_OFF);
 	fdtw_put32(h + 20, FDT_VERSION);
 	fdtw_put32(h + 24, FDT_LAST_COMP_VERSION);
-	fdtw_put32(h + 28, 0);		/* boot_cpuid_phys */
+	fdtw_put32(h + 28, 0); /* boot_cpuid_phys */
 	fdtw_put32(h + 32, (uint32_t)w->strings_len);
 	fdtw_put32(h + 36, (uint32_t)w->struct_len);
 	return (int)total;

@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include "spec/env.h"	/* snprintf */
+#include "spec/env.h" /* snprintf */
 
 typedef void (*putc_fn)(void *ctx, char c);
 

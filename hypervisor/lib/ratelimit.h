@@ -11,8 +11,8 @@
 
 struct ratelimit {
 	uint64_t window_start;
-	unsigned in_window;	/* messages passed in the current window */
-	unsigned suppressed;	/* held back since the last one that passed */
+	unsigned in_window;  /* messages passed in the current window */
+	unsigned suppressed; /* held back since the last one that passed */
 	bool started;
 };
 

@@ -27,7 +27,7 @@ static uint64_t *gstage_slot(struct gstage *g, uint64_t gpa, int level)
 			g->table_pages++;
 			*pte = (next.v >> 12) << PTE_PPN_SHIFT | PTE_V;
 		} else if (pte_is_leaf(*pte)) {
-			return 0;	/* already covered by a superpage */
+			return 0; /* already covered by a superpage */
 		}
 		table = table_at(pte_pa(*pte));
 	}
@@ -87,7 +87,7 @@ int gstage_set_writable(struct gstage *g, gpa_t gpa, int writable)
 	for (int level = GSTAGE_LEVELS - 1; level >= 0; level--) {
 		pte = &table[gstage_index(gpa.v, level)];
 		if (!(*pte & PTE_V) || (pte_is_leaf(*pte) && level > 1))
-			return -1;	/* unmapped, or a 1 GiB leaf gstage_map never makes */
+			return -1; /* unmapped, or a 1 GiB leaf gstage_map never makes */
 		if (pte_is_leaf(*pte) && level == 1 && split_megapage(g, pte))
 			return -1;
 		if (level > 0)

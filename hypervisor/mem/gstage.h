@@ -17,8 +17,8 @@
 
 struct gstage {
 	hpa_t root;
-	hpa_t (*alloc)(size_t count, size_t align);	/* zeroed pages */
-	size_t table_pages;		/* 4 KiB pages of tables allocated, root included */
+	hpa_t (*alloc)(size_t count, size_t align); /* zeroed pages */
+	size_t table_pages;			    /* 4 KiB pages of tables allocated, root included */
 };
 
 int gstage_init(struct gstage *g);

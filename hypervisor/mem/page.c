@@ -3,7 +3,7 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define PAGE_MAX (1UL << 20)	/* 4 GiB of RAM at most */
+#define PAGE_MAX (1UL << 20) /* 4 GiB of RAM at most */
 
 static uint64_t page_base, page_count, page_free_count;
 static uint64_t page_used[PAGE_MAX / 64];
@@ -27,7 +27,6 @@ static void mark(uint64_t i, int v)
 		page_used[i / 64] &= ~(1UL << (i % 64));
 }
 
-
 void page_init(uint64_t base, uint64_t size)
 {
 	page_base = ALIGN_UP(base, PAGE_SIZE);
@@ -47,7 +46,7 @@ void page_init(uint64_t base, uint64_t size)
  * after every page_reserve() of the boot (the same images reserve the same
  * pages, so the mark is at the same place on every boot).
  */
-#define PAGE_BOOT_MARK 0x6876732d626f6f74UL	/* "hvs-boot" */
+#define PAGE_BOOT_MARK 0x6876732d626f6f74UL /* "hvs-boot" */
 
 void page_check_fresh(void)
 {
@@ -58,7 +57,7 @@ void page_check_fresh(void)
 		i++;
 	if (i == page_count)
 		return;
-	mark(i, 1);			/* the mark's page stays out of the pool */
+	mark(i, 1); /* the mark's page stays out of the pool */
 	page_free_count--;
 	m = (volatile uint64_t *)(uintptr_t)(page_base + i * PAGE_SIZE);
 	if (*m == PAGE_BOOT_MARK)
@@ -71,7 +70,7 @@ void page_reserve(uint64_t base, uint64_t size)
 {
 	uint64_t first = base < page_base ? 0 : (base - page_base) / PAGE_SIZE;
 	uint64_t end = base + size <= page_base ? 0 :
-		(ALIGN_UP(base + size, PAGE_SIZE) - page_base) / PAGE_SIZE;
+						  (ALIGN_UP(base + size, PAGE_SIZE) - page_base) / PAGE_SIZE;
 
 	spin_lock(&page_lock);
 	for (uint64_t i = first; i < end && i < page_count; i++)
@@ -130,7 +129,7 @@ hpa_t page_alloc_raw(size_t count, size_t align, bool *zero)
 	for (uint64_t i = first; i + count <= page_count;) {
 		uint64_t busy = find_set(page_used, i, i + count);
 		if (busy < i + count) {
-			i += (busy - i) / step * step + step;	/* the first aligned start past it */
+			i += (busy - i) / step * step + step; /* the first aligned start past it */
 			continue;
 		}
 		*zero = take(i, count);

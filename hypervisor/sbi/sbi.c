@@ -3,11 +3,17 @@
 #include "trace/trace.h"
 
 static const struct sbi_ext *const sbi_exts[] = {
-	&sbi_ext_base, &sbi_ext_time, &sbi_ext_ipi, &sbi_ext_rfence,
-	&sbi_ext_hsm, &sbi_ext_srst, &sbi_ext_dbcn, &sbi_ext_legacy,
+	&sbi_ext_base,
+	&sbi_ext_time,
+	&sbi_ext_ipi,
+	&sbi_ext_rfence,
+	&sbi_ext_hsm,
+	&sbi_ext_srst,
+	&sbi_ext_dbcn,
+	&sbi_ext_legacy,
 };
 
-#define SBI_EXT_COUNT (sizeof(sbi_exts) / sizeof(sbi_exts[0]))
+#define SBI_EXT_COUNT	     (sizeof(sbi_exts) / sizeof(sbi_exts[0]))
 /* Calls to extensions hvscope does not have are counted after the others. */
 #define SBI_UNSUPPORTED_SLOT SBI_EXT_COUNT
 _Static_assert(SBI_UNSUPPORTED_SLOT < VM_SBI_EXT_SLOTS, "sbi_by_ext has no slot for unsupported calls");
@@ -15,7 +21,8 @@ _Static_assert(SBI_UNSUPPORTED_SLOT < VM_SBI_EXT_SLOTS, "sbi_by_ext has no slot 
 /* Name of the extension counted in vcpu_stats.sbi_by_ext[slot], or NULL. */
 const char *sbi_ext_name_at(unsigned slot)
 {
-	return slot < SBI_EXT_COUNT ? sbi_exts[slot]->name : slot == SBI_UNSUPPORTED_SLOT ? "unsupported" : 0;
+	return slot < SBI_EXT_COUNT ? sbi_exts[slot]->name : slot == SBI_UNSUPPORTED_SLOT ? "unsupported" :
+											    0;
 }
 
 /* The extension for an EID and its slot in sbi_exts[] (-1 when unknown). */
@@ -80,9 +87,9 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 			v->stats.sbi_by_ext[slot]++;
 		ext->handle(&c);
 	} else {
-		v->stats.sbi_by_ext[SBI_UNSUPPORTED_SLOT]++;	/* `stats` shows them */
+		v->stats.sbi_by_ext[SBI_UNSUPPORTED_SLOT]++; /* `stats` shows them */
 	}
-	if (e->kind == TRACE_EXIT) {	/* `trace` shows the call and its answer */
+	if (e->kind == TRACE_EXIT) { /* `trace` shows the call and its answer */
 		e->kind = TRACE_SBI;
 		e->info = (uint16_t)c.fid;
 		e->payload[0] = eid;

@@ -18,10 +18,10 @@ struct sbi_call_ctx {
 	struct vcpu *vcpu;
 	struct exit_info *exit;
 	unsigned long fid;
-	const uint64_t *arg;	/* a0..a5 of the caller, in place */
+	const uint64_t *arg; /* a0..a5 of the caller, in place */
 	long error, value;
-	bool legacy;		/* legacy calls return only a0 */
-	bool no_return;		/* the vCPU was reset: leave its registers alone */
+	bool legacy;	/* legacy calls return only a0 */
+	bool no_return; /* the vCPU was reset: leave its registers alone */
 };
 
 struct sbi_ext {
@@ -30,9 +30,9 @@ struct sbi_ext {
 	void (*handle)(struct sbi_call_ctx *c);
 };
 
-#define SBI_SPEC_VERSION  0x02000000	/* 2.0 */
+#define SBI_SPEC_VERSION    0x02000000 /* 2.0 */
 #define SBI_IMPL_ID_HVSCOPE 0x7676
-#define SBI_IMPL_VERSION  1
+#define SBI_IMPL_VERSION    1
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence,
 	sbi_ext_hsm, sbi_ext_srst, sbi_ext_dbcn, sbi_ext_legacy;

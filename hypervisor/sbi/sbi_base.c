@@ -1,8 +1,13 @@
 #include "sbi/sbi.h"
 #include "arch/sbi_call.h"
 
-enum { BASE_SPEC_VERSION, BASE_IMPL_ID, BASE_IMPL_VERSION, BASE_PROBE_EXT,
-       BASE_MVENDORID, BASE_MARCHID, BASE_MIMPID };
+enum { BASE_SPEC_VERSION,
+       BASE_IMPL_ID,
+       BASE_IMPL_VERSION,
+       BASE_PROBE_EXT,
+       BASE_MVENDORID,
+       BASE_MARCHID,
+       BASE_MIMPID };
 
 /* Legacy EIDs are probed one by one: only the ones sbi_legacy.c implements. */
 static long probe(unsigned long eid)

@@ -1,7 +1,9 @@
 #include "sbi/sbi.h"
 #include "core/vm.h"
 
-enum { DBCN_WRITE, DBCN_READ, DBCN_WRITE_BYTE };
+enum { DBCN_WRITE,
+       DBCN_READ,
+       DBCN_WRITE_BYTE };
 
 /*
  * Bytes written per debug_console_write call.  The SBI spec lets a write
@@ -20,7 +22,7 @@ static void dbcn_handle(struct sbi_call_ctx *c)
 	uint64_t gpa = c->arg[1] | (uint64_t)c->arg[2] << 32;
 
 	if (c->arg[2] != 0 && (c->fid == DBCN_WRITE || c->fid == DBCN_READ)) {
-		c->error = SBI_ERR_INVALID_PARAM;	/* RV64: the high half must be 0 */
+		c->error = SBI_ERR_INVALID_PARAM; /* RV64: the high half must be 0 */
 		return;
 	}
 	switch (c->fid) {

@@ -2,8 +2,14 @@
 #include "core/vm.h"
 #include "core/sched.h"
 
-enum { HSM_HART_START, HSM_HART_STOP, HSM_HART_GET_STATUS, HSM_HART_SUSPEND };
-enum { HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2, HSM_STOP_PENDING = 3 };
+enum { HSM_HART_START,
+       HSM_HART_STOP,
+       HSM_HART_GET_STATUS,
+       HSM_HART_SUSPEND };
+enum { HSM_STARTED = 0,
+       HSM_STOPPED = 1,
+       HSM_START_PENDING = 2,
+       HSM_STOP_PENDING = 3 };
 #define HSM_SUSPEND_RETENTIVE_DEFAULT 0x00000000UL
 #define HSM_SUSPEND_NONRET_DEFAULT    0x80000000UL
 
@@ -72,7 +78,7 @@ static void hsm_suspend(struct sbi_call_ctx *c)
 	} else if (type == HSM_SUSPEND_NONRET_DEFAULT) {
 		c->error = SBI_ERR_NOT_SUPPORTED;
 	} else {
-		c->error = SBI_ERR_INVALID_PARAM;	/* reserved, or platform-specific: none here */
+		c->error = SBI_ERR_INVALID_PARAM; /* reserved, or platform-specific: none here */
 	}
 }
 

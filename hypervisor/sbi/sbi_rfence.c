@@ -2,7 +2,10 @@
 #include "core/vm.h"
 #include "arch/asm.h"
 
-enum { RFENCE_FENCE_I, RFENCE_SFENCE_VMA, RFENCE_SFENCE_VMA_ASID, RFENCE_LAST_SUPPORTED = RFENCE_SFENCE_VMA_ASID };
+enum { RFENCE_FENCE_I,
+       RFENCE_SFENCE_VMA,
+       RFENCE_SFENCE_VMA_ASID,
+       RFENCE_LAST_SUPPORTED = RFENCE_SFENCE_VMA_ASID };
 
 /*
  * Every remote fence is done as a full VS-stage flush for the VM's VMID plus
@@ -16,7 +19,7 @@ static void rfence_handle(struct sbi_call_ctx *c)
 	unsigned long mask = c->arg[0], base = c->arg[1];
 
 	if (c->fid > RFENCE_LAST_SUPPORTED)
-		return;		/* HFENCE variants: guests have no H extension */
+		return; /* HFENCE variants: guests have no H extension */
 	if (!sbi_hart_mask_valid(c->vcpu, mask, base)) {
 		c->error = SBI_ERR_INVALID_PARAM;
 		return;

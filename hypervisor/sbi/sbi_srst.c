@@ -2,8 +2,10 @@
 #include "core/vm.h"
 #include "lib/printf.h"
 
-enum { SRST_SHUTDOWN = 0, SRST_COLD_REBOOT = 1, SRST_WARM_REBOOT = 2 };
-#define SRST_REASON_SYSFAIL 1
+enum { SRST_SHUTDOWN = 0,
+       SRST_COLD_REBOOT = 1,
+       SRST_WARM_REBOOT = 2 };
+#define SRST_REASON_SYSFAIL   1
 #define SRST_REASON_SBI_FIRST 0xe0000000UL
 
 /* A guest resets only its own VM. */
@@ -15,7 +17,7 @@ static void srst_handle(struct sbi_call_ctx *c)
 	if (c->fid != 0)
 		return;
 	if (type > SRST_WARM_REBOOT) {
-		c->error = SBI_ERR_INVALID_PARAM;	/* reserved, or vendor-specific: none here */
+		c->error = SBI_ERR_INVALID_PARAM; /* reserved, or vendor-specific: none here */
 		return;
 	}
 	/* reset_type and reset_reason are uint32_t: a wider value is no reason (OpenSBI says so too). */
@@ -33,7 +35,7 @@ static void srst_handle(struct sbi_call_ctx *c)
 	else {
 		vm_reset(vm, "SBI SRST");
 		c->no_return = true;
-		c->exit->advance = 0;	/* sepc is the image entry now */
+		c->exit->advance = 0; /* sepc is the image entry now */
 	}
 }
 

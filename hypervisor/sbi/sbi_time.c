@@ -6,7 +6,7 @@
 void sbi_time_set(struct vcpu *v, uint64_t when);
 void sbi_time_set(struct vcpu *v, uint64_t when)
 {
-	(void)v;	/* v is loaded on this hart: its vstimecmp is the live CSR */
+	(void)v; /* v is loaded on this hart: its vstimecmp is the live CSR */
 	csr_write(CSR_VSTIMECMP, when);
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 }

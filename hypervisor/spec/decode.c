@@ -3,34 +3,80 @@
 #include "spec/trace_record.h"
 #include "spec/board.h"
 
-#define BIT(v, n) ((unsigned)(((v) >> (n)) & 1))
+#define BIT(v, n)	    ((unsigned)(((v) >> (n)) & 1))
 #define FIELD(v, lo, width) (((v) >> (lo)) & ((1ULL << (width)) - 1))
 
 static const char *const cause_names[24] = {
-	"instruction address misaligned", "instruction access fault", "illegal instruction",
-	"breakpoint", "load address misaligned", "load access fault",
-	"store/AMO address misaligned", "store/AMO access fault",
-	"environment call from U-mode or VU-mode", "environment call from HS-mode",
-	"environment call from VS-mode", "environment call from M-mode",
-	"instruction page fault", "load page fault", 0, "store/AMO page fault",
-	0, 0, 0, 0,
-	"instruction guest-page fault", "load guest-page fault", "virtual instruction",
+	"instruction address misaligned",
+	"instruction access fault",
+	"illegal instruction",
+	"breakpoint",
+	"load address misaligned",
+	"load access fault",
+	"store/AMO address misaligned",
+	"store/AMO access fault",
+	"environment call from U-mode or VU-mode",
+	"environment call from HS-mode",
+	"environment call from VS-mode",
+	"environment call from M-mode",
+	"instruction page fault",
+	"load page fault",
+	0,
+	"store/AMO page fault",
+	0,
+	0,
+	0,
+	0,
+	"instruction guest-page fault",
+	"load guest-page fault",
+	"virtual instruction",
 	"store/AMO guest-page fault",
 };
 
 static const char *const cause_short[24] = {
-	"misaligned-fetch", "fetch-access", "illegal-insn", "breakpoint", "misaligned-load",
-	"load-access", "misaligned-store", "store-access", "ecall-u", "ecall-hs", "ecall-vs",
-	"ecall-m", "fetch-page-fault", "load-page-fault", 0, "store-page-fault", 0, 0, 0, 0,
-	"fetch-guest-page-fault", "load-guest-page-fault", "virtual-insn", "store-guest-page-fault",
+	"misaligned-fetch",
+	"fetch-access",
+	"illegal-insn",
+	"breakpoint",
+	"misaligned-load",
+	"load-access",
+	"misaligned-store",
+	"store-access",
+	"ecall-u",
+	"ecall-hs",
+	"ecall-vs",
+	"ecall-m",
+	"fetch-page-fault",
+	"load-page-fault",
+	0,
+	"store-page-fault",
+	0,
+	0,
+	0,
+	0,
+	"fetch-guest-page-fault",
+	"load-guest-page-fault",
+	"virtual-insn",
+	"store-guest-page-fault",
 };
 
 static const char *const irq_names[16] = {
-	0, "supervisor software interrupt", "virtual supervisor software interrupt",
-	"machine software interrupt", 0, "supervisor timer interrupt",
-	"virtual supervisor timer interrupt", "machine timer interrupt", 0,
-	"supervisor external interrupt", "virtual supervisor external interrupt",
-	"machine external interrupt", "supervisor guest external interrupt", 0, 0, 0,
+	0,
+	"supervisor software interrupt",
+	"virtual supervisor software interrupt",
+	"machine software interrupt",
+	0,
+	"supervisor timer interrupt",
+	"virtual supervisor timer interrupt",
+	"machine timer interrupt",
+	0,
+	"supervisor external interrupt",
+	"virtual supervisor external interrupt",
+	"machine external interrupt",
+	"supervisor guest external interrupt",
+	0,
+	0,
+	0,
 };
 
 const char *decode_irq_name(unsigned irq)
@@ -109,7 +155,19 @@ static int vs_irq_bits(uint64_t v, char *buf, size_t size)
 static int irq_bits(uint64_t v, char *buf, size_t size)
 {
 	static const char *const short_names[16] = {
-		0, "SSIP", "VSSIP", "MSIP", 0, "STIP", "VSTIP", "MTIP", 0, "SEIP", "VSEIP", "MEIP", "SGEIP",
+		0,
+		"SSIP",
+		"VSSIP",
+		"MSIP",
+		0,
+		"STIP",
+		"VSTIP",
+		"MTIP",
+		0,
+		"SEIP",
+		"VSEIP",
+		"MEIP",
+		"SGEIP",
 	};
 	size_t n = 0;
 
@@ -156,7 +214,8 @@ int decode_csr_fields(const char *csr, uint64_t v, char *buf, size_t size)
 		snprintf(buf, size, "%s %llu: %s", v >> 63 ? "interrupt" : "exception",
 			 (unsigned long long)(v & ~(1ULL << 63)), decode_cause_name(v));
 	else if (str_eq(csr, "stvec") || str_eq(csr, "vstvec"))
-		snprintf(buf, size, "MODE=%s BASE=0x%llx", (v & 3) == 0 ? "Direct" : (v & 3) == 1 ? "Vectored" : "reserved",
+		snprintf(buf, size, "MODE=%s BASE=0x%llx", (v & 3) == 0 ? "Direct" : (v & 3) == 1 ? "Vectored" :
+												    "reserved",
 			 (unsigned long long)(v & ~3ULL));
 	else if (str_eq(csr, "hcounteren") || str_eq(csr, "scounteren"))
 		snprintf(buf, size, "CY=%u TM=%u IR=%u HPM=0x%llx", BIT(v, 0), BIT(v, 1), BIT(v, 2),
@@ -187,21 +246,24 @@ struct sbi_names {
 };
 
 static const char *const sbi_base_fn[] = { "get_spec_version", "get_impl_id", "get_impl_version",
-	"probe_extension", "get_mvendorid", "get_marchid", "get_mimpid" };
+					   "probe_extension", "get_mvendorid", "get_marchid", "get_mimpid" };
 static const char *const sbi_time_fn[] = { "set_timer" };
 static const char *const sbi_ipi_fn[] = { "send_ipi" };
 static const char *const sbi_rfence_fn[] = { "remote_fence_i", "remote_sfence_vma",
-	"remote_sfence_vma_asid", "remote_hfence_gvma_vmid", "remote_hfence_gvma",
-	"remote_hfence_vvma_asid", "remote_hfence_vvma" };
+					     "remote_sfence_vma_asid", "remote_hfence_gvma_vmid", "remote_hfence_gvma",
+					     "remote_hfence_vvma_asid", "remote_hfence_vvma" };
 static const char *const sbi_hsm_fn[] = { "hart_start", "hart_stop", "hart_get_status", "hart_suspend" };
 static const char *const sbi_srst_fn[] = { "system_reset" };
 static const char *const sbi_dbcn_fn[] = { "console_write", "console_read", "console_write_byte" };
 /* Legacy extensions: the EID is the function. */
 static const char *const sbi_legacy_fn[] = { "set_timer", "console_putchar", "console_getchar",
-	"clear_ipi", "send_ipi", "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
-	"shutdown" };
+					     "clear_ipi", "send_ipi", "remote_fence_i", "remote_sfence_vma", "remote_sfence_vma_asid",
+					     "shutdown" };
 
-#define SBI_NAMES(eid, ext, fn) { eid, ext, fn, sizeof(fn) / sizeof(fn[0]) }
+#define SBI_NAMES(eid, ext, fn) \
+	{ \
+		eid, ext, fn, sizeof(fn) / sizeof(fn[0]) \
+	}
 static const struct sbi_names sbi_names[] = {
 	SBI_NAMES(0x10, "BASE", sbi_base_fn),
 	SBI_NAMES(0x54494d45, "TIME", sbi_time_fn),
@@ -213,8 +275,8 @@ static const struct sbi_names sbi_names[] = {
 };
 
 static const char *const sbi_errors[] = { "success", "failed", "not supported", "invalid param",
-	"denied", "invalid address", "already available", "already started", "already stopped",
-	"no shmem", "invalid state", "bad range", "timeout", "io" };
+					  "denied", "invalid address", "already available", "already started", "already stopped",
+					  "no shmem", "invalid state", "bad range", "timeout", "io" };
 
 const char *decode_sbi_ext_name(uint64_t eid)
 {
@@ -270,7 +332,7 @@ static void sbi_payload(const struct trace_record *r, char *buf, size_t size)
 				     (unsigned long long)fid, (long long)err);
 	if (n >= size)
 		return;
-	if (eid < 0x10)	/* legacy calls return one value, in a0: no error names */
+	if (eid < 0x10) /* legacy calls return one value, in a0: no error names */
 		return;
 	if (err && err_name)
 		snprintf(buf + n, size - n, " (%s)", err_name);

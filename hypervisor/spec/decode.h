@@ -13,8 +13,8 @@
 
 const char *decode_cause_name(uint64_t scause);
 const char *decode_irq_name(unsigned irq);
-int decode_cause_by_name(const char *name, uint64_t *out);	/* short name or number; -1 unknown */
-const char *decode_cause_short(unsigned code);			/* "ipf", "lgpf", ... for deleg */
+int decode_cause_by_name(const char *name, uint64_t *out); /* short name or number; -1 unknown */
+const char *decode_cause_short(unsigned code);		   /* "ipf", "lgpf", ... for deleg */
 void decode_pte_bits(uint64_t pte, char *buf, size_t size);
 /* "NAME=value ..." for a CSR with fields; returns 0, or -1 if it has none known. */
 int decode_csr_fields(const char *csr, uint64_t value, char *buf, size_t size);

@@ -9,29 +9,29 @@
 #include <stdint.h>
 #include "spec/types.h"
 
-#define GSTAGE_LEVELS 3
+#define GSTAGE_LEVELS	 3
 #define GSTAGE_ROOT_SIZE (16 * 1024)
-#define GSTAGE_GPA_BITS 41
+#define GSTAGE_GPA_BITS	 41
 
 struct pt_level {
-	uint64_t table;   /* address of the table read at this level */
+	uint64_t table; /* address of the table read at this level */
 	unsigned index;
 	uint64_t pte;
-	int level;        /* 2 = root for Sv39x4 */
+	int level; /* 2 = root for Sv39x4 */
 };
 
 struct gstage_walk {
 	struct pt_level step[GSTAGE_LEVELS];
 	int steps;
-	hpa_t hpa;        /* valid when ok */
+	hpa_t hpa; /* valid when ok */
 	int ok;
-	const char *why;  /* reason the walk stopped when !ok */
+	const char *why; /* reason the walk stopped when !ok */
 };
 
 /* The index into the table at `level` (2 = root, which has 2 more bits: "x4"). */
 static inline unsigned gstage_index(uint64_t gpa, int level)
 {
-	unsigned bits = level == GSTAGE_LEVELS - 1 ? 11 : 9;	/* x4: root has 2 more bits */
+	unsigned bits = level == GSTAGE_LEVELS - 1 ? 11 : 9; /* x4: root has 2 more bits */
 	return (gpa >> (12 + 9 * level)) & ((1U << bits) - 1);
 }
 

@@ -4,38 +4,47 @@
 #include "spec/insn.h"
 
 /* Major opcodes (bits 6:0, RV64I base opcode map). */
-#define OPCODE_LOAD		0x03u
-#define OPCODE_STORE		0x23u
-#define OPCODE_AMO		0x2fu
+#define OPCODE_LOAD	     0x03u
+#define OPCODE_STORE	     0x23u
+#define OPCODE_AMO	     0x2fu
 
 /* Compressed quadrants (bits 1:0) and the funct3 values (bits 15:13)
  * of the RV64C integer loads and stores. */
-#define C_QUADRANT0		0x0u
-#define C_QUADRANT2		0x2u
-#define C_F3_LW			2u	/* C.LW in Q0, C.LWSP in Q2 */
-#define C_F3_LD			3u	/* C.LD in Q0, C.LDSP in Q2 (RV64) */
-#define C_F3_SW			6u	/* C.SW in Q0, C.SWSP in Q2 */
-#define C_F3_SD			7u	/* C.SD in Q0, C.SDSP in Q2 (RV64) */
+#define C_QUADRANT0	     0x0u
+#define C_QUADRANT2	     0x2u
+#define C_F3_LW		     2u /* C.LW in Q0, C.LWSP in Q2 */
+#define C_F3_LD		     3u /* C.LD in Q0, C.LDSP in Q2 (RV64) */
+#define C_F3_SW		     6u /* C.SW in Q0, C.SWSP in Q2 */
+#define C_F3_SD		     7u /* C.SD in Q0, C.SDSP in Q2 (RV64) */
 
 /* htinst bit 0 is 1 for every transformed standard instruction; bit 1
  * then says whether the original was 32-bit (1) or compressed (0). */
-#define TINST_STANDARD		0x1u
-#define TINST_NOT_COMPRESSED	0x2u
+#define TINST_STANDARD	     0x1u
+#define TINST_NOT_COMPRESSED 0x2u
 
 struct mem_op {
-	uint8_t width;		/* 0: no such instruction */
+	uint8_t width; /* 0: no such instruction */
 	bool sign_extend;
 };
 
 /* By funct3 (bits 14:12).  LB LH LW LD LBU LHU LWU, then reserved. */
 static const struct mem_op load_ops[8] = {
-	{ 1, true }, { 2, true }, { 4, true }, { 8, false },
-	{ 1, false }, { 2, false }, { 4, false }, { 0, false },
+	{ 1, true },
+	{ 2, true },
+	{ 4, true },
+	{ 8, false },
+	{ 1, false },
+	{ 2, false },
+	{ 4, false },
+	{ 0, false },
 };
 
 /* SB SH SW SD, then reserved (4-7 are not integer stores). */
 static const struct mem_op store_ops[8] = {
-	{ 1, false }, { 2, false }, { 4, false }, { 8, false },
+	{ 1, false },
+	{ 2, false },
+	{ 4, false },
+	{ 8, false },
 };
 
 int insn_length(uint16_t first_halfword)
@@ -54,7 +63,7 @@ static int insn_decode_amo(uint32_t insn, struct mmio_insn *out)
 		return -1;
 	out->is_store = true;
 	out->width = funct3 == 2 ? 4 : 8;
-	out->sign_extend = true;		/* AMO*.W sign-extends the old value into rd */
+	out->sign_extend = true; /* AMO*.W sign-extends the old value into rd */
 	out->reg = (uint8_t)((insn >> 7) & 0x1fu);
 	out->rs2 = (uint8_t)((insn >> 20) & 0x1fu);
 	out->amo = (uint8_t)(funct5 + 1);
@@ -76,7 +85,7 @@ uint64_t insn_amo_apply(unsigned funct5, unsigned width, uint64_t old, uint64_t 
 	case AMO_MAX: return a > b ? old : src;
 	case AMO_MINU: return ua < ub ? old : src;
 	case AMO_MAXU: return ua > ub ? old : src;
-	default: return src;			/* AMOSWAP */
+	default: return src; /* AMOSWAP */
 	}
 }
 

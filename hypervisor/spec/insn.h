@@ -17,18 +17,25 @@
 
 struct mmio_insn {
 	bool is_store;
-	uint8_t width;		/* bytes: 1, 2, 4 or 8 */
-	bool sign_extend;	/* loads narrower than 8 bytes: LB, LH, LW (and C.LW, C.LWSP) */
-	uint8_t reg;		/* rd for loads, rs2 for stores, 0..31 */
-	uint8_t len;		/* bytes to advance sepc: 2 or 4 */
-	uint8_t amo;		/* an AMO (A extension): its funct5 + 1; 0 for a load or store */
-	uint8_t rs2;		/* the AMO's source operand register */
+	uint8_t width;	  /* bytes: 1, 2, 4 or 8 */
+	bool sign_extend; /* loads narrower than 8 bytes: LB, LH, LW (and C.LW, C.LWSP) */
+	uint8_t reg;	  /* rd for loads, rs2 for stores, 0..31 */
+	uint8_t len;	  /* bytes to advance sepc: 2 or 4 */
+	uint8_t amo;	  /* an AMO (A extension): its funct5 + 1; 0 for a load or store */
+	uint8_t rs2;	  /* the AMO's source operand register */
 };
 
 /* AMO funct5 values (unprivileged ISA, "A" extension, AMO encoding table). */
 enum {
-	AMO_ADD = 0x00, AMO_SWAP = 0x01, AMO_XOR = 0x04, AMO_OR = 0x08, AMO_AND = 0x0c,
-	AMO_MIN = 0x10, AMO_MAX = 0x14, AMO_MINU = 0x18, AMO_MAXU = 0x1c,
+	AMO_ADD = 0x00,
+	AMO_SWAP = 0x01,
+	AMO_XOR = 0x04,
+	AMO_OR = 0x08,
+	AMO_AND = 0x0c,
+	AMO_MIN = 0x10,
+	AMO_MAX = 0x14,
+	AMO_MINU = 0x18,
+	AMO_MAXU = 0x1c,
 };
 /* The value an AMO stores, from the old memory value and rs2, at width 4 or 8. */
 uint64_t insn_amo_apply(unsigned funct5, unsigned width, uint64_t old, uint64_t src);

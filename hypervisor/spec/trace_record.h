@@ -92,8 +92,18 @@ static inline void trace_record_tag(struct trace_record *r, uint32_t word)
  */
 #define TRACE_RECORD_FIELDS(X) \
 	X(seq, 1) \
-	X(time, 1) X(dur, 1) X(hart, 1) X(vm, 1) X(vcpu, 1) X(kind, 1) \
-		X(cause, 1) X(info, 1) X(htinst, 1) X(sepc, 1) X(stval, 1) X(payload, 2)
+	X(time, 1) \
+	X(dur, 1) \
+	X(hart, 1) \
+	X(vm, 1) \
+	X(vcpu, 1) \
+	X(kind, 1) \
+	X(cause, 1) \
+	X(info, 1) \
+	X(htinst, 1) \
+	X(sepc, 1) \
+	X(stval, 1) \
+	X(payload, 2)
 
 /* Names of the kinds and VM events, as the file header and the tools spell them. */
 #define TRACE_KIND_NAMES \

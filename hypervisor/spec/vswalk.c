@@ -56,7 +56,8 @@ static bool permitted(const struct vs_walk_env *env, uint64_t pte, enum vs_acces
 	}
 	if ((access == VS_FETCH && !x) || (access == VS_LOAD && !r && !(env->mxr && x)) ||
 	    (access == VS_STORE && !(pte & PTE_W))) {
-		w->why = access == VS_FETCH ? "no X permission" : access == VS_LOAD ? "no R permission" : "no W permission";
+		w->why = access == VS_FETCH ? "no X permission" : access == VS_LOAD ? "no R permission" :
+										      "no W permission";
 		return false;
 	}
 	return true;

@@ -77,7 +77,7 @@ static const char *glue_version(void)
 
 static void glue_quit(void)
 {
-	trace_stream_flush();	/* the trace file gets the rings' last records */
+	trace_stream_flush(); /* the trace file gets the rings' last records */
 	sbi_shutdown();
 }
 
@@ -332,7 +332,8 @@ static const struct console_ops hv_console_ops = {
 	.write = glue_write,
 	.version = glue_version,
 	.quit = glue_quit,
-	.mem = glue_mem, .mem_layout = glue_mem_layout,
+	.mem = glue_mem,
+	.mem_layout = glue_mem_layout,
 	.timebase = glue_timebase,
 	.vm_count = glue_vm_count,
 	.vm_info = glue_vm_info,

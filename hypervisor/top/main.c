@@ -211,9 +211,9 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	struct hart *self = &harts[hartid];
 
 	self->hartid = hartid;
-	log_set_writer(term_vprintf);	/* hv_printf goes to the terminal (a UART once found) */
+	log_set_writer(term_vprintf); /* hv_printf goes to the terminal (a UART once found) */
 	if (fdt_init(&hostfdt, (const void *)fdt_addr, 1 << 20) != 0)
-		return;		/* nothing to print with: no UART known */
+		return; /* nothing to print with: no UART known */
 	host_discover(&hostfdt);
 	for (unsigned i = 0; i < host.hart_count; i++)
 		trace_init_hart(host.hartids[i]);
@@ -227,8 +227,8 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	probe_henvcfg();
 	banner();
 	discover_pci();
-	virtio_blk_init(&host.virtio);	/* issue 4: the host's disks, before the VMs claim them */
-	gdbstub_setup();	/* issue 15: the debuggers' virtio-console, or one line saying there is none */
+	virtio_blk_init(&host.virtio); /* issue 4: the host's disks, before the VMs claim them */
+	gdbstub_setup();	       /* issue 15: the debuggers' virtio-console, or one line saying there is none */
 	setup_memory(fdt_addr);
 	term_init(logdir[0] ? logdir : 0);
 	tracefile_init(logdir[0] ? logdir : 0);
@@ -236,10 +236,10 @@ void hv_main(unsigned long hartid, unsigned long fdt_addr)
 	if (!bundle_addr)
 		hv_printf("hvscope: no hvscope.bundle= boot argument: no VMs to run (use make run)\n");
 	else if (bundle_load(bundle_addr) == 0) {
-		start_tracefile();	/* after the VMs are known (the header names them), before they start */
+		start_tracefile(); /* after the VMs are known (the header names them), before they start */
 		start_vms();
 	}
-	gdbstub_hold_waiting();	/* before any hart can pick a VM that waits for gdb */
+	gdbstub_hold_waiting(); /* before any hart can pick a VM that waits for gdb */
 	if (vm_count == 0)
 		hv_printf("hvscope: no VM could be started; the hv> console still works (Ctrl-T h)\n");
 	self->online = true;

@@ -56,9 +56,9 @@ void trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask)
 	trace_ctl.vm_mask = vm_mask;
 	trace_ctl.class_mask = class_mask;
 	trace_ctl.enabled = enabled;
-	trace_ctl.mode = !enabled								     ? TRACE_OFF :
+	trace_ctl.mode = !enabled							       ? TRACE_OFF :
 			 vm_mask != ~0ULL || (class_mask & TRACE_CLASS_ALL) != TRACE_CLASS_ALL ? TRACE_FILTERED :
-												       TRACE_ALL;
+												 TRACE_ALL;
 }
 
 void trace_event_slow(unsigned hart, unsigned vm, unsigned vcpu, unsigned kind, unsigned info,

@@ -36,9 +36,9 @@ enum { TRACE_OFF,
 
 struct trace_control {
 	volatile bool enabled;
-	volatile uint8_t mode;		/* TRACE_OFF, TRACE_ALL or TRACE_FILTERED: the exit path's one load */
-	volatile uint64_t vm_mask;	/* bit N = VM N (VM_MAX < 64); all ones = every VM */
-	volatile uint32_t class_mask;	/* TRACE_CLASS_* */
+	volatile uint8_t mode;	      /* TRACE_OFF, TRACE_ALL or TRACE_FILTERED: the exit path's one load */
+	volatile uint64_t vm_mask;    /* bit N = VM N (VM_MAX < 64); all ones = every VM */
+	volatile uint32_t class_mask; /* TRACE_CLASS_* */
 };
 
 extern struct trace_ring trace_rings[HV_MAX_HARTS];
@@ -51,7 +51,7 @@ void trace_set(bool enabled, uint64_t vm_mask, uint32_t class_mask);
 void trace_ring_drain(unsigned hart); /* trace/stream.c */
 struct trace_record *trace_slot(unsigned hart);
 void trace_clear(void);
-void trace_init_hart(unsigned hart);	/* at boot, for every hart that exists */
+void trace_init_hart(unsigned hart); /* at boot, for every hart that exists */
 void trace_totals(uint64_t *recorded, uint64_t *lost);
 
 /* Records overwritten in the ring (the file may still have them). */

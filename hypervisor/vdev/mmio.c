@@ -24,9 +24,9 @@ struct vdev_ops {
 	uint64_t base, size;
 	int (*read)(struct vm *vm, uint64_t off, unsigned width, uint64_t *val);
 	int (*write)(struct vm *vm, uint64_t off, unsigned width, uint64_t val);
-	bool (*present)(const struct vm *vm);	/* 0: every VM has it */
-	int (*create)(struct vm *vm, const struct bundle_vm *b);	/* with the VM; -1: no VM */
-	void (*reset)(struct vm *vm);		/* as at power-on: VM start and reboot */
+	bool (*present)(const struct vm *vm);			 /* 0: every VM has it */
+	int (*create)(struct vm *vm, const struct bundle_vm *b); /* with the VM; -1: no VM */
+	void (*reset)(struct vm *vm);				 /* as at power-on: VM start and reboot */
 };
 
 static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
@@ -34,11 +34,11 @@ static int uart_read(struct vm *vm, uint64_t off, unsigned width, uint64_t *val)
 	int tx;
 	bool level;
 
-	(void)width;	/* any width reads the byte register, as QEMU's serial_mm */
+	(void)width; /* any width reads the byte register, as QEMU's serial_mm */
 	level = vuart_read(&vm->uart, off, val, &tx);
 	vplic_set_level(&vm->plic, VM_UART_IRQ, level);
 	if (off == 0 && vm->input_head != vm->input_tail)
-		vm_console_refill(vm);	/* the guest drained a byte: top the FIFO up */
+		vm_console_refill(vm); /* the guest drained a byte: top the FIFO up */
 	return 0;
 }
 
@@ -109,13 +109,13 @@ static const struct vdev_ops vdevs[] = {
 	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0, uart_create, uart_reset },
 	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0, plic_create, plic_reset },
 	/* all 8 virtio-mmio slots: the disk in slot 0 for VMs with one, the rest empty */
-	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS * VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0,
+	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS *VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0,
 	  vblk_create, vvblk_reset },
 };
 
-#define VDEV_COUNT (sizeof(vdevs) / sizeof(vdevs[0]))
-#define HOLE_SLOT VDEV_COUNT		/* mmio_by_dev[] slot of injected access faults */
-#define HOLE_NOTICES 4			/* console lines per VM, then only counted */
+#define VDEV_COUNT   (sizeof(vdevs) / sizeof(vdevs[0]))
+#define HOLE_SLOT    VDEV_COUNT /* mmio_by_dev[] slot of injected access faults */
+#define HOLE_NOTICES 4		/* console lines per VM, then only counted */
 _Static_assert(HOLE_SLOT < VM_MMIO_DEV_SLOTS, "mmio_by_dev has no slot for access faults");
 
 static unsigned hole_notices[VM_MAX + 1];
@@ -123,7 +123,8 @@ static unsigned hole_notices[VM_MAX + 1];
 /* Name of the device counted in vcpu_stats.mmio_by_dev[slot], or NULL. */
 const char *mmio_dev_name_at(unsigned slot)
 {
-	return slot < VDEV_COUNT ? vdevs[slot].name : slot == HOLE_SLOT ? "none" : 0;
+	return slot < VDEV_COUNT ? vdevs[slot].name : slot == HOLE_SLOT ? "none" :
+									  0;
 }
 
 /* Every device of the VM's board, in table order; -1 (and a line saying why) if one cannot be made. */
@@ -165,7 +166,8 @@ static int decode_access(struct exit_info *e, struct mmio_insn *mi)
 static enum vs_access access_of(unsigned code)
 {
 	return code == CAUSE_FETCH_GUEST_PAGE_FAULT ? VS_FETCH :
-	       code == CAUSE_LOAD_GUEST_PAGE_FAULT ? VS_LOAD : VS_STORE;
+	       code == CAUSE_LOAD_GUEST_PAGE_FAULT  ? VS_LOAD :
+						      VS_STORE;
 }
 
 /* Does the guest's VS-stage walk of va stop at an entry outside RAM in that page? */
@@ -197,7 +199,7 @@ static int implicit_vs_access(struct vcpu *v, struct exit_info *e, unsigned code
 	enum vs_access access;
 
 	if ((e->htinst && !pseudo) || !(v->regs.hstatus & HSTATUS_GVA))
-		return -1;	/* a transformed instruction, or stval holds no guest VA */
+		return -1; /* a transformed instruction, or stval holds no guest VA */
 	if (!mi) {
 		if (walk_stops_in(v, e->sepc, VS_FETCH, pte_page))
 			return VS_FETCH;
@@ -231,10 +233,11 @@ static int inject_fault(struct vcpu *v, struct exit_info *e, uint64_t cause, uin
 static int implicit_access_fault(struct vcpu *v, struct exit_info *e, enum vs_access access)
 {
 	uint64_t cause = access == VS_FETCH ? CAUSE_FETCH_PAGE_FAULT :
-			 access == VS_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+			 access == VS_LOAD  ? CAUSE_LOAD_PAGE_FAULT :
+					      CAUSE_STORE_PAGE_FAULT;
 	uint64_t va = access == VS_FETCH ? e->sepc : e->stval;
 
-	return inject_fault(v, e, cause, va, e->htval << 2);	/* GPA: the page-table entry's */
+	return inject_fault(v, e, cause, va, e->htval << 2); /* GPA: the page-table entry's */
 }
 
 /*
@@ -247,14 +250,17 @@ static int access_fault(struct vcpu *v, struct exit_info *e, uint64_t gpa, const
 {
 	unsigned code = e->scause & 0xff;
 	uint64_t cause = code == CAUSE_FETCH_GUEST_PAGE_FAULT ? CAUSE_FETCH_ACCESS :
-			 code == CAUSE_LOAD_GUEST_PAGE_FAULT ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+			 code == CAUSE_LOAD_GUEST_PAGE_FAULT  ? CAUSE_LOAD_ACCESS :
+								CAUSE_STORE_ACCESS;
 	struct vm *vm = v->vm;
 	unsigned *told = &hole_notices[vm->id <= VM_MAX ? vm->id : 0];
 
 	if (*told < HOLE_NOTICES)
 		hv_printf("vm%d: %s at guest-physical 0x%lx (pc 0x%lx): %s; RAM is [0x%lx, 0x%lx): "
-			  "access fault injected, as on QEMU\n", vm->id,
-			  cause == CAUSE_FETCH_ACCESS ? "instruction fetch" : cause == CAUSE_LOAD_ACCESS ? "load" : "store",
+			  "access fault injected, as on QEMU\n",
+			  vm->id,
+			  cause == CAUSE_FETCH_ACCESS ? "instruction fetch" : cause == CAUSE_LOAD_ACCESS ? "load" :
+													   "store",
 			  gpa, e->sepc, what, (uint64_t)VM_RAM_BASE, (uint64_t)VM_RAM_BASE + vm->ram_size);
 	else if (*told == HOLE_NOTICES)
 		hv_printf("vm%d: more access faults injected: counted in `stats` as mmio none\n", vm->id);
@@ -332,7 +338,7 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		if (mi.reg)
 			v->regs.x[mi.reg] = val;
 	}
-	e->kind = TRACE_MMIO;	/* `trace` shows what the guest read or wrote where */
+	e->kind = TRACE_MMIO; /* `trace` shows what the guest read or wrote where */
 	e->info = mi.width | (unsigned)mi.is_store << 8;
 	e->payload[0] = gpa;
 	e->payload[1] = val;

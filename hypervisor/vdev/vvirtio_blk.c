@@ -32,21 +32,21 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define VVBLK_QUEUE_MAX		1024		/* QueueNumMax, as QEMU's VIRTQUEUE_MAX_SIZE */
-#define VVBLK_QUEUE_DEFAULT	256		/* queue size until the driver writes QueueNum */
-#define VVBLK_CHAIN_MAX		128		/* descriptors per request we copy and check */
-#define VVBLK_VENDOR		0x554d4551	/* "QEMU": drivers written for QEMU check it */
-#define VVBLK_VENDOR_STRICT	0x68767363	/* "csvh": hvscope's own, before issue 12 */
-#define VVBLK_BLK_SIZE		512
-#define VVBLK_IRQ		VM_VIRTIO_IRQ(0)
-#define VVBLK_REPORT_MAX	16		/* report lines per VM (across its reboots), then quiet */
+#define VVBLK_QUEUE_MAX	    1024       /* QueueNumMax, as QEMU's VIRTQUEUE_MAX_SIZE */
+#define VVBLK_QUEUE_DEFAULT 256	       /* queue size until the driver writes QueueNum */
+#define VVBLK_CHAIN_MAX	    128	       /* descriptors per request we copy and check */
+#define VVBLK_VENDOR	    0x554d4551 /* "QEMU": drivers written for QEMU check it */
+#define VVBLK_VENDOR_STRICT 0x68767363 /* "csvh": hvscope's own, before issue 12 */
+#define VVBLK_BLK_SIZE	    512
+#define VVBLK_IRQ	    VM_VIRTIO_IRQ(0)
+#define VVBLK_REPORT_MAX    16 /* report lines per VM (across its reboots), then quiet */
 
 struct vvblk_queue {
 	uint32_t num;
 	bool ready;
-	uint64_t desc, avail, used;	/* guest-physical */
-	uint16_t last_avail;		/* next available entry to take */
-	uint16_t used_idx;		/* next used entry to fill */
+	uint64_t desc, avail, used; /* guest-physical */
+	uint16_t last_avail;	    /* next available entry to take */
+	uint16_t used_idx;	    /* next used entry to fill */
 };
 
 /* A chain as copied out of the guest's descriptor table. */
@@ -58,18 +58,18 @@ struct vvblk_chain {
 /* A checked request, ready for the host device. */
 struct vvblk_req {
 	struct virtio_blk_req_hdr hdr;
-	bool has_status;		/* status_gpa lies in a wholly valid descriptor */
+	bool has_status; /* status_gpa lies in a wholly valid descriptor */
 	uint64_t status_gpa;
-	uint32_t writable;		/* bytes in the device-writable part */
+	uint32_t writable; /* bytes in the device-writable part */
 	unsigned seg_count;
 	struct virtio_blk_seg segs[VVBLK_CHAIN_MAX];
-	char why[112];			/* why the request was rejected */
+	char why[112]; /* why the request was rejected */
 };
 
 struct vvblk {
-	spinlock_t lock;		/* guards everything below */
-	struct virtio_blk *host;	/* 0: the VM has no disk */
-	bool strict;			/* config `virtio = strict` */
+	spinlock_t lock;	 /* guards everything below */
+	struct virtio_blk *host; /* 0: the VM has no disk */
+	bool strict;		 /* config `virtio = strict` */
 	uint32_t status, isr;
 	uint32_t dev_features_sel, drv_features_sel, queue_sel;
 	uint64_t drv_features;
@@ -131,7 +131,8 @@ static int queue_check(const struct vm *vm, const struct vvblk_queue *q, char *w
 	    !aligned_in_ram(vm, q->avail, VIRTQ_AVAIL_BYTES(q->num), VIRTQ_AVAIL_ALIGN) ||
 	    !aligned_in_ram(vm, q->used, VIRTQ_USED_BYTES(q->num), VIRTQ_USED_ALIGN)) {
 		snprintf(why, n, "queue rings desc 0x%lx avail 0x%lx used 0x%lx (size %u) are not aligned "
-			 "inside the VM's RAM", q->desc, q->avail, q->used, q->num);
+				 "inside the VM's RAM",
+			 q->desc, q->avail, q->used, q->num);
 		return -1;
 	}
 	return 0;
@@ -187,7 +188,8 @@ static void stream_slice(const struct vm *vm, const struct vvblk_chain *c, bool 
 		if (lo < hi)
 			r->segs[r->seg_count++] = (struct virtio_blk_seg){
 				(uint64_t)(uintptr_t)vm_gpa_ptr(vm, dsc->addr + (lo - pos)),
-				(uint32_t)(hi - lo), writable };
+				(uint32_t)(hi - lo), writable
+			};
 		pos += dsc->len;
 	}
 }
@@ -332,7 +334,7 @@ static void handle_chain(struct vm *vm, struct vvblk *d, uint16_t head)
 		vm_gpa_ptr(vm, d->q.used + 4 + 8UL * (d->q.used_idx % d->q.num));
 	e->id = head;
 	e->len = written;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* data, status, entry before the index */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* data, status, entry before the index */
 	d->q.used_idx++;
 	*(volatile uint16_t *)vm_gpa_ptr(vm, d->q.used + 2) = d->q.used_idx;
 }
@@ -366,7 +368,7 @@ static bool process_queue(struct vm *vm, struct vvblk *d)
 		needs_reset(vm, d, why);
 		return true;
 	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* ring entries after the index */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* ring entries after the index */
 	while (d->q.last_avail != avail_idx) {
 		uint16_t head = *(volatile uint16_t *)vm_gpa_ptr(vm, d->q.avail + 4 + 2UL * (d->q.last_avail % d->q.num));
 		d->q.last_avail++;
@@ -423,7 +425,7 @@ static uint32_t reg_read(struct vvblk *d, uint64_t off)
 	case VIRTIO_MMIO_STATUS: return d->status;
 	case VIRTIO_MMIO_SHM_LEN_LOW:
 	case VIRTIO_MMIO_SHM_LEN_HIGH:
-		return 0xffffffff;	/* no shared memory regions (4.2.2) */
+		return 0xffffffff; /* no shared memory regions (4.2.2) */
 	default:
 		/* Write-only (the queue addresses too, as QEMU), reserved,
 		 * ConfigGeneration (the config never changes). */
@@ -450,7 +452,7 @@ static void status_write(struct vvblk *d, uint32_t v)
 	 */
 	if (d->strict && (v & VIRTIO_STATUS_FEATURES_OK) &&
 	    ((d->drv_features & ~offered_features(d)) || !(d->drv_features & VIRTIO_F_VERSION_1)))
-		v &= ~VIRTIO_STATUS_FEATURES_OK;	/* the spec's strictest reading (3.1.1) */
+		v &= ~VIRTIO_STATUS_FEATURES_OK; /* the spec's strictest reading (3.1.1) */
 	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(d->status & VIRTIO_STATUS_FEATURES_OK))
 		d->drv_features &= offered_features(d);
 	d->status = (v & 0xff & ~VIRTIO_STATUS_NEEDS_RESET) | (d->status & VIRTIO_STATUS_NEEDS_RESET);
@@ -465,7 +467,7 @@ static void queue_ready_write(struct vm *vm, struct vvblk *d, uint32_t v)
 		return;
 	}
 	if (d->q.ready)
-		return;		/* ready again: nothing changes, the indices go on */
+		return; /* ready again: nothing changes, the indices go on */
 	if (queue_check(vm, &d->q, why, sizeof(why))) {
 		needs_reset(vm, d, why);
 		return;
@@ -487,13 +489,34 @@ static bool reg_write(struct vm *vm, struct vvblk *d, uint64_t off, uint32_t v)
 			set_u64_half(&d->drv_features, d->drv_features_sel == 1, v);
 		break;
 	case VIRTIO_MMIO_QUEUE_SEL: d->queue_sel = v; break;
-	case VIRTIO_MMIO_QUEUE_NUM: if (q0_idle) d->q.num = v; break;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW: if (q0_idle) set_u64_half(&d->q.desc, false, v); break;
-	case VIRTIO_MMIO_QUEUE_DESC_HIGH: if (q0_idle) set_u64_half(&d->q.desc, true, v); break;
-	case VIRTIO_MMIO_QUEUE_DRIVER_LOW: if (q0_idle) set_u64_half(&d->q.avail, false, v); break;
-	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH: if (q0_idle) set_u64_half(&d->q.avail, true, v); break;
-	case VIRTIO_MMIO_QUEUE_DEVICE_LOW: if (q0_idle) set_u64_half(&d->q.used, false, v); break;
-	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: if (q0_idle) set_u64_half(&d->q.used, true, v); break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+		if (q0_idle)
+			d->q.num = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		if (q0_idle)
+			set_u64_half(&d->q.desc, false, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		if (q0_idle)
+			set_u64_half(&d->q.desc, true, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+		if (q0_idle)
+			set_u64_half(&d->q.avail, false, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+		if (q0_idle)
+			set_u64_half(&d->q.avail, true, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+		if (q0_idle)
+			set_u64_half(&d->q.used, false, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		if (q0_idle)
+			set_u64_half(&d->q.used, true, v);
+		break;
 	case VIRTIO_MMIO_QUEUE_READY:
 		if (d->queue_sel == 0)
 			queue_ready_write(vm, d, v);
@@ -507,7 +530,7 @@ static bool reg_write(struct vm *vm, struct vvblk *d, uint64_t off, uint32_t v)
 		status_write(d, v);
 		return true;
 	default:
-		break;		/* read-only or reserved: ignored */
+		break; /* read-only or reserved: ignored */
 	}
 	return false;
 }
@@ -537,7 +560,7 @@ static int disk_write(struct vm *vm, struct vvblk *d, uint64_t off, unsigned wid
 	bool irq = false;
 
 	if (off >= VIRTIO_MMIO_CONFIG || (width != 4 && width != 8) || (off & (width - 1)))
-		return 0;	/* read-only config space, wrong width: ignored */
+		return 0; /* read-only config space, wrong width: ignored */
 	spin_lock(&d->lock);
 	irq = reg_write(vm, d, off, (uint32_t)val);
 	if (width == 8)
@@ -583,7 +606,7 @@ int vvblk_mmio_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 
 	if (off / VM_VIRTIO_STRIDE == 0 && d && d->host)
 		return disk_write(vm, d, off % VM_VIRTIO_STRIDE, width, val);
-	return 0;	/* an empty slot ignores writes */
+	return 0; /* an empty slot ignores writes */
 }
 
 /* ---- life cycle ---- */

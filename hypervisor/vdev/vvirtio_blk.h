@@ -23,7 +23,7 @@ struct vm;
 /* Give the VM the host disk with this serial (len bytes, NUL padded; "" = no disk). */
 int vvblk_create(struct vm *vm, const char *serial, size_t len);
 bool vvblk_present(const struct vm *vm);
-size_t vvblk_state_size(void);	/* bytes of state per VM slot (hv> mem) */
+size_t vvblk_state_size(void); /* bytes of state per VM slot (hv> mem) */
 /*
  * strict: answer as hvscope did before it followed QEMU (VendorID "hvsc",
  * FEATURES_OK only for a subset of the offer that includes VERSION_1), so

@@ -1,15 +1,18 @@
 #include "guest.h"
 
-#define FDT_MAGIC	0xd00dfeed
-#define FDT_BEGIN_NODE	1
-#define FDT_END_NODE	2
-#define FDT_PROP	3
-#define FDT_NOP		4
-#define FDT_END		9
-#define FDT_MAX_DEPTH	8
+#define FDT_MAGIC      0xd00dfeed
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP	       4
+#define FDT_END	       9
+#define FDT_MAX_DEPTH  8
 
 /* Header fields, as big-endian 32-bit words. */
-enum { HDR_MAGIC, HDR_TOTALSIZE, HDR_OFF_STRUCT, HDR_OFF_STRINGS };
+enum { HDR_MAGIC,
+       HDR_TOTALSIZE,
+       HDR_OFF_STRUCT,
+       HDR_OFF_STRINGS };
 
 static uint32_t be32(const void *p)
 {
@@ -28,7 +31,7 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
  * node, and one property of it. */
 struct fdt_prop {
 	const char *path[FDT_MAX_DEPTH];
-	int depth;		/* root is depth 0 */
+	int depth; /* root is depth 0 */
 	const char *name;
 	const uint8_t *value;
 	uint32_t len;
@@ -72,7 +75,7 @@ static void fdt_walk(const void *dtb, fdt_prop_fn fn, void *ctx)
 				fn(&prop, ctx);
 			p += 8 + ((prop.len + 3) & ~3UL);
 		} else if (token != FDT_NOP) {
-			return;	/* FDT_END or garbage */
+			return; /* FDT_END or garbage */
 		}
 	}
 }

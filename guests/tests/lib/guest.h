@@ -15,7 +15,7 @@
 #include "uart.h"
 
 /* Harts the runtime has stacks for (start.S); hart ids must be below this. */
-#define GUEST_MAX_HARTS		8
+#define GUEST_MAX_HARTS 8
 
 /* Each guest defines these two.  guest_name prefixes runtime messages. */
 extern const char guest_name[];
@@ -36,18 +36,21 @@ static inline unsigned long hart_id(void)
 {
 	unsigned long id;
 
-	__asm__ volatile("mv %0, tp" : "=r"(id));
+	__asm__ volatile("mv %0, tp"
+			 : "=r"(id));
 	return id;
 }
 
 /* Interrupt-safe spinlock (also used by printf between harts). */
-typedef struct { volatile int locked; } spinlock_t;
+typedef struct {
+	volatile int locked;
+} spinlock_t;
 unsigned long spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
 
-#define mmio_read8(a)		(*(volatile uint8_t *)(uintptr_t)(a))
-#define mmio_write8(a, v)	(*(volatile uint8_t *)(uintptr_t)(a) = (v))
-#define mmio_read32(a)		(*(volatile uint32_t *)(uintptr_t)(a))
-#define mmio_write32(a, v)	(*(volatile uint32_t *)(uintptr_t)(a) = (v))
+#define mmio_read8(a)	   (*(volatile uint8_t *)(uintptr_t)(a))
+#define mmio_write8(a, v)  (*(volatile uint8_t *)(uintptr_t)(a) = (v))
+#define mmio_read32(a)	   (*(volatile uint32_t *)(uintptr_t)(a))
+#define mmio_write32(a, v) (*(volatile uint32_t *)(uintptr_t)(a) = (v))
 
 #endif

@@ -4,11 +4,11 @@
 
 #include <stdint.h>
 
-#define PLIC_BASE		0x0c000000UL
-#define PLIC_PRIORITY(irq)	(PLIC_BASE + 4UL * (irq))
-#define PLIC_ENABLE(ctx, irq)	(PLIC_BASE + 0x2000UL + 0x80UL * (ctx) + 4UL * ((irq) / 32))
-#define PLIC_THRESHOLD(ctx)	(PLIC_BASE + 0x200000UL + 0x1000UL * (ctx))
-#define PLIC_CLAIM(ctx)		(PLIC_THRESHOLD(ctx) + 4)
+#define PLIC_BASE	      0x0c000000UL
+#define PLIC_PRIORITY(irq)    (PLIC_BASE + 4UL * (irq))
+#define PLIC_ENABLE(ctx, irq) (PLIC_BASE + 0x2000UL + 0x80UL * (ctx) + 4UL * ((irq) / 32))
+#define PLIC_THRESHOLD(ctx)   (PLIC_BASE + 0x200000UL + 0x1000UL * (ctx))
+#define PLIC_CLAIM(ctx)	      (PLIC_THRESHOLD(ctx) + 4)
 
 /* The S-mode context of a hart. */
 static inline unsigned plic_s_context(unsigned long hartid)

@@ -2,7 +2,7 @@
 
 /* Where formatted characters go: the UART or a buffer. */
 struct out {
-	char *buf;	/* NULL: UART */
+	char *buf; /* NULL: UART */
 	size_t size;
 	size_t len;
 };

@@ -11,7 +11,7 @@ __attribute__((format(printf, 1, 2))) int printf(const char *fmt, ...);
 int vprintf(const char *fmt, va_list ap);
 /* Formats into buf (always NUL-terminated); returns the length written. */
 __attribute__((format(printf, 3, 4))) int snprintf(char *buf, size_t size,
-						    const char *fmt, ...);
+						   const char *fmt, ...);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #endif

@@ -98,7 +98,8 @@ struct sbiret sbi_debug_console_write_byte(uint8_t byte)
 long sbi_console_putchar(int ch)
 {
 	return sbi_ecall(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, (unsigned long)ch,
-			 0, 0, 0, 0, 0).error;
+			 0, 0, 0, 0, 0)
+		.error;
 }
 
 long sbi_console_getchar(void)

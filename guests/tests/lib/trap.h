@@ -3,19 +3,19 @@
 #define GT_TRAP_H
 
 /* Byte offsets into struct trap_frame, for start.S. */
-#define TF_REG(n)	((n) * 8)	/* x0..x31; x0's slot is unused, x2 is sp at trap */
-#define TF_SEPC		(32 * 8)
-#define TF_SCAUSE	(33 * 8)
-#define TF_STVAL	(34 * 8)
-#define TF_SSTATUS	(35 * 8)
-#define TF_SIZE		(36 * 8)
+#define TF_REG(n)  ((n)*8) /* x0..x31; x0's slot is unused, x2 is sp at trap */
+#define TF_SEPC	   (32 * 8)
+#define TF_SCAUSE  (33 * 8)
+#define TF_STVAL   (34 * 8)
+#define TF_SSTATUS (35 * 8)
+#define TF_SIZE	   (36 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 
 struct trap_frame {
 	unsigned long regs[32];
-	unsigned long sepc;	/* written back on return: a hook may move it */
+	unsigned long sepc; /* written back on return: a hook may move it */
 	unsigned long scause;
 	unsigned long stval;
 	unsigned long sstatus;
