@@ -92,6 +92,9 @@ def xv6x2(make_args, disk_dir):
         out["console-kill"] = console(child, "kill 2") + console(child, "vms").rstrip("\n") + "\n"
         # the ADUE story, replayed on VM 1 from the console
         story = console(child, "adue 1 off") + console(child, "adem 1 off")
+        # paused first, so no hart has its vCPU loaded and `reset` can wait for
+        # the reload (docs/console.md, reset N): the reply is the same every run
+        story += console(child, "pause 1")
         child.sendline("reset 1")
         child.expect(r"reset 1\r*\n")
         child.expect(r"\nvm1: xv6a dead: [^\r\n]*\r*\n")

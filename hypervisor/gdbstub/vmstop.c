@@ -64,25 +64,36 @@ void vmstop_request(struct vm_debug *d, unsigned tid, int sig)
 	try_report_locked(d);
 }
 
-/* hedeleg bit 3 clear while there are breakpoints or a step (else ebreaks go to the guest directly). */
-void vmstop_hedeleg(struct vm_debug *d, bool debugging)
+struct bp_deleg {
+	struct vm_debug *d;
+	bool debugging;
+};
+
+/* Under vm->lock (vm_change_csrs): remember the guest's own choice, then clear or restore bit 3. */
+static void change_bp_deleg(struct vm *vm, uint64_t arg)
 {
-	struct vm *vm = d->vm;
+	const struct bp_deleg *r = (const struct bp_deleg *)(uintptr_t)arg;
+	struct vm_debug *d = r->d;
 	uint64_t bit = 1UL << CAUSE_BREAKPOINT;
 
-	spin_lock(&vm->lock);
 	if (!d->hedeleg_saved) {
 		d->deleg_bp = (vm->hedeleg & bit) != 0;
 		d->hedeleg_saved = true;
 	}
-	if (debugging)
+	if (r->debugging)
 		vm->hedeleg &= ~bit;
 	else if (d->deleg_bp)
 		vm->hedeleg |= bit;
-	if (!debugging)
+	if (!r->debugging)
 		d->hedeleg_saved = false;
-	__atomic_add_fetch(&vm->csr_gen, 1, __ATOMIC_RELEASE);
-	spin_unlock(&vm->lock);
+}
+
+/* hedeleg bit 3 clear while there are breakpoints or a step (else ebreaks go to the guest directly). */
+void vmstop_hedeleg(struct vm_debug *d, bool debugging)
+{
+	struct bp_deleg r = { d, debugging };
+
+	vm_change_csrs(d->vm, change_bp_deleg, (uint64_t)(uintptr_t)&r);
 }
 
 void vmstop_resume(struct vm_debug *d)
