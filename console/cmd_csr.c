@@ -264,41 +264,6 @@ int cmd_csr(int argc, char **argv)
 	return hart_csr(argc, argv);
 }
 
-static const char *const abi_names[32] = {
-	"zero",
-	"ra",
-	"sp",
-	"gp",
-	"tp",
-	"t0",
-	"t1",
-	"t2",
-	"s0",
-	"s1",
-	"a0",
-	"a1",
-	"a2",
-	"a3",
-	"a4",
-	"a5",
-	"a6",
-	"a7",
-	"s2",
-	"s3",
-	"s4",
-	"s5",
-	"s6",
-	"s7",
-	"s8",
-	"s9",
-	"s10",
-	"s11",
-	"t3",
-	"t4",
-	"t5",
-	"t6",
-};
-
 int cmd_regs(int argc, char **argv)
 {
 	struct console_vcpu s;
@@ -319,9 +284,9 @@ int cmd_regs(int argc, char **argv)
 	console_printf("vm%d.%u (%s, %s): pc 0x%016lx in %s-mode, hart %d\n", vm, vcpu, vi.name, vi.state,
 		       (unsigned long)s.pc, s.priv_u ? "VU" : "VS", s.hart);
 	for (int i = 0; i < 32; i += 4)
-		console_printf("%-4s 0x%016lx  %-4s 0x%016lx  %-4s 0x%016lx  %-4s 0x%016lx\n", abi_names[i],
-			       (unsigned long)s.x[i], abi_names[i + 1], (unsigned long)s.x[i + 1], abi_names[i + 2],
-			       (unsigned long)s.x[i + 2], abi_names[i + 3], (unsigned long)s.x[i + 3]);
+		console_printf("%-4s 0x%016lx  %-4s 0x%016lx  %-4s 0x%016lx  %-4s 0x%016lx\n", riscv_abi_names[i],
+			       (unsigned long)s.x[i], riscv_abi_names[i + 1], (unsigned long)s.x[i + 1], riscv_abi_names[i + 2],
+			       (unsigned long)s.x[i + 2], riscv_abi_names[i + 3], (unsigned long)s.x[i + 3]);
 	for (unsigned i = 0; i < COUNT(vcpu_csrs); i++)
 		console_print_csr(vcpu_csrs[i].name, vcpu_field(&s, &vcpu_csrs[i]), NULL);
 	console_print_csr("hstatus", s.hstatus, NULL);

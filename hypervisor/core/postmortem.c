@@ -12,41 +12,6 @@
 #include "spec/vswalk.h"
 #include "trace/trace.h"
 
-static const char *const abi_names[32] = {
-	"zero",
-	"ra",
-	"sp",
-	"gp",
-	"tp",
-	"t0",
-	"t1",
-	"t2",
-	"s0",
-	"s1",
-	"a0",
-	"a1",
-	"a2",
-	"a3",
-	"a4",
-	"a5",
-	"a6",
-	"a7",
-	"s2",
-	"s3",
-	"s4",
-	"s5",
-	"s6",
-	"s7",
-	"s8",
-	"s9",
-	"s10",
-	"s11",
-	"t3",
-	"t4",
-	"t5",
-	"t6",
-};
-
 /*
  * Where report lines go: `hv> dump N` prints on the terminal only; a death
  * puts the report into the VM's console (ring and log) and on the terminal
@@ -243,8 +208,8 @@ static void print_report(struct vm *vm)
 	out(vm, "  sepc 0x%lx stval 0x%lx htval 0x%lx (GPA 0x%lx) htinst 0x%lx, in %s-mode\n",
 	    pm->sepc, pm->stval, pm->htval, gpa, pm->htinst, pm->priv_u ? "VU" : "VS");
 	for (int i = 0; i < 32; i += 4)
-		out(vm, "  %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx\n", abi_names[i], pm->regs[i],
-		    abi_names[i + 1], pm->regs[i + 1], abi_names[i + 2], pm->regs[i + 2], abi_names[i + 3], pm->regs[i + 3]);
+		out(vm, "  %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx %-4s 0x%016lx\n", riscv_abi_names[i], pm->regs[i],
+		    riscv_abi_names[i + 1], pm->regs[i + 1], riscv_abi_names[i + 2], pm->regs[i + 2], riscv_abi_names[i + 3], pm->regs[i + 3]);
 	print_csr(vm, "vsstatus", pm->vsstatus);
 	print_csr(vm, "vsepc", pm->vsepc);
 	print_csr(vm, "vscause", pm->vscause);

@@ -397,3 +397,9 @@ void decode_trace_payload(const struct trace_record *r, char *buf, size_t size)
 		instant_payload(r, buf, size);
 	}
 }
+
+const char *const riscv_abi_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"
+};

@@ -27,4 +27,7 @@ void decode_mmio_device(uint64_t gpa, char *buf, size_t size);
 /* A trace record's payload (enum trace_kind), as console, reports and gdb print it. */
 void decode_trace_payload(const struct trace_record *r, char *buf, size_t size);
 
+/* x0..x31 by their ABI names (the psABI's register table), as the console and reports print them. */
+extern const char *const riscv_abi_names[32];
+
 #endif
