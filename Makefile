@@ -93,6 +93,7 @@ help:
 	@echo "  run-native     boot GUEST (a test guest, xv6, xv6-qemu) on QEMU+OpenSBI, no hypervisor"
 	@echo "  devdiff        diff hvscope's devices against this QEMU's (the devprobe guest)"
 	@echo "  debug / gdb    start QEMU halted with a gdbstub / attach gdb-multiarch to it"
+	@echo "  gdb-vm         gdb on one VM through hvscope's own stub while the others run (VM=N; docs/gdb.md)"
 	@echo "  dump           save the RAM of the machine make debug runs to DUMP (build/hv.core)"
 	@echo "  postmortem     gdb with the hv commands on DUMP, no QEMU (docs/gdb.md)"
 	@echo "  test           host unit tests, gdb tests, system tests; ends 'N passed, N failed'"
