@@ -20,7 +20,7 @@ import pytest
 
 import hvtest
 from hvrun import focus, hv_args, make_bundle, vm_log
-from test_xv6_vms import BOOT_TIMEOUT, PROMPT, USERTESTS_TIMEOUT, run
+from test_xv6_vms import BOOT_TIMEOUT, PROMPT, run, usertests_in_vms_1_and_2
 
 
 def user_files(tmp_path):
@@ -84,13 +84,7 @@ def test_own_kernel_two_vms_usertests(qemu_factory, tmp_path):
     for vm in ("mit1", "mit2"):
         assert f"created {tmp_path / 'disks' / ('byok-' + vm + '.img')} from {user / 'fs.img'}" in made
     both_at_prompt(q, logdir)
-    for i in ("1", "2"):
-        focus(q, i)
-        q.sendline("usertests -q")
-        q.expect_exact("usertests -q\n")
-    q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
-    focus(q, "1")
-    q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
+    usertests_in_vms_1_and_2(q)
     for i in (1, 2):
         log = vm_log(logdir, i, f"mit{i}")
         assert "ALL TESTS PASSED" in log and "FAILED" not in log, (i, log[-2000:])

@@ -11,7 +11,7 @@ import sys
 
 import hvtest
 from hvrun import focus
-from test_xv6_vms import BOOT_TIMEOUT, PROMPT, USERTESTS_TIMEOUT
+from test_xv6_vms import BOOT_TIMEOUT, PROMPT, usertests_in_vms_1_and_2
 
 sys.path.insert(0, str(hvtest.REPO_ROOT / "gdbscripts"))
 from hvgdb import trace  # noqa: E402  pylint: disable=wrong-import-position
@@ -70,14 +70,7 @@ def test_trace_file_of_two_xv6_usertests(qemu_factory, tmp_path):
         for i in ("2", "1"):
             focus(q, i)
             q.expect(PROMPT, BOOT_TIMEOUT)
-        for i in ("1", "2"):
-            focus(q, i)
-            q.sendline("usertests -q")
-            q.expect_exact("usertests -q\n")
-        q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
-        focus(q, "1")
-        q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
-        q.expect(PROMPT, 60)
+        usertests_in_vms_1_and_2(q)
         focus(q, "h")
         console(q, "pause 1")
         console(q, "pause 2")

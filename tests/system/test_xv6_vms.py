@@ -238,9 +238,9 @@ def test_files_persist_per_vm_across_restart(qemu_factory, tmp_path):
     assert "vm1file" not in run(q, "ls")
 
 
-def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
-    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-usertests")
-    wait_prompts(q, logdir, 2)
+def usertests_in_vms_1_and_2(q):
+    """Start `usertests -q` in VM 1 and then VM 2 (both at `$`), and wait until
+    both passed and are back at `$`; VM 1 has focus at the end."""
     for i in ("1", "2"):
         focus(q, i)
         q.sendline("usertests -q")
@@ -252,6 +252,12 @@ def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
     focus(q, "1")
     q.expect_exact("ALL TESTS PASSED", USERTESTS_TIMEOUT)
     q.expect(PROMPT, 30)
+
+
+def test_usertests_in_two_vms_at_once(qemu_factory, tmp_path):
+    q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-usertests")
+    wait_prompts(q, logdir, 2)
+    usertests_in_vms_1_and_2(q)
     for i, name in ((1, "xv6a"), (2, "xv6b")):
         log = vm_log(logdir, i, name)
         assert "ALL TESTS PASSED" in log and "FAILED" not in log, (i, log[-2000:])
