@@ -651,8 +651,9 @@ bootargs = {bootargs}
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_machine_args(ap):
+    """The QEMU, firmware, hypervisor and guest images both bench_boot.py and
+    bench_profile.py boot (make bench passes the same ones to each)."""
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--cpu", default="rv64", help="QEMU -cpu")
     ap.add_argument("--opensbi", required=True)
@@ -664,6 +665,17 @@ def main():
     ap.add_argument("--linux-image", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--make", default="make", help="make, to fetch the Linux guest when missing")
+
+
+def absolute_paths(a):
+    """The image options as absolute paths (runs happen in temporary directories)."""
+    for opt in ("hv", "xv6_kernel", "fs_img", "linux_image", "initrd"):
+        setattr(a, opt, str(Path(getattr(a, opt)).resolve()))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_machine_args(ap)
     ap.add_argument("--only", help="comma-separated subset: xv6,linux,scale,trace")
     ap.add_argument("--results", help="JSON file the named numbers are merged into")
     ap.add_argument("--boots", type=int, default=3, help="boots each way for the boot rows")
@@ -673,8 +685,7 @@ def main():
     a = ap.parse_args()
     # make's timeout or Ctrl-C: unwind, so that every QEMU is killed by close()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    for opt in ("hv", "xv6_kernel", "fs_img", "linux_image", "initrd"):
-        setattr(a, opt, str(Path(getattr(a, opt)).resolve()))
+    absolute_paths(a)
     b = Bench(a)
     try:
         return b.run()

@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_boot  # noqa: E402
@@ -211,25 +210,14 @@ bootargs = {bootargs}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--qemu", required=True)
-    ap.add_argument("--cpu", default="rv64")
-    ap.add_argument("--opensbi", required=True)
-    ap.add_argument("--hv", required=True)
-    ap.add_argument("--hv-mem", default="1G")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--xv6-kernel", required=True)
-    ap.add_argument("--fs-img", required=True)
-    ap.add_argument("--linux-image", required=True)
-    ap.add_argument("--initrd", required=True)
-    ap.add_argument("--make", default="make")
+    bench_boot.add_machine_args(ap)
     ap.add_argument("--only", help="comma-separated subset: linux,xv6")
     ap.add_argument("--freq", type=int, default=999, help="perf sampling frequency")
     ap.add_argument("--top", type=int, default=12, help="top symbols listed")
     ap.add_argument("--linux-timeout", type=float, default=300)
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    for opt in ("hv", "xv6_kernel", "fs_img", "linux_image", "initrd"):
-        setattr(a, opt, str(Path(getattr(a, opt)).resolve()))
+    bench_boot.absolute_paths(a)
     p = Profiler(a)
     try:
         return p.run()
