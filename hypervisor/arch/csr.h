@@ -15,16 +15,23 @@ int arch_vs_csr_read(unsigned csr, uint64_t *v);
 int arch_vs_csr_write(unsigned csr, uint64_t v);
 
 #ifndef HV_HOST_TEST
-#define __csr_str(x)	    #x
-#define csr_read(csr)	    ({ uint64_t __v; \
+#define __csr_str(x)	      #x
+#define csr_read(csr)	      ({ uint64_t __v; \
 	__asm__ volatile("csrr %0, " __csr_str(csr) : "=r"(__v) :: "memory"); __v; })
-#define csr_write(csr, val) ({ uint64_t __v = (uint64_t)(val); \
+#define csr_write(csr, val)   ({ uint64_t __v = (uint64_t)(val); \
 	__asm__ volatile("csrw " __csr_str(csr) ", %0" :: "rK"(__v) : "memory"); })
-#define csr_swap(csr, val)  ({ uint64_t __v = (uint64_t)(val); \
+/*
+ * A CSR that keeps its value while the caller runs (a trap's scause,
+ * stval, htval, htinst during its quick exit): no compiler barrier, and
+ * repeated reads may become one.
+ */
+#define csr_read_relaxed(csr) ({ uint64_t __v; \
+	__asm__ volatile("csrr %0, " __csr_str(csr) : "=r"(__v)); __v; })
+#define csr_swap(csr, val)    ({ uint64_t __v = (uint64_t)(val); \
 	__asm__ volatile("csrrw %0, " __csr_str(csr) ", %1" : "=r"(__v) : "rK"(__v) : "memory"); __v; })
-#define csr_set(csr, val)   ({ uint64_t __v = (uint64_t)(val); \
+#define csr_set(csr, val)     ({ uint64_t __v = (uint64_t)(val); \
 	__asm__ volatile("csrs " __csr_str(csr) ", %0" :: "rK"(__v) : "memory"); })
-#define csr_clear(csr, val) ({ uint64_t __v = (uint64_t)(val); \
+#define csr_clear(csr, val)   ({ uint64_t __v = (uint64_t)(val); \
 	__asm__ volatile("csrc " __csr_str(csr) ", %0" :: "rK"(__v) : "memory"); })
 
 static inline uint64_t arch_time(void)
@@ -45,11 +52,12 @@ static inline uint64_t fake_csr_swap(unsigned csr, uint64_t val)
 	fake_csr[csr] = val;
 	return old;
 }
-#define csr_read(csr)	    (fake_csr[(csr)])
-#define csr_write(csr, val) ((void)(fake_csr[(csr)] = (uint64_t)(val)))
-#define csr_swap(csr, val)  fake_csr_swap((csr), (uint64_t)(val))
-#define csr_set(csr, val)   ((void)(fake_csr[(csr)] |= (uint64_t)(val)))
-#define csr_clear(csr, val) ((void)(fake_csr[(csr)] &= ~(uint64_t)(val)))
+#define csr_read(csr)	      (fake_csr[(csr)])
+#define csr_read_relaxed(csr) (fake_csr[(csr)])
+#define csr_write(csr, val)   ((void)(fake_csr[(csr)] = (uint64_t)(val)))
+#define csr_swap(csr, val)    fake_csr_swap((csr), (uint64_t)(val))
+#define csr_set(csr, val)     ((void)(fake_csr[(csr)] |= (uint64_t)(val)))
+#define csr_clear(csr, val)   ((void)(fake_csr[(csr)] &= ~(uint64_t)(val)))
 static inline uint64_t arch_time(void)
 {
 	return csr_read(CSR_TIME);

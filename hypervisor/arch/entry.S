@@ -90,10 +90,9 @@ trap_vector:
 	ld	tp, VCPU_HOST_TP(a0)
 	mv	s1, a0
 	call	trap_quick
-	mv	t0, a0
-	mv	a0, s1
-	bnez	t0, vcpu_enter_quick	/* handled, sepc moved in its CSR */
+	bnez	a0, vcpu_enter_quick	/* handled (a0 = regs again), sepc moved in its CSR */
 	/* The general path: every register into regs, trap_slow saves the CSRs. */
+	mv	a0, s1
 	.irp	n, 3,8,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr

@@ -35,11 +35,11 @@ struct exit_info {
  */
 __extension__ typedef unsigned __int128 quick_result_t;
 
-#define QUICK_RESULT(advance, info, value) \
-	((quick_result_t)(value) << 64 | (uint64_t)(advance) | (uint64_t)(uint16_t)(info) << 8)
-#define QUICK_NONE	 ((quick_result_t)0)
-#define QUICK_ADVANCE(q) ((uint64_t)(q)&0xff)
-#define QUICK_INFO(q)	 ((uint16_t)((uint64_t)(q) >> 8))
-#define QUICK_VALUE(q)	 ((uint64_t)((q) >> 64))
+/* advance < 256 and info < 65536: the callers' values are (no masking on the exit path). */
+#define QUICK_RESULT(advance, info, value) ((quick_result_t)(value) << 64 | (uint64_t)(advance) | (uint64_t)(info) << 8)
+#define QUICK_NONE			   ((quick_result_t)0)
+#define QUICK_ADVANCE(q)		   ((uint64_t)(q)&0xff)
+#define QUICK_INFO(q)			   ((uint16_t)((uint64_t)(q) >> 8))
+#define QUICK_VALUE(q)			   ((uint64_t)((q) >> 64))
 
 #endif

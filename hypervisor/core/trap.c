@@ -513,16 +513,16 @@ static inline void trace_exit_quick(struct vcpu *v, uint64_t t0, uint64_t scause
 {
 	struct trace_ring *ring = v->trace_ring;
 	bool ecall = scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL;
-	uint64_t i, stval = csr_read(CSR_STVAL);
+	uint64_t i, stval = csr_read_relaxed(CSR_STVAL);
 	struct trace_record *r = trace_slot_at(ring, &i);
 
 	r->time = t0;
-	r->cause = (uint16_t)scause;
+	r->cause = (uint16_t)(scause & 0xff); /* one of the three quick causes */
 	r->info = QUICK_INFO(q);
-	r->htinst = (uint32_t)csr_read(CSR_HTINST);
+	r->htinst = (uint32_t)csr_read_relaxed(CSR_HTINST);
 	r->sepc = pc;
 	r->stval = stval;
-	r->payload[0] = ecall ? v->regs.x[REG_A7] : csr_read(CSR_HTVAL) << 2 | (stval & 3);
+	r->payload[0] = ecall ? v->regs.x[REG_A7] : csr_read_relaxed(CSR_HTVAL) << 2 | (stval & 3);
 	r->payload[1] = QUICK_VALUE(q);
 	trace_record_tag(r, ecall ? v->trace_tag_sbi : v->trace_tag_mmio);
 	r->dur = (uint32_t)(arch_time() - t0);
@@ -530,7 +530,8 @@ static inline void trace_exit_quick(struct vcpu *v, uint64_t t0, uint64_t scause
 	trace_drain_due(ring, i + 1);
 }
 
-static inline __attribute__((always_inline)) bool trap_quick_mode(struct vcpu *v, uint64_t scause, bool tracing)
+static inline __attribute__((always_inline)) struct vcpu *trap_quick_mode(struct vcpu *v, uint64_t scause,
+									  bool tracing)
 {
 	uint64_t t0 = tracing ? arch_time() : 0;
 	bool ecall = scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL;
@@ -542,16 +543,16 @@ static inline __attribute__((always_inline)) bool trap_quick_mode(struct vcpu *v
 	else if (scause == CAUSE_LOAD_GUEST_PAGE_FAULT || scause == CAUSE_STORE_GUEST_PAGE_FAULT)
 		q = mmio_quick(v, scause);
 	else
-		return false;
+		return 0;
 	if (!QUICK_ADVANCE(q))
-		return false;
+		return 0;
 	pc = csr_read(CSR_SEPC);
 	csr_write(CSR_SEPC, pc + QUICK_ADVANCE(q));
 	v->stats.exits++;
 	v->stats.by_cause[scause]++;
 	faultloop_reset(&v->loop);
-	this_hart()->last_trap = (struct guest_trap){ scause, pc, csr_read(CSR_STVAL), csr_read(CSR_HTVAL),
-						      csr_read(CSR_HTINST), v };
+	this_hart()->last_trap = (struct guest_trap){ scause, pc, csr_read_relaxed(CSR_STVAL), csr_read_relaxed(CSR_HTVAL),
+						      csr_read_relaxed(CSR_HTINST), v };
 	if (tracing)
 		trace_exit_quick(v, t0, scause, pc, q);
 	/*
@@ -559,34 +560,37 @@ static inline __attribute__((always_inline)) bool trap_quick_mode(struct vcpu *v
 	 * Only this hart's own change needs the check: another hart's comes
 	 * with a kick, an interrupt that traps as soon as the guest is back.
 	 */
-	if (!ecall && v->vm->plic.gen != v->plic_gen)
+	if (!ecall && *v->vm_plic_gen != v->plic_gen) {
+		v->regs.sepc = pc + QUICK_ADVANCE(q); /* for the IRQ_INJECT record it may make */
 		vcpu_update_hvip_slow(v);
-	return true;
+	}
+	return v;
 }
 
 /* The two copies, tracing off and on: each has only the registers and stack frame it needs. */
-static __attribute__((noinline)) bool trap_quick_untraced(struct vcpu *v, uint64_t scause)
+static __attribute__((noinline)) struct vcpu *trap_quick_untraced(struct vcpu *v, uint64_t scause)
 {
 	return trap_quick_mode(v, scause, false);
 }
 
-static __attribute__((noinline)) bool trap_quick_traced(struct vcpu *v, uint64_t scause)
+static __attribute__((noinline)) struct vcpu *trap_quick_traced(struct vcpu *v, uint64_t scause)
 {
 	return trap_quick_mode(v, scause, true);
 }
 
 /*
- * true: the exit is handled and sepc moved; false: nothing done, take the
- * general path.  The first C code of every exit: `hv break-trap` (gdb)
- * stops here, with the vCPU in a0 and the guest's scause in its CSR.
+ * The exit handled and sepc moved: returns v (its regs, which the trap
+ * vector re-enters with, in a0 already); 0: nothing done, take the general
+ * path.  The first C code of every exit: `hv break-trap` (gdb) stops here,
+ * with the vCPU in a0 and the guest's scause in its CSR.
  */
-bool trap_quick(struct vcpu *v)
+struct vcpu *trap_quick(struct vcpu *v)
 {
 	uint8_t mode = trace_ctl.mode; /* one load, one predictable branch */
 
 	if (__builtin_expect(mode == TRACE_OFF, 1))
-		return trap_quick_untraced(v, csr_read(CSR_SCAUSE));
+		return trap_quick_untraced(v, csr_read_relaxed(CSR_SCAUSE));
 	if (mode == TRACE_ALL)
-		return trap_quick_traced(v, csr_read(CSR_SCAUSE));
-	return false; /* a filter: the general path's */
+		return trap_quick_traced(v, csr_read_relaxed(CSR_SCAUSE));
+	return 0; /* a filter: the general path's */
 }

@@ -10,7 +10,7 @@ struct vcpu;
 
 enum trap_action trap_handle(struct vcpu *v);
 /* Called by the trap vector (arch/entry.S): the quick exits, then every other one (core/run.c). */
-bool trap_quick(struct vcpu *v);
+struct vcpu *trap_quick(struct vcpu *v);
 int trap_slow(struct vcpu *v);
 void trap_handle_host_interrupts(void);
 void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w);

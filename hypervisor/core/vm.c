@@ -174,6 +174,7 @@ int vm_create(struct vm *vm, const struct bundle_vm *b, const uint8_t *bundle, u
 	vm->hcounteren = 0x7; /* CY, TM, IR: rdcycle/rdtime/rdinstret do not trap */
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
 		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].vm_plic_gen = &vm->plic.gen;
 		vm->vcpus[i].id = i;
 		vm->vcpus[i].hart = -1;
 	}

@@ -96,10 +96,11 @@ struct vcpu {
 	int exit_action;		 /* enum trap_action of the last exit */
 	/* Where this vCPU's trace records go while it is loaded (vcpu_load). */
 	struct trace_ring *trace_ring;
-	uint32_t trace_tag;	 /* trace_tag(hart, vm, vcpu) */
-	uint32_t trace_tag_sbi;	 /* the same with kind TRACE_SBI: the quick exits' records */
-	uint32_t trace_tag_mmio; /* and with TRACE_MMIO */
-	uint32_t plic_gen;	 /* vplic.gen when VSEIP was last computed */
+	uint32_t trace_tag;		      /* trace_tag(hart, vm, vcpu) */
+	uint32_t trace_tag_sbi;		      /* the same with kind TRACE_SBI: the quick exits' records */
+	uint32_t trace_tag_mmio;	      /* and with TRACE_MMIO */
+	uint32_t plic_gen;		      /* vplic.gen when VSEIP was last computed */
+	const volatile uint32_t *vm_plic_gen; /* &vm->plic.gen: one load for the quick exit's check */
 
 	/* HSM start request (guarded by sched_lock). */
 	uint64_t start_addr, start_opaque;
@@ -125,6 +126,8 @@ struct vm {
 	char name[32];
 	enum vm_state state;
 	spinlock_t lock;
+	/* Pages the gdbstub write-protects for watchpoints: every MMIO store looks (one load, a small offset). */
+	volatile unsigned watch_pages;
 
 	uint64_t ram_size;
 	hpa_t ram;     /* host-physical base of guest RAM */
@@ -150,12 +153,11 @@ struct vm {
 	 * G-stage changes after boot (the gdbstub's write-protected watch
 	 * pages, changed only while the VM is stopped): bumped on each; a hart
 	 * fences (hfence.gvma) when it loads a vCPU of this VM and has not
-	 * seen the latest.  watch_pages: pages protected now (the store
-	 * guest-page fault path looks at it first).
+	 * seen the latest.  watch_pages (near the top of struct vm) counts
+	 * the pages protected now.
 	 */
 	volatile uint32_t gstage_gen;
 	uint32_t gstage_fenced[HV_MAX_HARTS];
-	volatile unsigned watch_pages;
 	struct vm_postmortem pm;
 
 	struct vuart uart;

@@ -134,5 +134,5 @@ quick_result_t sbi_quick(struct vcpu *v)
 	x[REG_A0] = SBI_SUCCESS;
 	x[REG_A1] = (uint64_t)value;
 	/* The record as sbi_handle_ecall's: info = FID, value = error (SBI_SUCCESS) << 32 | value. */
-	return QUICK_RESULT(4, fid, (uint32_t)value);
+	return QUICK_RESULT(4, fid & 0xffff, (uint32_t)value);
 }

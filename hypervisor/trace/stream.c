@@ -34,7 +34,7 @@ static void write_drop_record(struct trace_ring *r, unsigned hart)
 {
 	struct trace_record d = { 0 };
 
-	d.seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	d.seq = __atomic_fetch_add(&trace_seq, 1, __ATOMIC_RELAXED);
 	d.time = arch_time();
 	d.hart = (uint8_t)hart;
 	d.kind = TRACE_DROP;

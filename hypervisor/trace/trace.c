@@ -10,7 +10,7 @@
  */
 struct trace_ring trace_rings[HV_MAX_HARTS] __attribute__((section(".noclear.trace")));
 struct trace_control trace_ctl = { true, TRACE_ALL, ~0ULL, TRACE_CLASS_ALL };
-volatile uint64_t trace_seq;
+volatile uint64_t trace_seq = 1; /* the next record's: 0 marks a slot being written */
 /* The rings' format for gdb (gdbscripts/hvgdb/target.py checks it before reading them). */
 __attribute__((used)) const uint32_t trace_format_version = TRACE_FORMAT_VERSION;
 

@@ -77,7 +77,7 @@ static inline struct trace_record *trace_begin_ring(struct trace_ring *r, uint64
 		i = r->next;
 	}
 	rec = &r->rec[i & (TRACE_RING_SIZE - 1)];
-	rec->seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	rec->seq = __atomic_fetch_add(&trace_seq, 1, __ATOMIC_RELAXED);
 	*index = i;
 	return rec;
 }
@@ -92,7 +92,7 @@ static inline struct trace_record *trace_slot_at(struct trace_ring *r, uint64_t 
 	uint64_t i = r->next;
 	struct trace_record *rec = &r->rec[i & (TRACE_RING_SIZE - 1)];
 
-	rec->seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	rec->seq = __atomic_fetch_add(&trace_seq, 1, __ATOMIC_RELAXED);
 	*index = i;
 	return rec;
 }

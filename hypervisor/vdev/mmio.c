@@ -48,7 +48,8 @@ static __attribute__((noinline)) void uart_line_changed(struct vm *vm, bool leve
 	vm_irq_update(vm);
 }
 
-static int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
+/* Inline where called directly: the quick exit's console output (quick_store). */
+static inline __attribute__((always_inline)) int uart_write(struct vm *vm, uint64_t off, unsigned width, uint64_t val)
 {
 	int tx;
 	bool level;
@@ -378,40 +379,43 @@ bad_width:
 /*
  * The quick exit's device access, a store or a load: separate functions,
  * called last, so each keeps only what it needs across the device call.
- * A store is counted first and uncounted if the device refuses it (the
- * general path then counts it again).  The record's info and value are
+ * Counted only when the device takes it (a refused one goes to the
+ * general path, which counts it).  The record's info and value are
  * mmio_handle_guest_fault's.
  */
-static __attribute__((noinline)) quick_result_t quick_store(struct vcpu *v, int slot, uint64_t off, unsigned width,
-							    uint64_t val, unsigned len)
+static __attribute__((noinline)) quick_result_t quick_store(struct vcpu *v, long slot, uint64_t off,
+							    unsigned long width, uint64_t val, unsigned long len)
 {
+	quick_result_t done = QUICK_RESULT(len, width | 1u << 8, val);
+
+	/* The UART (console output, a byte at a time) by a direct call, which inlines. */
+	if (slot == UART_SLOT ? uart_write(v->vm, off, width, val) : vdevs[slot].write(v->vm, off, width, val))
+		return QUICK_NONE;
 	v->stats.mmio++;
 	v->stats.mmio_by_dev[slot]++;
-	/* The UART (console output, a byte at a time) by a direct call, which inlines. */
-	if ((slot == UART_SLOT ? uart_write(v->vm, off, width, val) : vdevs[slot].write(v->vm, off, width, val)) == 0)
-		return QUICK_RESULT(len, width | 1u << 8, val);
-	v->stats.mmio--;
-	v->stats.mmio_by_dev[slot]--;
-	return QUICK_NONE;
+	return done;
 }
 
-static __attribute__((noinline)) quick_result_t quick_load(struct vcpu *v, int slot, uint64_t off, struct mmio_insn mi)
+static __attribute__((noinline)) quick_result_t quick_load(struct vcpu *v, long slot, uint64_t off,
+							   unsigned long width, bool sign_extend, unsigned long reg,
+							   unsigned long len)
 {
+	struct mmio_insn mi = { .width = (uint8_t)width, .sign_extend = sign_extend };
 	uint64_t val;
 
-	if (vdevs[slot].read(v->vm, off, mi.width, &val))
+	if (vdevs[slot].read(v->vm, off, width, &val))
 		return QUICK_NONE;
 	val = mmio_load_value(&mi, val);
-	if (mi.reg)
-		v->regs.x[mi.reg] = val;
+	if (reg)
+		v->regs.x[reg] = val;
 	v->stats.mmio++;
 	v->stats.mmio_by_dev[slot]++;
-	return QUICK_RESULT(mi.len, mi.width, val);
+	return QUICK_RESULT(len, width, val);
 }
 
 quick_result_t mmio_quick(struct vcpu *v, uint64_t scause)
 {
-	uint64_t htinst = csr_read(CSR_HTINST);
+	uint64_t htinst = csr_read_relaxed(CSR_HTINST);
 	struct mmio_insn mi;
 	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa, val;
@@ -420,12 +424,12 @@ quick_result_t mmio_quick(struct vcpu *v, uint64_t scause)
 	if (insn_decode_htinst_ls(htinst, &mi) || !vcpu_reg_in_regs_quick(mi.reg) ||
 	    (scause == CAUSE_STORE_GUEST_PAGE_FAULT && v->vm->watch_pages))
 		return QUICK_NONE;
-	gpa = csr_read(CSR_HTVAL) << 2 | (csr_read(CSR_STVAL) & 3);
+	gpa = csr_read_relaxed(CSR_HTVAL) << 2 | (csr_read_relaxed(CSR_STVAL) & 3);
 	slot = vdev_find(gpa);
 	if (slot < 0)
 		return QUICK_NONE;
 	if (!mi.is_store)
-		return quick_load(v, slot, gpa - vdevs[slot].base, mi);
+		return quick_load(v, slot, gpa - vdevs[slot].base, mi.width, mi.sign_extend, mi.reg, mi.len);
 	val = v->regs.x[mi.reg];
 	if (mi.width < 8)
 		val &= (1UL << (8 * mi.width)) - 1;

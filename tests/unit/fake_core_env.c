@@ -31,7 +31,7 @@ struct vm *fake_core_vm(int id, unsigned n)
 	vm->state = VM_RUNNING;
 	strcpy(vm->name, "fake");
 	for (unsigned i = 0; i < n; i++) {
-		vm->vcpus[i] = (struct vcpu){ .vm = vm, .id = i, .hart = -1, .state = VCPU_RUNNABLE,
+		vm->vcpus[i] = (struct vcpu){ .vm = vm, .vm_plic_gen = &vm->plic.gen, .id = i, .hart = -1, .state = VCPU_RUNNABLE,
 					      .vstimecmp = UINT64_MAX };
 		if (i >= on_run_list[id])
 			sched_add(&vm->vcpus[i]);

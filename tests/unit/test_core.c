@@ -63,7 +63,7 @@ static int vector_exit(struct vcpu *v, uint64_t scause, uint64_t sepc)
 	fake_csr[CSR_SCAUSE] = scause;
 	fake_csr[CSR_SEPC] = sepc;
 	fake_csr[CSR_STVAL] = 0;
-	if (trap_quick(v))
+	if (trap_quick(v) == v)
 		return REENTER_QUICK;
 	return trap_slow(v) ? REENTER_FULL : LEAVE;
 }
