@@ -505,8 +505,9 @@ scripts/hvtrace.py uses.  --save FILE writes them as a trace file
 # ---- breakpoints ----------------------------------------------------------
 
 class TrapBreakpoint(gdb.Breakpoint):
-    """Stops at the entry of trap_handle(struct vcpu *v) when the hart's
-    scause (still the guest's trap there) matches, and optionally the VM."""
+    """Stops at the entry of trap_quick(struct vcpu *v), the first C code of
+    every exit, when the hart's scause (still the guest's trap there)
+    matches, and optionally the VM."""
 
     def __init__(self, spec, cause, vm):
         super().__init__(spec, gdb.BP_BREAKPOINT, internal=False)
@@ -532,7 +533,8 @@ class TrapBreakpoint(gdb.Breakpoint):
 
 class HvBreakTrap(HvCommand):
     """Stop when hvscope starts handling a trap: hv break-trap CAUSE [--vm N]
-Sets a breakpoint at the entry of trap_handle() whose condition reads the
+Sets a breakpoint at the entry of trap_quick(), the first C code of every
+guest exit (the quick ones never reach trap_handle), whose condition reads the
 hart's scause (still the guest's trap at that point) and, with --vm, the VM
 of the vCPU argument (a0).  CAUSE as for hv trace --cause (a number, a short
 name such as ecall-vs or load-guest-page-fault, an interrupt such as vstip,
@@ -546,11 +548,11 @@ or `irq`).  Delete it with gdb's `delete`."""
             raise DecodeError(self.USAGE)
         cause = IRQ_FLAG if pos[0].lower() == "irq" else decode.cause_by_name(pos[0])
         vm = decode.parse_number(opts["vm"], "VM number", limit=256) if "vm" in opts else None
-        fn = target.symbol("trap_handle")
+        fn = target.symbol("trap_quick")
         addr = int(fn.address) if fn.address is not None else int(fn)
         bp = TrapBreakpoint(f"*0x{addr:x}", cause, vm)
         what = "any interrupt" if cause == IRQ_FLAG else decode.cause_name(cause)
-        out([f"hv break-trap: breakpoint {bp.number} at trap_handle (0x{addr:x}) on {what}"
+        out([f"hv break-trap: breakpoint {bp.number} at trap_quick (0x{addr:x}) on {what}"
              + (f" from vm{vm}" if vm is not None else "")])
 
 

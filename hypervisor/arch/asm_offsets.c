@@ -19,8 +19,6 @@ void asm_offsets(void)
 	OFFSET(VCPU_SEPC, struct vcpu_regs, sepc);
 	OFFSET(VCPU_SSTATUS, struct vcpu_regs, sstatus);
 	OFFSET(VCPU_HSTATUS, struct vcpu_regs, hstatus);
-	OFFSET(VCPU_SREGS_LIVE, struct vcpu_regs, sregs_live);
-	VALUE(CAUSE_VS_ECALL, CAUSE_VIRTUAL_SUPERVISOR_ECALL);
 	OFFSET(VCPU_HOST_RA, struct vcpu_regs, host_ra);
 	OFFSET(VCPU_HOST_SP, struct vcpu_regs, host_sp);
 	OFFSET(VCPU_HOST_GP, struct vcpu_regs, host_gp);

@@ -70,11 +70,12 @@ trap_vector:
 	beqz	a0, hs_trap
 	/*
 	 * From a guest: a0 = struct vcpu_regs *, the guest's a0 in sscratch.
-	 * The callee-saved s0, s2-s11 are saved only when the exit is not an
-	 * SBI call: the C code preserves them, SBI handlers never look at
-	 * them, and they are stored later if the vCPU leaves the hart
-	 * (sregs_live says where they are).  s1 is always saved: it carries
-	 * regs across the C call below.
+	 * First only what the C code may clobber is saved: the caller-saved
+	 * registers, sp/gp/tp (the hypervisor's replace them) and s1, which
+	 * carries regs across the calls.  That is all the quick exits
+	 * (core/trap.c, trap_quick: SBI calls and MMIO htinst describes)
+	 * need; the guest's s0 and s2-s11 stay in their registers, which C
+	 * preserves.  sepc, sstatus and hstatus stay in their CSRs.
 	 */
 	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
@@ -82,42 +83,24 @@ trap_vector:
 	csrr	t0, sscratch
 	sd	t0, (VCPU_X + 8 * 10)(a0)
 	csrw	sscratch, zero
-	csrr	t0, scause
-	li	t1, CAUSE_VS_ECALL
-	li	t2, 1
-	beq	t0, t1, 1f
-	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
-	sd	x\n, (VCPU_X + 8 * \n)(a0)
-	.endr
-	li	t2, 0
-1:	sd	t2, VCPU_SREGS_LIVE(a0)
-	csrr	t0, sepc
-	sd	t0, VCPU_SEPC(a0)
-	csrr	t0, sstatus
-	sd	t0, VCPU_SSTATUS(a0)
-	csrr	t0, 0x600		/* hstatus */
-	sd	t0, VCPU_HSTATUS(a0)
-	/*
-	 * Handle the exit in C on the hart's stack (sp as it was when
-	 * arch_vcpu_run was called; nothing lives below it).  s1 keeps regs
-	 * across the call: the guest's s1 is saved already.
-	 */
+	/* C runs on the hart's stack (sp as it was when arch_vcpu_run was called). */
 	ld	sp, VCPU_HOST_SP(a0)
 	ld	gp, VCPU_HOST_GP(a0)
 	ld	tp, VCPU_HOST_TP(a0)
 	mv	s1, a0
-	call	trap_fast
+	call	trap_quick
 	mv	t0, a0
 	mv	a0, s1
-	bnez	t0, vcpu_enter		/* the common case: straight back in */
-	/* The vCPU leaves the hart: its registers must all be in regs now. */
-	ld	t0, VCPU_SREGS_LIVE(a0)
-	beqz	t0, 2f
+	bnez	t0, vcpu_enter_quick	/* handled, sepc moved in its CSR */
+	/* The general path: every register into regs, trap_slow saves the CSRs. */
 	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
-	sd	zero, VCPU_SREGS_LIVE(a0)
-2:	/* Return from arch_vcpu_run(). */
+	call	trap_slow
+	mv	t0, a0
+	mv	a0, s1
+	bnez	t0, vcpu_enter		/* handled: sepc, sstatus, hstatus from regs */
+	/* The vCPU leaves the hart: return from arch_vcpu_run(). */
 	ld	ra, VCPU_HOST_RA(a0)
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	ld	s\n, (VCPU_HOST_S + 8 * \n)(a0)
@@ -148,8 +131,8 @@ hs_fatal:
 
 /*
  * void arch_vcpu_run(struct vcpu_regs *regs): enter the guest.  Returns when
- * the vCPU has to leave the hart (trap_fast() returned 0); exits it handles
- * go straight back in through vcpu_enter.
+ * the vCPU has to leave the hart (trap_slow() returned 0); exits it handles
+ * go straight back in through vcpu_enter (or vcpu_enter_quick).
  */
 	.globl	arch_vcpu_run
 arch_vcpu_run:
@@ -160,7 +143,6 @@ arch_vcpu_run:
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	sd	s\n, (VCPU_HOST_S + 8 * \n)(a0)
 	.endr
-	sd	zero, VCPU_SREGS_LIVE(a0)	/* every register comes from regs */
 vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	ld	t0, VCPU_SEPC(a0)
 	csrw	sepc, t0
@@ -168,13 +150,12 @@ vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	csrw	sstatus, t0
 	ld	t0, VCPU_HSTATUS(a0)
 	csrw	0x600, t0		/* hstatus: SPV=1 so sret enters the guest */
-	csrw	sscratch, a0
-	ld	t0, VCPU_SREGS_LIVE(a0)
-	bnez	t0, 3f			/* s0, s2-s11 still hold the guest's values */
 	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
 	ld	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
-3:	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
+vcpu_enter_quick:		/* a0 = regs; s0, s2-s11 and the CSRs hold the guest's */
+	csrw	sscratch, a0
+	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	ld	a0, (VCPU_X + 8 * 10)(a0)

@@ -23,4 +23,16 @@ struct exit_info {
 	char why[96]; /* set when the VM must stop */
 };
 
+/*
+ * What a quick handler (sbi_quick, mmio_quick: core/trap.c's trap_quick)
+ * tells the exit's trace record, asked for only while tracing (the record's
+ * kind follows from the cause: TRACE_SBI for an ecall, TRACE_MMIO else).
+ * A quick handler does the whole job or nothing: it returns how far sepc
+ * moves, or 0 and the general path handles the exit.
+ */
+struct quick_exit {
+	unsigned info; /* the record's kind-specific fields */
+	uint64_t payload[2];
+};
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * The run loop: every hart picks a vCPU (core/sched.c), enters it and stays
- * in it until it blocks, its slice ends or its VM stops.  The fast exit path
- * (trap_fast, called by arch/entry.S) handles an exit and goes straight back
- * into the guest without leaving the world switch.
+ * in it until it blocks, its slice ends or its VM stops.  Exits are handled
+ * inside the world switch (arch/entry.S calls trap_quick, core/trap.c, then
+ * trap_slow below) and go straight back into the guest.
  */
 #include "core/run.h"
 #include "core/sched.h"
@@ -37,16 +37,21 @@ static bool run_prepare(struct hart *h, struct vcpu *v)
 }
 
 /*
- * Called by the trap vector (arch/entry.S) on the hart's stack for every
- * guest trap.  Nonzero: handled, go straight back into the guest.  Zero: the
- * vCPU leaves the hart, so arch_vcpu_run() returns into run_vcpu() below.
- * Keeping the common exit out of run_vcpu() saves the world switch the
- * save/restore of the hypervisor's callee-saved registers.
+ * Every exit that trap_quick() (core/trap.c) does not handle: called by
+ * the trap vector (arch/entry.S) on the hart's stack with every guest
+ * register in regs and sepc, sstatus and hstatus still in their CSRs,
+ * which are saved first (what follows may trap in HS, an HLVX that
+ * faults, and that overwrites them).  Nonzero: handled, go straight back
+ * into the guest; zero: the vCPU leaves the hart, so arch_vcpu_run()
+ * returns into run_vcpu() below.  Keeping the common exit out of
+ * run_vcpu() saves the world switch the save/restore of the hypervisor's
+ * callee-saved registers.
  */
-int trap_fast(struct vcpu_regs *regs)
+int trap_slow(struct vcpu *v)
 {
-	struct vcpu *v = (struct vcpu *)regs; /* regs is the first member */
-
+	v->regs.sepc = csr_read(CSR_SEPC);
+	v->regs.sstatus = csr_read(CSR_SSTATUS);
+	v->regs.hstatus = csr_read(CSR_HSTATUS);
 	v->exit_action = trap_handle(v);
 	return v->exit_action == TRAP_RESUME && run_prepare(this_hart(), v);
 }
@@ -65,7 +70,7 @@ static void run_vcpu(struct vcpu *v)
 	h->timer_at = deadline < h->slice_end ? deadline : h->slice_end;
 	h->timer_armed = false;
 	while (run_prepare(h, v)) {
-		arch_vcpu_run(&v->regs); /* returns when trap_fast() said no */
+		arch_vcpu_run(&v->regs); /* returns when trap_slow() said no */
 		if (v->exit_action != TRAP_RESUME)
 			break;
 	}

@@ -3,8 +3,10 @@
  * interrupt is always the host's (IPI, timer, PLIC: guest interrupts reach
  * the guest through hvip, never through here).  A handler returns 0
  * (handled) or -1 (the VM cannot go on: it is stopped with a report); sepc
- * is advanced here, and only here.  Called from core/run.c's trap_fast().
+ * is advanced here, and only here (or in its CSR by a quick exit, below).
+ * Called from core/run.c's trap_slow().
  */
+#include <stddef.h>
 #include "core/trap.h"
 #include "core/vm.h"
 #include "core/hart.h"
@@ -478,12 +480,114 @@ static __attribute__((noinline)) enum trap_action trap_handle_traced(struct vcpu
 	return mode == TRACE_ALL ? trap_handle_mode(v, TRACE_ALL) : trap_handle_mode(v, TRACE_FILTERED);
 }
 
-/* noinline: gdb's `hv break-trap` breaks here with the vCPU in a0. */
-__attribute__((noinline)) enum trap_action trap_handle(struct vcpu *v)
+enum trap_action trap_handle(struct vcpu *v)
 {
 	unsigned mode = trace_ctl.mode; /* one load, one predictable branch */
 
 	if (__builtin_expect(mode != TRACE_OFF, 0))
 		return trap_handle_traced(v, mode);
 	return trap_handle_mode(v, TRACE_OFF);
+}
+
+/*
+ * ---- The quick exits ----
+ * An SBI call or an MMIO load or store that htinst describes is most of
+ * what guests exit for (docs/performance.md), so these skip the general
+ * path: no exit_info, no handler table, no sepc/sstatus/hstatus round trip
+ * through struct vcpu_regs (arch/entry.S leaves them in their CSRs).  They
+ * keep everything the general path keeps: the statistics, the last trap,
+ * the fault-loop detector's reset (an emulated instruction is progress),
+ * the trace record, and the vPLIC/IPI check before the guest goes back in.
+ * run_prepare()'s other checks cannot change here: a VM that is paused,
+ * reset or stopped from another hart, a slice that ends or a debugger that
+ * stops the VM all come with a host interrupt, which is pending (SIE is 0
+ * here) and traps the moment the guest is back.
+ */
+
+/*
+ * The whole record of a quick exit, after its handler (quick handlers make
+ * no records of their own, so nothing takes the slot in between).
+ */
+static inline void trace_exit_quick(struct vcpu *v, uint64_t t0, uint64_t scause, uint64_t pc,
+				    const struct quick_exit *q)
+{
+	struct trace_ring *ring = v->trace_ring;
+	uint64_t i;
+	struct trace_record *r = trace_begin_ring(ring, &i);
+
+	r->time = t0;
+	r->cause = (uint16_t)scause;
+	r->info = (uint16_t)q->info;
+	r->htinst = (uint32_t)csr_read(CSR_HTINST);
+	r->sepc = pc;
+	r->stval = csr_read(CSR_STVAL);
+	r->payload[0] = q->payload[0];
+	r->payload[1] = q->payload[1];
+	trace_record_tag(r, v->trace_tag | (scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL ? TRACE_SBI : TRACE_MMIO) << 24);
+	r->dur = (uint32_t)(arch_time() - t0);
+	trace_commit(ring, i);
+}
+
+static inline __attribute__((always_inline)) bool trap_quick_mode(struct vcpu *v, uint64_t scause, bool tracing)
+{
+	uint64_t t0 = tracing ? arch_time() : 0;
+	struct quick_exit q;
+	unsigned advance;
+	uint64_t pc;
+	bool ecall = scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL;
+
+	advance = ecall ? sbi_quick(v, tracing ? &q : 0) : mmio_quick(v, scause, tracing ? &q : 0);
+	if (!advance)
+		return false;
+	pc = csr_read(CSR_SEPC);
+	csr_write(CSR_SEPC, pc + advance);
+	v->stats.exits++;
+	v->stats.by_cause[scause]++;
+	faultloop_reset(&v->loop);
+	this_hart()->last_trap = (struct guest_trap){ scause, pc, csr_read(CSR_STVAL), csr_read(CSR_HTVAL),
+						      csr_read(CSR_HTINST), v->vm->id, (int)v->id };
+	if (tracing)
+		trace_exit_quick(v, t0, scause, pc, &q);
+	/*
+	 * A device may have changed the vPLIC (sbi_quick's calls never do).
+	 * Only this hart's own change needs the check: another hart's comes
+	 * with a kick, an interrupt that traps as soon as the guest is back.
+	 */
+	if (!ecall && v->vm->plic.gen != v->plic_gen)
+		vcpu_update_hvip_slow(v);
+	return true;
+}
+
+/* The two copies, tracing off and on: each has only the registers and stack frame it needs. */
+static __attribute__((noinline)) bool trap_quick_untraced(struct vcpu *v, uint64_t scause)
+{
+	return trap_quick_mode(v, scause, false);
+}
+
+static __attribute__((noinline)) bool trap_quick_traced(struct vcpu *v, uint64_t scause)
+{
+	return trap_quick_mode(v, scause, true);
+}
+
+#define QUICK_CAUSES \
+	(1UL << CAUSE_VIRTUAL_SUPERVISOR_ECALL | 1UL << CAUSE_LOAD_GUEST_PAGE_FAULT | \
+	 1UL << CAUSE_STORE_GUEST_PAGE_FAULT)
+
+/*
+ * true: the exit is handled and sepc moved; false: nothing done, take the
+ * general path.  The first C code of every exit: `hv break-trap` (gdb)
+ * stops here, with the vCPU in a0 and the guest's scause in its CSR.
+ */
+bool trap_quick(struct vcpu *v)
+{
+	uint64_t scause = csr_read(CSR_SCAUSE);
+	unsigned mode = trace_ctl.mode; /* one load, one predictable branch */
+
+	if (scause >= 64 || !((QUICK_CAUSES >> scause) & 1)) /* interrupts have bit 63 set */
+		return false;
+	if (__builtin_expect(mode == TRACE_OFF, 1))
+		return trap_quick_untraced(v, scause);
+	if (mode == TRACE_ALL)
+		return trap_quick_traced(v, scause);
+	return false; /* a filter: the general path's */
 }

@@ -1,6 +1,7 @@
 #ifndef CORE_TRAP_H
 #define CORE_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "spec/vswalk.h"
 #include "core/exit_info.h"
@@ -8,6 +9,9 @@
 struct vcpu;
 
 enum trap_action trap_handle(struct vcpu *v);
+/* Called by the trap vector (arch/entry.S): the quick exits, then every other one (core/run.c). */
+bool trap_quick(struct vcpu *v);
+int trap_slow(struct vcpu *v);
 void trap_handle_host_interrupts(void);
 void trap_vs_walk(struct vcpu *v, uint64_t va, enum vs_access access, struct vs_walk *w);
 int trap_fetch_insn(uint64_t pc, uint32_t *insn);
@@ -17,5 +21,8 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
 int sbi_handle_ecall(struct vcpu *v, struct exit_info *e);
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e);
 const char *mmio_dev_name_at(unsigned slot);
+/* Quick handlers (trap_quick): bytes sepc moves, or 0 (nothing changed: the general path); q only while tracing. */
+unsigned sbi_quick(struct vcpu *v, struct quick_exit *q);
+unsigned mmio_quick(struct vcpu *v, uint64_t scause, struct quick_exit *q);
 
 #endif

@@ -39,7 +39,6 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t a1)
 	 * trap vector still needs when the reset happens inside an exit (SRST).
 	 */
 	memset(v->regs.x, 0, sizeof(v->regs.x));
-	v->regs.sregs_live = 0; /* a reset inside an SBI call must not keep the old s-registers */
 	memset(&v->fp, 0, sizeof(v->fp));
 	v->regs.sepc = pc;
 	v->regs.x[REG_A0] = v->id;

@@ -30,13 +30,9 @@ static void gateway(struct vplic *p, unsigned irq)
 		set_bit(p->pending, irq, true);
 }
 
-void vplic_set_level(struct vplic *p, unsigned irq, bool level)
+/* The line changed (vplic_set_level() in vplic.h checked). */
+void vplic_change_level(struct vplic *p, unsigned irq, bool level)
 {
-	if (irq == 0 || irq >= VPLIC_SOURCES)
-		return;
-	/* Devices call this on every access: an unchanged line changes nothing. */
-	if (bit(p->level, irq) == level)
-		return;
 	spin_lock(&p->lock);
 	set_bit(p->level, irq, level);
 	/*

@@ -29,7 +29,15 @@ struct vplic {
 };
 
 void vplic_init(struct vplic *p, unsigned vcpu_count);
-void vplic_set_level(struct vplic *p, unsigned irq, bool level);
+void vplic_change_level(struct vplic *p, unsigned irq, bool level);
+
+/* Devices call this on every access: an unchanged line costs a load and a compare. */
+static inline void vplic_set_level(struct vplic *p, unsigned irq, bool level)
+{
+	if (irq == 0 || irq >= VPLIC_SOURCES || ((p->level[irq / 32] >> (irq % 32)) & 1) == level)
+		return;
+	vplic_change_level(p, irq, level);
+}
 bool vplic_context_pending(struct vplic *p, unsigned context);
 
 /* Lock-free hint for the guest-entry path: is anything pending at all? */

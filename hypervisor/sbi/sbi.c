@@ -2,9 +2,12 @@
 #include "core/vm.h"
 #include "trace/trace.h"
 
+enum { SLOT_BASE,
+       SLOT_TIME }; /* sbi_quick() counts in these */
+
 static const struct sbi_ext *const sbi_exts[] = {
-	&sbi_ext_base,
-	&sbi_ext_time,
+	[SLOT_BASE] = &sbi_ext_base,
+	[SLOT_TIME] = &sbi_ext_time,
 	&sbi_ext_ipi,
 	&sbi_ext_rfence,
 	&sbi_ext_hsm,
@@ -103,4 +106,37 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
 	if (!c.legacy)
 		v->regs.x[REG_A1] = c.value;
 	return 0;
+}
+
+/*
+ * The calls worth a quick exit (core/trap.c): BASE's constant answers
+ * (spec version, implementation ID and version) and TIME's set_timer, which neither stop nor reset a vCPU nor change its pending
+ * interrupts other than through hvip directly.  Everything else, and a
+ * call these would refuse, takes sbi_handle_ecall() above.
+ */
+unsigned sbi_quick(struct vcpu *v, struct quick_exit *q)
+{
+	uint64_t *x = v->regs.x;
+	unsigned long eid = x[REG_A7], fid = x[REG_A6];
+	unsigned slot;
+	long value = 0;
+
+	if (eid == SBI_EXT_BASE && sbi_base_quick(fid, &value)) {
+		slot = SLOT_BASE;
+	} else if (eid == SBI_EXT_TIME && fid == 0) {
+		sbi_time_set(v, x[REG_A0]);
+		slot = SLOT_TIME;
+	} else {
+		return 0;
+	}
+	v->stats.sbi_calls++;
+	v->stats.sbi_by_ext[slot]++;
+	x[REG_A0] = SBI_SUCCESS;
+	x[REG_A1] = (uint64_t)value;
+	if (q) { /* as sbi_handle_ecall's record: error (SBI_SUCCESS) << 32 | value */
+		q->info = (uint16_t)fid;
+		q->payload[0] = eid;
+		q->payload[1] = (uint32_t)value;
+	}
+	return 4;
 }

@@ -41,5 +41,7 @@ const struct sbi_ext *sbi_find_ext(unsigned long eid);
 const char *sbi_ext_name_at(unsigned slot);
 bool sbi_hart_mask_valid(struct vcpu *v, unsigned long mask, unsigned long base);
 bool sbi_hart_in_mask(unsigned long hart, unsigned long mask, unsigned long base);
+bool sbi_base_quick(unsigned long fid, long *value);
+void sbi_time_set(struct vcpu *v, uint64_t when);
 
 #endif

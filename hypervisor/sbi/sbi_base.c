@@ -19,13 +19,26 @@ static long probe(unsigned long eid)
 	return e != 0;
 }
 
+/*
+ * The constant answers (sbi_quick, so no call: the quick exit's handler
+ * then needs no stack frame); false for the others.
+ */
+bool sbi_base_quick(unsigned long fid, long *value)
+{
+	switch (fid) {
+	case BASE_SPEC_VERSION: *value = SBI_SPEC_VERSION; return true;
+	case BASE_IMPL_ID: *value = SBI_IMPL_ID_HVSCOPE; return true;
+	case BASE_IMPL_VERSION: *value = SBI_IMPL_VERSION; return true;
+	default: return false;
+	}
+}
+
 static void base_handle(struct sbi_call_ctx *c)
 {
 	c->error = SBI_SUCCESS;
+	if (sbi_base_quick(c->fid, &c->value))
+		return;
 	switch (c->fid) {
-	case BASE_SPEC_VERSION: c->value = SBI_SPEC_VERSION; break;
-	case BASE_IMPL_ID: c->value = SBI_IMPL_ID_HVSCOPE; break;
-	case BASE_IMPL_VERSION: c->value = SBI_IMPL_VERSION; break;
 	case BASE_PROBE_EXT: c->value = probe(c->arg[0]); break;
 	case BASE_MVENDORID:
 	case BASE_MARCHID:

@@ -6,8 +6,6 @@
 #include "core/vm.h"
 #include "arch/csr.h"
 
-void sbi_time_set(struct vcpu *v, uint64_t when);
-
 static void legacy_handle(struct sbi_call_ctx *c)
 {
 	unsigned long eid = c->vcpu->regs.x[REG_A7];

@@ -3,7 +3,6 @@
 #include "arch/csr.h"
 
 /* Stored in vstimecmp (Sstc): the hardware raises VSTIP when guest time passes it. */
-void sbi_time_set(struct vcpu *v, uint64_t when);
 void sbi_time_set(struct vcpu *v, uint64_t when)
 {
 	(void)v; /* v is loaded on this hart: its vstimecmp is the live CSR */

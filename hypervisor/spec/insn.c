@@ -3,49 +3,16 @@
  */
 #include "spec/insn.h"
 
-/* Major opcodes (bits 6:0, RV64I base opcode map). */
-#define OPCODE_LOAD	     0x03u
-#define OPCODE_STORE	     0x23u
-#define OPCODE_AMO	     0x2fu
+#define OPCODE_AMO  0x2fu
 
 /* Compressed quadrants (bits 1:0) and the funct3 values (bits 15:13)
  * of the RV64C integer loads and stores. */
-#define C_QUADRANT0	     0x0u
-#define C_QUADRANT2	     0x2u
-#define C_F3_LW		     2u /* C.LW in Q0, C.LWSP in Q2 */
-#define C_F3_LD		     3u /* C.LD in Q0, C.LDSP in Q2 (RV64) */
-#define C_F3_SW		     6u /* C.SW in Q0, C.SWSP in Q2 */
-#define C_F3_SD		     7u /* C.SD in Q0, C.SDSP in Q2 (RV64) */
-
-/* htinst bit 0 is 1 for every transformed standard instruction; bit 1
- * then says whether the original was 32-bit (1) or compressed (0). */
-#define TINST_STANDARD	     0x1u
-#define TINST_NOT_COMPRESSED 0x2u
-
-struct mem_op {
-	uint8_t width; /* 0: no such instruction */
-	bool sign_extend;
-};
-
-/* By funct3 (bits 14:12).  LB LH LW LD LBU LHU LWU, then reserved. */
-static const struct mem_op load_ops[8] = {
-	{ 1, true },
-	{ 2, true },
-	{ 4, true },
-	{ 8, false },
-	{ 1, false },
-	{ 2, false },
-	{ 4, false },
-	{ 0, false },
-};
-
-/* SB SH SW SD, then reserved (4-7 are not integer stores). */
-static const struct mem_op store_ops[8] = {
-	{ 1, false },
-	{ 2, false },
-	{ 4, false },
-	{ 8, false },
-};
+#define C_QUADRANT0 0x0u
+#define C_QUADRANT2 0x2u
+#define C_F3_LW	    2u /* C.LW in Q0, C.LWSP in Q2 */
+#define C_F3_LD	    3u /* C.LD in Q0, C.LDSP in Q2 (RV64) */
+#define C_F3_SW	    6u /* C.SW in Q0, C.SWSP in Q2 */
+#define C_F3_SD	    7u /* C.SD in Q0, C.SDSP in Q2 (RV64) */
 
 int insn_length(uint16_t first_halfword)
 {
@@ -91,26 +58,10 @@ uint64_t insn_amo_apply(unsigned funct5, unsigned width, uint64_t old, uint64_t 
 
 static int insn_decode32(uint32_t insn, struct mmio_insn *out)
 {
-	uint32_t opcode = insn & 0x7fu, funct3 = (insn >> 12) & 0x7u;
-	const struct mem_op *op;
-
 	out->amo = 0;
-	if (opcode == OPCODE_AMO)
+	if ((insn & 0x7fu) == OPCODE_AMO)
 		return insn_decode_amo(insn, out);
-	if (opcode == OPCODE_LOAD)
-		op = &load_ops[funct3];
-	else if (opcode == OPCODE_STORE)
-		op = &store_ops[funct3];
-	else
-		return -1;
-	if (op->width == 0)
-		return -1;
-	out->is_store = opcode == OPCODE_STORE;
-	out->width = op->width;
-	out->sign_extend = op->sign_extend;
-	out->reg = (uint8_t)(opcode == OPCODE_STORE ? (insn >> 20) & 0x1fu : (insn >> 7) & 0x1fu);
-	out->len = 4;
-	return 0;
+	return insn_decode_ls32(insn, out);
 }
 
 /*
@@ -160,20 +111,4 @@ int insn_decode_mmio(uint32_t insn, struct mmio_insn *out)
 	if (insn_length((uint16_t)insn) == 2)
 		return insn_decode16((uint16_t)insn, out);
 	return insn_decode32(insn, out);
-}
-
-int insn_decode_htinst(uint64_t htinst, struct mmio_insn *out)
-{
-	struct mmio_insn d;
-
-	/* Zero and the pseudoinstructions (bits 1:0 = 00) carry no
-	 * instruction; bits 63:32 must be zero for a transformed RV64
-	 * instruction (a future standard may use them). */
-	if (htinst >> 32 || !(htinst & TINST_STANDARD))
-		return -1;
-	if (insn_decode32((uint32_t)htinst | TINST_NOT_COMPRESSED, &d) != 0)
-		return -1;
-	d.len = htinst & TINST_NOT_COMPRESSED ? 4 : 2;
-	*out = d;
-	return 0;
 }

@@ -43,9 +43,69 @@ uint64_t insn_amo_apply(unsigned funct5, unsigned width, uint64_t old, uint64_t 
 /* insn as fetched; only the low 16 bits matter for a compressed one.
  * 0 on success, -1 if it is not an integer load/store we emulate. */
 int insn_decode_mmio(uint32_t insn, struct mmio_insn *out);
-/* htinst after a guest-page fault.  0, a pseudoinstruction or anything
- * unrecognised gives -1: the caller then fetches the instruction itself. */
-int insn_decode_htinst(uint64_t htinst, struct mmio_insn *out);
+
+/* Major opcodes (bits 6:0, RV64I base opcode map). */
+#define OPCODE_LOAD	     0x03u
+#define OPCODE_STORE	     0x23u
+
+/* htinst bit 0 is 1 for every transformed standard instruction; bit 1
+ * then says whether the original was 32-bit (1) or compressed (0). */
+#define TINST_STANDARD	     0x1u
+#define TINST_NOT_COMPRESSED 0x2u
+
+/*
+ * A 32-bit integer load or store (AMOs: insn_decode_mmio).  funct3 (bits
+ * 14:12): LB LH LW LD LBU LHU LWU (7 reserved); SB SH SW SD (4-7 are not
+ * integer stores).  Inline and without tables: every MMIO exit decodes one.
+ */
+static inline int insn_decode_ls32(uint32_t insn, struct mmio_insn *out)
+{
+	uint32_t opcode = insn & 0x7fu, funct3 = (insn >> 12) & 0x7u;
+
+	if (opcode == OPCODE_STORE && funct3 <= 3) {
+		out->is_store = true;
+		out->sign_extend = false;
+		out->reg = (uint8_t)((insn >> 20) & 0x1fu);
+	} else if (opcode == OPCODE_LOAD && funct3 != 7) {
+		out->is_store = false;
+		out->sign_extend = funct3 < 3;
+		out->reg = (uint8_t)((insn >> 7) & 0x1fu);
+	} else {
+		return -1;
+	}
+	out->width = (uint8_t)(1u << (funct3 & 3));
+	out->amo = 0;
+	out->len = 4;
+	return 0;
+}
+
+/*
+ * htinst after a guest-page fault: a transformed load or store (the quick
+ * exit's decoder, vdev/mmio.c).  0, a pseudoinstruction, an AMO or anything
+ * unrecognised gives -1.  Bits 63:32 must be zero for a transformed RV64
+ * instruction (a future standard may use them).
+ */
+static inline int insn_decode_htinst_ls(uint64_t htinst, struct mmio_insn *out)
+{
+	if (htinst >> 32 || !(htinst & TINST_STANDARD) ||
+	    insn_decode_ls32((uint32_t)htinst | TINST_NOT_COMPRESSED, out))
+		return -1;
+	out->len = htinst & TINST_NOT_COMPRESSED ? 4 : 2;
+	return 0;
+}
+
+/* The same for a load, store or AMO; -1: the caller fetches the instruction itself. */
+static inline int insn_decode_htinst(uint64_t htinst, struct mmio_insn *out)
+{
+	if (insn_decode_htinst_ls(htinst, out) == 0)
+		return 0;
+	if (htinst >> 32 || !(htinst & TINST_STANDARD) ||
+	    insn_decode_mmio((uint32_t)htinst | TINST_NOT_COMPRESSED, out))
+		return -1;
+	out->len = htinst & TINST_NOT_COMPRESSED ? 4 : 2;
+	return 0;
+}
+
 /* Length of the instruction that starts with this halfword: 2 or 4. */
 int insn_length(uint16_t first_halfword);
 

@@ -24,7 +24,6 @@ struct vdev_ops {
 	uint64_t base, size;
 	int (*read)(struct vm *vm, uint64_t off, unsigned width, uint64_t *val);
 	int (*write)(struct vm *vm, uint64_t off, unsigned width, uint64_t val);
-	bool (*present)(const struct vm *vm);			 /* 0: every VM has it */
 	int (*create)(struct vm *vm, const struct bundle_vm *b); /* with the VM; -1: no VM */
 	void (*reset)(struct vm *vm);				 /* as at power-on: VM start and reboot */
 };
@@ -106,10 +105,10 @@ static int vblk_create(struct vm *vm, const struct bundle_vm *b)
 }
 
 static const struct vdev_ops vdevs[] = {
-	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, 0, uart_create, uart_reset },
-	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, 0, plic_create, plic_reset },
+	{ "uart", VM_UART_BASE, VM_UART_SIZE, uart_read, uart_write, uart_create, uart_reset },
+	{ "plic", VM_PLIC_BASE, VM_PLIC_SIZE, plic_read, plic_write, plic_create, plic_reset },
 	/* all 8 virtio-mmio slots: the disk in slot 0 for VMs with one, the rest empty */
-	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS *VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write, 0,
+	{ "virtio-blk", VM_VIRTIO_BASE, VM_VIRTIO_SLOTS *VM_VIRTIO_STRIDE, vvblk_mmio_read, vvblk_mmio_write,
 	  vblk_create, vvblk_reset },
 };
 
@@ -143,13 +142,14 @@ void vdev_reset(struct vm *vm)
 		vdevs[i].reset(vm);
 }
 
-static const struct vdev_ops *vdev_find(const struct vm *vm, uint64_t gpa)
+/* vdevs[] index of the device at gpa, or -1; unrolled, the table's bounds become constants. */
+static inline int vdev_find(uint64_t gpa)
 {
-	for (unsigned i = 0; i < sizeof(vdevs) / sizeof(vdevs[0]); i++)
-		if (gpa >= vdevs[i].base && gpa - vdevs[i].base < vdevs[i].size &&
-		    (!vdevs[i].present || vdevs[i].present(vm)))
-			return &vdevs[i];
-	return 0;
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < VDEV_COUNT; i++)
+		if (gpa >= vdevs[i].base && gpa - vdevs[i].base < vdevs[i].size)
+			return (int)i;
+	return -1;
 }
 
 static int decode_access(struct exit_info *e, struct mmio_insn *mi)
@@ -293,11 +293,24 @@ static int mmio_amo(struct vcpu *v, const struct vdev_ops *dev, uint64_t gpa, co
 	return 0;
 }
 
+/* What a load of `width` bytes puts in its register: zero- or sign-extended. */
+static uint64_t mmio_load_value(const struct mmio_insn *mi, uint64_t val)
+{
+	if (mi->width < 8) {
+		uint64_t sign = 1UL << (8 * mi->width - 1);
+		val &= (1UL << (8 * mi->width)) - 1;
+		if (mi->sign_extend && (val & sign))
+			val |= ~((sign << 1) - 1);
+	}
+	return val;
+}
+
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 {
 	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
 	uint64_t gpa = e->htval << 2 | (e->stval & 3);
-	const struct vdev_ops *dev = vdev_find(v->vm, gpa);
+	int slot = vdev_find(gpa);
+	const struct vdev_ops *dev = slot >= 0 ? &vdevs[slot] : 0;
 	struct mmio_insn mi;
 	uint64_t val = 0;
 	unsigned code = e->scause & 0xff;
@@ -315,8 +328,7 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		return -1;
 	}
 	v->stats.mmio++;
-	if (dev - vdevs < VM_MMIO_DEV_SLOTS)
-		v->stats.mmio_by_dev[dev - vdevs]++;
+	v->stats.mmio_by_dev[slot]++; /* VDEV_COUNT < VM_MMIO_DEV_SLOTS */
 	if (mi.amo) {
 		if (mmio_amo(v, dev, gpa, &mi, &val))
 			goto bad_width;
@@ -329,12 +341,7 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	} else {
 		if (dev->read(v->vm, gpa - dev->base, mi.width, &val))
 			goto bad_width;
-		if (mi.width < 8) {
-			uint64_t sign = 1UL << (8 * mi.width - 1);
-			val &= (1UL << (8 * mi.width)) - 1;
-			if (mi.sign_extend && (val & sign))
-				val |= ~((sign << 1) - 1);
-		}
+		val = mmio_load_value(&mi, val);
 		if (mi.reg)
 			v->regs.x[mi.reg] = val;
 	}
@@ -348,4 +355,54 @@ bad_width:
 	snprintf(e->why, sizeof(e->why), "%u-byte %s register access at offset 0x%lx refused",
 		 mi.width, dev->name, gpa - dev->base);
 	return access_fault(v, e, gpa, e->why);
+}
+
+/*
+ * The quick exit (core/trap.c): a load or store that htinst describes as a
+ * transformed instruction, to a device the VM has, no watch page in the way.
+ * With a transformed instruction the access is the instruction's own (not
+ * the VS-stage walk's), so mmio_handle_guest_fault() would go straight to
+ * the device too.  An AMO, an access the device refuses, a hole: the
+ * general path, and so does an access whose data register is one the
+ * quick exit leaves in the hart (s0, s2-s11: arch/vcpu_regs.h).  A refused
+ * access changed nothing (the device models check the width first), so the
+ * general path can repeat it.
+ */
+unsigned mmio_quick(struct vcpu *v, uint64_t scause, struct quick_exit *q)
+{
+	uint64_t htinst = csr_read(CSR_HTINST);
+	struct mmio_insn mi;
+	/* cppcheck-suppress shadowFunction ; the address, not mem/types.h's gpa() */
+	uint64_t gpa, val;
+	int slot;
+
+	if (insn_decode_htinst_ls(htinst, &mi) || !vcpu_reg_in_regs_quick(mi.reg) ||
+	    (scause == CAUSE_STORE_GUEST_PAGE_FAULT && v->vm->watch_pages))
+		return 0;
+	gpa = csr_read(CSR_HTVAL) << 2 | (csr_read(CSR_STVAL) & 3);
+	slot = vdev_find(gpa);
+	if (slot < 0)
+		return 0;
+	if (q) { /* as mmio_handle_guest_fault's record (a load's value comes below) */
+		q->info = mi.width | (unsigned)mi.is_store << 8;
+		q->payload[0] = gpa;
+	}
+	if (mi.is_store) {
+		val = v->regs.x[mi.reg];
+		if (mi.width < 8)
+			val &= (1UL << (8 * mi.width)) - 1;
+		if (vdevs[slot].write(v->vm, gpa - vdevs[slot].base, mi.width, val))
+			return 0;
+	} else {
+		if (vdevs[slot].read(v->vm, gpa - vdevs[slot].base, mi.width, &val))
+			return 0;
+		val = mmio_load_value(&mi, val);
+		if (mi.reg)
+			v->regs.x[mi.reg] = val;
+	}
+	if (q)
+		q->payload[1] = val;
+	v->stats.mmio++;
+	v->stats.mmio_by_dev[slot]++;
+	return mi.len;
 }

@@ -251,13 +251,20 @@ def test_break_trap_stops_on_the_cause_and_vm():
     q = boot("break", TEST_SET, [r"vm4: timer started"])
     try:
         out = hv_gdb(q, ["hv break-trap virtual-insn --vm 4", "continue", "p/x $scause",
-                         "p ((struct vcpu *)$a0)->vm->id", "delete", "detach"], timeout=60)
+                         "p ((struct vcpu *)$a0)->vm->id", "delete",
+                         # a quick exit: the timer guest's UART output, about once a second
+                         "hv break-trap store-guest-page-fault --vm 4", "continue 1", "print/x $scause",
+                         "print ((struct vcpu *)$a0)->vm->id", "delete", "detach"], timeout=60)
     finally:
         q.close()
-    assert "hv break-trap: breakpoint 1 at trap_handle" in out["hv break-trap virtual-insn --vm 4"]
-    assert "trap_handle" in out["continue"]
+    assert "hv break-trap: breakpoint 1 at trap_quick" in out["hv break-trap virtual-insn --vm 4"]
+    assert "trap_quick" in out["continue"]
     assert out["p/x $scause"].strip().endswith("0x16")
     assert out["p ((struct vcpu *)$a0)->vm->id"].strip().endswith("= 4")
+    assert "hv break-trap: breakpoint 2 at trap_quick" in out["hv break-trap store-guest-page-fault --vm 4"]
+    assert "trap_quick" in out["continue 1"]
+    assert out["print/x $scause"].strip().endswith("0x17")
+    assert out["print ((struct vcpu *)$a0)->vm->id"].strip().endswith("= 4")
 
 
 @pytest.mark.skipif(xv6_kernel() is None, reason="xv6 kernel not built")

@@ -61,6 +61,31 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	return 0;
 }
 
+static unsigned fake_quick(struct quick_exit *q)
+{
+	env.quick_calls++;
+	env.quick_traced = q != 0;
+	if (q && env.quick_advance) {
+		q->info = 0x42;
+		q->payload[0] = 0x1234;
+		q->payload[1] = 0x5678;
+	}
+	return env.quick_advance;
+}
+
+unsigned sbi_quick(struct vcpu *v, struct quick_exit *q)
+{
+	(void)v;
+	return fake_quick(q);
+}
+
+unsigned mmio_quick(struct vcpu *v, uint64_t scause, struct quick_exit *q)
+{
+	(void)v;
+	(void)scause;
+	return fake_quick(q);
+}
+
 /* ---- the debugger's hooks: no debugger attached ---- */
 
 volatile unsigned gdbstub_trigger_users;
@@ -71,6 +96,7 @@ bool gdbstub_vm_dying(struct vcpu *v, struct exit_info *e, bool loop) { (void)v;
 bool gdbstub_catch(struct vcpu *v, struct exit_info *e) { (void)v; (void)e; return false; }
 bool gdbstub_watch_fault(struct vcpu *v, struct exit_info *e) { (void)v; (void)e; return false; }
 void gdbstub_vcpu_left(struct vcpu *v) { (void)v; }
+void gdbstub_vcpu_enter(struct vcpu *v) { (void)v; }
 
 /* ---- post-mortem, terminal, devices, device tree ---- */
 

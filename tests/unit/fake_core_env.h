@@ -9,12 +9,16 @@
 #ifndef FAKE_CORE_ENV_H
 #define FAKE_CORE_ENV_H
 
+#include <stdbool.h>
 #include "core/vm.h"
 
 struct fake_core_env {
 	unsigned sbi_calls, mmio_calls;
 	unsigned sbi_advance;		/* what the fake SBI handler skips (4: an ecall) */
 	int sbi_result;			/* its return value: nonzero stops the VM */
+	unsigned quick_calls;		/* sbi_quick/mmio_quick calls */
+	unsigned quick_advance;		/* what they return: 0 sends the exit to the general path */
+	bool quick_traced;		/* the last one was asked for the record's fields */
 	unsigned captures, announces, loop_captures;
 	unsigned vdev_creates, vdev_resets;
 	unsigned term_lines;

@@ -9,6 +9,7 @@
 #include "fake_core_env.h"
 #include "core/sched.h"
 #include "core/trap.h"
+#include "trace/trace.h"
 #include "mem/page.h"
 
 #define ENTRY 0x80200000UL
@@ -51,7 +52,108 @@ static enum trap_action exit_with(struct vcpu *v, uint64_t scause, uint64_t stva
 	return trap_handle(v);
 }
 
+enum { LEAVE, REENTER_FULL, REENTER_QUICK };
+
+/* An exit as the trap vector (arch/entry.S) hands it over: sepc, sstatus, hstatus still in their CSRs. */
+static int vector_exit(struct vcpu *v, uint64_t scause, uint64_t sepc)
+{
+	this_hart()->current = v;
+	vcpu_trace_on_hart(v, this_hart()->hartid);
+	v->running = true;
+	fake_csr[CSR_SCAUSE] = scause;
+	fake_csr[CSR_SEPC] = sepc;
+	fake_csr[CSR_STVAL] = 0;
+	if (trap_quick(v))
+		return REENTER_QUICK;
+	return trap_slow(v) ? REENTER_FULL : LEAVE;
+}
+
 /* ---- trap dispatch ---- */
+
+TEST(quick_exit_moves_sepc_in_the_csr_and_counts)
+{
+	struct vm *vm = setup();
+	struct vcpu *v = &vm->vcpus[0];
+
+	trace_set(false, ~0UL, TRACE_CLASS_ALL);
+	env.quick_advance = 4;
+	v->loop.count = 5;
+	CHECK_EQ(vector_exit(v, CAUSE_VIRTUAL_SUPERVISOR_ECALL, ENTRY), REENTER_QUICK);
+	CHECK_EQ(env.quick_calls, 1);
+	CHECK_EQ(env.sbi_calls, 0);		/* the general path never ran */
+	CHECK_EQ(fake_csr[CSR_SEPC], ENTRY + 4);
+	CHECK_EQ(v->stats.exits, 1);
+	CHECK_EQ(v->stats.by_cause[CAUSE_VIRTUAL_SUPERVISOR_ECALL], 1);
+	CHECK_EQ(v->loop.count, 0);		/* an emulated instruction is progress */
+	CHECK_EQ(this_hart()->last_trap.sepc, ENTRY);
+	CHECK_EQ(this_hart()->last_trap.vm, 1);
+	CHECK_EQ(env.quick_traced, false);	/* tracing off: no record fields asked for */
+	trace_set(true, ~0UL, TRACE_CLASS_ALL);	/* the default */
+	teardown(vm);
+}
+
+TEST(declined_quick_exit_takes_the_general_path_once)
+{
+	struct vm *vm = setup();
+	struct vcpu *v = &vm->vcpus[0];
+
+	env.quick_advance = 0;
+	fake_csr[CSR_SSTATUS] = SSTATUS_SPP;
+	CHECK_EQ(vector_exit(v, CAUSE_VIRTUAL_SUPERVISOR_ECALL, ENTRY), REENTER_FULL);
+	CHECK_EQ(env.quick_calls, 1);
+	CHECK_EQ(env.sbi_calls, 1);
+	CHECK_EQ(v->regs.sepc, ENTRY + 4);	/* saved from the CSR, then moved in regs */
+	CHECK_EQ(v->regs.sstatus, SSTATUS_SPP);
+	CHECK_EQ(v->stats.exits, 1);		/* counted once */
+	CHECK_EQ(v->stats.by_cause[CAUSE_VIRTUAL_SUPERVISOR_ECALL], 1);
+	teardown(vm);
+}
+
+TEST(only_ecalls_and_guest_page_faults_are_quick)
+{
+	struct vm *vm = setup();
+	struct vcpu *v = &vm->vcpus[0];
+
+	env.quick_advance = 4;
+	CHECK_EQ(vector_exit(v, CAUSE_LOAD_GUEST_PAGE_FAULT, ENTRY), REENTER_QUICK);
+	CHECK_EQ(vector_exit(v, CAUSE_STORE_GUEST_PAGE_FAULT, ENTRY), REENTER_QUICK);
+	CHECK_EQ(env.quick_calls, 2);
+	fake_csr[CSR_VSTVEC] = 0x80001000;
+	vector_exit(v, CAUSE_ILLEGAL_INSTRUCTION, ENTRY);	/* reflected by the general path */
+	vector_exit(v, CAUSE_FETCH_GUEST_PAGE_FAULT, ENTRY);
+	CHECK_EQ(env.quick_calls, 2);
+	CHECK_EQ(env.mmio_calls, 1);
+	teardown(vm);
+}
+
+TEST(traced_quick_exit_writes_its_record)
+{
+	struct vm *vm = setup();
+	struct vcpu *v = &vm->vcpus[0];
+	struct trace_record r[2];
+
+	trace_clear();
+	trace_set(true, ~0UL, TRACE_CLASS_ALL);
+	env.quick_advance = 2;
+	CHECK_EQ(vector_exit(v, CAUSE_STORE_GUEST_PAGE_FAULT, ENTRY), REENTER_QUICK);
+	CHECK_EQ(env.quick_traced, true);
+	CHECK_EQ(trace_collect(1, 0, r, 2), 1);
+	CHECK_EQ(r[0].kind, TRACE_MMIO);
+	CHECK_EQ(r[0].cause, CAUSE_STORE_GUEST_PAGE_FAULT);
+	CHECK_EQ(r[0].sepc, ENTRY);
+	CHECK_EQ(r[0].info, 0x42);
+	CHECK_EQ(r[0].payload[0], 0x1234);
+	CHECK_EQ(r[0].payload[1], 0x5678);
+	CHECK_EQ(r[0].vm, 1);
+	CHECK_EQ(fake_csr[CSR_SEPC], ENTRY + 2);
+	/* Under a filter the general path decides (and applies it). */
+	trace_set(true, 1UL << 2, TRACE_CLASS_ALL);
+	CHECK_EQ(vector_exit(v, CAUSE_VIRTUAL_SUPERVISOR_ECALL, ENTRY), REENTER_FULL);
+	CHECK_EQ(env.quick_calls, 1);
+	CHECK_EQ(trace_collect(1, 0, r, 2), 1);
+	trace_set(true, ~0UL, TRACE_CLASS_ALL);
+	teardown(vm);
+}
 
 TEST(ecall_goes_to_sbi_and_sepc_moves_once)
 {
@@ -352,6 +454,10 @@ TEST(vm_csr_writes_check_the_hart_and_reach_every_vcpu)
 }
 
 UNIT_MAIN("test_core",
+	  UNIT(quick_exit_moves_sepc_in_the_csr_and_counts),
+	  UNIT(declined_quick_exit_takes_the_general_path_once),
+	  UNIT(only_ecalls_and_guest_page_faults_are_quick),
+	  UNIT(traced_quick_exit_writes_its_record),
 	  UNIT(ecall_goes_to_sbi_and_sepc_moves_once),
 	  UNIT(guest_page_fault_goes_to_mmio),
 	  UNIT(unexpected_cause_stops_only_that_vm),

@@ -59,9 +59,13 @@ void vm_irq_update(struct vm *v)
 	irq_updates++;
 }
 
-void vplic_set_level(struct vplic *p, unsigned irq, bool level)
+/* vplic_set_level() (inline, vplic.h) calls this when the line changes. */
+void vplic_change_level(struct vplic *p, unsigned irq, bool level)
 {
-	(void)p;
+	if (level)
+		p->level[irq / 32] |= 1U << (irq % 32);
+	else
+		p->level[irq / 32] &= ~(1U << (irq % 32));
 	if (irq == VM_VIRTIO_IRQ(0))
 		irq_level = level;
 }
