@@ -71,13 +71,15 @@ trap_vector:
 	/*
 	 * From a guest: a0 = struct vcpu_regs *, the guest's a0 in sscratch.
 	 * First only what the C code may clobber is saved: the caller-saved
-	 * registers, sp/gp/tp (the hypervisor's replace them) and s1, which
+	 * registers, sp and tp (the hypervisor's replace them) and s1, which
 	 * carries regs across the calls.  That is all the quick exits
 	 * (core/trap.c, trap_quick: SBI calls and MMIO htinst describes)
 	 * need; the guest's s0 and s2-s11 stay in their registers, which C
-	 * preserves.  sepc, sstatus and hstatus stay in their CSRs.
+	 * preserves, and so does gp, which the hypervisor's C code never uses
+	 * (no __global_pointer$: linker.ld makes sure).  sepc, sstatus and
+	 * hstatus stay in their CSRs.
 	 */
-	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
+	.irp	n, 1,2,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	csrr	t0, sscratch
@@ -85,7 +87,6 @@ trap_vector:
 	csrw	sscratch, zero
 	/* C runs on the hart's stack (sp as it was when arch_vcpu_run was called). */
 	ld	sp, VCPU_HOST_SP(a0)
-	ld	gp, VCPU_HOST_GP(a0)
 	ld	tp, VCPU_HOST_TP(a0)
 	mv	s1, a0
 	call	trap_quick
@@ -93,7 +94,7 @@ trap_vector:
 	mv	a0, s1
 	bnez	t0, vcpu_enter_quick	/* handled, sepc moved in its CSR */
 	/* The general path: every register into regs, trap_slow saves the CSRs. */
-	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
+	.irp	n, 3,8,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	call	trap_slow
@@ -102,6 +103,7 @@ trap_vector:
 	bnez	t0, vcpu_enter		/* handled: sepc, sstatus, hstatus from regs */
 	/* The vCPU leaves the hart: return from arch_vcpu_run(). */
 	ld	ra, VCPU_HOST_RA(a0)
+	ld	gp, VCPU_HOST_GP(a0)
 	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11
 	ld	s\n, (VCPU_HOST_S + 8 * \n)(a0)
 	.endr
@@ -150,12 +152,12 @@ vcpu_enter:			/* a0 = struct vcpu_regs of the vCPU to (re-)enter */
 	csrw	sstatus, t0
 	ld	t0, VCPU_HSTATUS(a0)
 	csrw	0x600, t0		/* hstatus: SPV=1 so sret enters the guest */
-	.irp	n, 8,18,19,20,21,22,23,24,25,26,27
+	.irp	n, 3,8,18,19,20,21,22,23,24,25,26,27
 	ld	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
-vcpu_enter_quick:		/* a0 = regs; s0, s2-s11 and the CSRs hold the guest's */
+vcpu_enter_quick:		/* a0 = regs; gp, s0, s2-s11 and the CSRs hold the guest's */
 	csrw	sscratch, a0
-	.irp	n, 1,2,3,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
+	.irp	n, 1,2,4,5,6,7,9,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, (VCPU_X + 8 * \n)(a0)
 	.endr
 	ld	a0, (VCPU_X + 8 * 10)(a0)

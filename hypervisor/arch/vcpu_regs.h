@@ -28,12 +28,12 @@ struct vcpu_fp {
 void arch_vcpu_run(struct vcpu_regs *regs);
 
 /*
- * During a quick exit (core/trap.c, trap_quick) the guest's s0 and s2-s11
- * are still in the hart's registers, not in regs->x[] (arch/entry.S).
+ * During a quick exit (core/trap.c, trap_quick) the guest's gp, s0 and
+ * s2-s11 are still in the hart's registers, not in regs->x[] (arch/entry.S).
  */
 static inline bool vcpu_reg_in_regs_quick(unsigned r)
 {
-	return r != 8 && (r < 18 || r > 27);
+	return r != 3 && r != 8 && (r < 18 || r > 27);
 }
 void arch_fp_save(struct vcpu_fp *fp);
 void arch_fp_restore(const struct vcpu_fp *fp);

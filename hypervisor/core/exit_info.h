@@ -25,14 +25,21 @@ struct exit_info {
 
 /*
  * What a quick handler (sbi_quick, mmio_quick: core/trap.c's trap_quick)
- * tells the exit's trace record, asked for only while tracing (the record's
- * kind follows from the cause: TRACE_SBI for an ecall, TRACE_MMIO else).
- * A quick handler does the whole job or nothing: it returns how far sepc
- * moves, or 0 and the general path handles the exit.
+ * did.  It does the whole job or nothing: advance 0 means nothing changed
+ * and the general path handles the exit.  The low word holds how far sepc
+ * moves and the trace record's info, the high word the record's second
+ * payload word (its kind follows from the cause, TRACE_SBI for an ecall
+ * and TRACE_MMIO else; its first payload word is found again from the
+ * registers).  One 128-bit integer: returned in a0 and a1, where GCC 12
+ * puts a two-word struct on the stack first.
  */
-struct quick_exit {
-	unsigned info; /* the record's kind-specific fields */
-	uint64_t payload[2];
-};
+__extension__ typedef unsigned __int128 quick_result_t;
+
+#define QUICK_RESULT(advance, info, value) \
+	((quick_result_t)(value) << 64 | (uint64_t)(advance) | (uint64_t)(uint16_t)(info) << 8)
+#define QUICK_NONE	 ((quick_result_t)0)
+#define QUICK_ADVANCE(q) ((uint64_t)(q)&0xff)
+#define QUICK_INFO(q)	 ((uint16_t)((uint64_t)(q) >> 8))
+#define QUICK_VALUE(q)	 ((uint64_t)((q) >> 64))
 
 #endif

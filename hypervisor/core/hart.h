@@ -10,9 +10,11 @@
 struct vcpu;
 
 /* The last trap taken from a guest on this hart (for `csr scause` and reports). */
+struct vcpu;
+
 struct guest_trap {
 	uint64_t scause, sepc, stval, htval, htinst;
-	int vm, vcpu;
+	const struct vcpu *vcpu; /* whose (one store on the exit path; the console asks for the numbers) */
 };
 
 struct hart {

@@ -438,8 +438,7 @@ static inline __attribute__((always_inline)) enum trap_action trap_handle_mode(s
 			trace_exit_close(v, &e, t0, tr, ti);
 		return a;
 	}
-	h->last_trap = (struct guest_trap){ e.scause, e.sepc, e.stval, e.htval, e.htinst,
-					    v->vm->id, (int)v->id };
+	h->last_trap = (struct guest_trap){ e.scause, e.sepc, e.stval, e.htval, e.htinst, v };
 	if (code < CAUSE_COUNT)
 		v->stats.by_cause[code]++;
 	fn = code < CAUSE_COUNT && exception_handlers[code] ? exception_handlers[code] : trap_unexpected;
@@ -506,48 +505,55 @@ enum trap_action trap_handle(struct vcpu *v)
 
 /*
  * The whole record of a quick exit, after its handler (quick handlers make
- * no records of their own, so nothing takes the slot in between).
+ * no records of their own, so nothing takes the slot in between).  The
+ * payload's first word is found again here rather than passed back: the
+ * EID in a7 for an SBI call, the guest-physical address for MMIO.
  */
-static inline void trace_exit_quick(struct vcpu *v, uint64_t t0, uint64_t scause, uint64_t pc,
-				    const struct quick_exit *q)
+static inline void trace_exit_quick(struct vcpu *v, uint64_t t0, uint64_t scause, uint64_t pc, quick_result_t q)
 {
 	struct trace_ring *ring = v->trace_ring;
-	uint64_t i;
-	struct trace_record *r = trace_begin_ring(ring, &i);
+	bool ecall = scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL;
+	uint64_t i, stval = csr_read(CSR_STVAL);
+	struct trace_record *r = trace_slot_at(ring, &i);
 
 	r->time = t0;
 	r->cause = (uint16_t)scause;
-	r->info = (uint16_t)q->info;
+	r->info = QUICK_INFO(q);
 	r->htinst = (uint32_t)csr_read(CSR_HTINST);
 	r->sepc = pc;
-	r->stval = csr_read(CSR_STVAL);
-	r->payload[0] = q->payload[0];
-	r->payload[1] = q->payload[1];
-	trace_record_tag(r, v->trace_tag | (scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL ? TRACE_SBI : TRACE_MMIO) << 24);
+	r->stval = stval;
+	r->payload[0] = ecall ? v->regs.x[REG_A7] : csr_read(CSR_HTVAL) << 2 | (stval & 3);
+	r->payload[1] = QUICK_VALUE(q);
+	trace_record_tag(r, ecall ? v->trace_tag_sbi : v->trace_tag_mmio);
 	r->dur = (uint32_t)(arch_time() - t0);
 	trace_commit(ring, i);
+	trace_drain_due(ring, i + 1);
 }
 
 static inline __attribute__((always_inline)) bool trap_quick_mode(struct vcpu *v, uint64_t scause, bool tracing)
 {
 	uint64_t t0 = tracing ? arch_time() : 0;
-	struct quick_exit q;
-	unsigned advance;
-	uint64_t pc;
 	bool ecall = scause == CAUSE_VIRTUAL_SUPERVISOR_ECALL;
+	quick_result_t q;
+	uint64_t pc;
 
-	advance = ecall ? sbi_quick(v, tracing ? &q : 0) : mmio_quick(v, scause, tracing ? &q : 0);
-	if (!advance)
+	if (ecall)
+		q = sbi_quick(v);
+	else if (scause == CAUSE_LOAD_GUEST_PAGE_FAULT || scause == CAUSE_STORE_GUEST_PAGE_FAULT)
+		q = mmio_quick(v, scause);
+	else
+		return false;
+	if (!QUICK_ADVANCE(q))
 		return false;
 	pc = csr_read(CSR_SEPC);
-	csr_write(CSR_SEPC, pc + advance);
+	csr_write(CSR_SEPC, pc + QUICK_ADVANCE(q));
 	v->stats.exits++;
 	v->stats.by_cause[scause]++;
 	faultloop_reset(&v->loop);
 	this_hart()->last_trap = (struct guest_trap){ scause, pc, csr_read(CSR_STVAL), csr_read(CSR_HTVAL),
-						      csr_read(CSR_HTINST), v->vm->id, (int)v->id };
+						      csr_read(CSR_HTINST), v };
 	if (tracing)
-		trace_exit_quick(v, t0, scause, pc, &q);
+		trace_exit_quick(v, t0, scause, pc, q);
 	/*
 	 * A device may have changed the vPLIC (sbi_quick's calls never do).
 	 * Only this hart's own change needs the check: another hart's comes
@@ -569,10 +575,6 @@ static __attribute__((noinline)) bool trap_quick_traced(struct vcpu *v, uint64_t
 	return trap_quick_mode(v, scause, true);
 }
 
-#define QUICK_CAUSES \
-	(1UL << CAUSE_VIRTUAL_SUPERVISOR_ECALL | 1UL << CAUSE_LOAD_GUEST_PAGE_FAULT | \
-	 1UL << CAUSE_STORE_GUEST_PAGE_FAULT)
-
 /*
  * true: the exit is handled and sepc moved; false: nothing done, take the
  * general path.  The first C code of every exit: `hv break-trap` (gdb)
@@ -580,14 +582,11 @@ static __attribute__((noinline)) bool trap_quick_traced(struct vcpu *v, uint64_t
  */
 bool trap_quick(struct vcpu *v)
 {
-	uint64_t scause = csr_read(CSR_SCAUSE);
-	unsigned mode = trace_ctl.mode; /* one load, one predictable branch */
+	uint8_t mode = trace_ctl.mode; /* one load, one predictable branch */
 
-	if (scause >= 64 || !((QUICK_CAUSES >> scause) & 1)) /* interrupts have bit 63 set */
-		return false;
 	if (__builtin_expect(mode == TRACE_OFF, 1))
-		return trap_quick_untraced(v, scause);
+		return trap_quick_untraced(v, csr_read(CSR_SCAUSE));
 	if (mode == TRACE_ALL)
-		return trap_quick_traced(v, scause);
+		return trap_quick_traced(v, csr_read(CSR_SCAUSE));
 	return false; /* a filter: the general path's */
 }

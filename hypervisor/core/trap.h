@@ -21,8 +21,8 @@ void vcpu_inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
 int sbi_handle_ecall(struct vcpu *v, struct exit_info *e);
 int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e);
 const char *mmio_dev_name_at(unsigned slot);
-/* Quick handlers (trap_quick): bytes sepc moves, or 0 (nothing changed: the general path); q only while tracing. */
-unsigned sbi_quick(struct vcpu *v, struct quick_exit *q);
-unsigned mmio_quick(struct vcpu *v, uint64_t scause, struct quick_exit *q);
+/* Quick handlers (trap_quick): the whole job, or advance 0 and nothing changed. */
+quick_result_t sbi_quick(struct vcpu *v);
+quick_result_t mmio_quick(struct vcpu *v, uint64_t scause);
 
 #endif

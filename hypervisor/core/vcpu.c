@@ -65,6 +65,8 @@ void vcpu_trace_on_hart(struct vcpu *v, unsigned hart)
 {
 	v->trace_ring = &trace_rings[hart];
 	v->trace_tag = trace_tag(hart, (unsigned)v->vm->id, v->id);
+	v->trace_tag_sbi = v->trace_tag | (uint32_t)TRACE_SBI << 24;
+	v->trace_tag_mmio = v->trace_tag | (uint32_t)TRACE_MMIO << 24;
 }
 
 void vcpu_load(struct vcpu *v)

@@ -96,8 +96,10 @@ struct vcpu {
 	int exit_action;		 /* enum trap_action of the last exit */
 	/* Where this vCPU's trace records go while it is loaded (vcpu_load). */
 	struct trace_ring *trace_ring;
-	uint32_t trace_tag; /* trace_tag(hart, vm, vcpu) */
-	uint32_t plic_gen;  /* vplic.gen when VSEIP was last computed */
+	uint32_t trace_tag;	 /* trace_tag(hart, vm, vcpu) */
+	uint32_t trace_tag_sbi;	 /* the same with kind TRACE_SBI: the quick exits' records */
+	uint32_t trace_tag_mmio; /* and with TRACE_MMIO */
+	uint32_t plic_gen;	 /* vplic.gen when VSEIP was last computed */
 
 	/* HSM start request (guarded by sched_lock). */
 	uint64_t start_addr, start_opaque;

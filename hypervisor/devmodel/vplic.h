@@ -31,10 +31,16 @@ struct vplic {
 void vplic_init(struct vplic *p, unsigned vcpu_count);
 void vplic_change_level(struct vplic *p, unsigned irq, bool level);
 
+/* A device's line as the vPLIC last saw it (irq in 1..VPLIC_SOURCES-1). */
+static inline bool vplic_level(const struct vplic *p, unsigned irq)
+{
+	return (p->level[irq / 32] >> (irq % 32)) & 1;
+}
+
 /* Devices call this on every access: an unchanged line costs a load and a compare. */
 static inline void vplic_set_level(struct vplic *p, unsigned irq, bool level)
 {
-	if (irq == 0 || irq >= VPLIC_SOURCES || ((p->level[irq / 32] >> (irq % 32)) & 1) == level)
+	if (irq == 0 || irq >= VPLIC_SOURCES || vplic_level(p, irq) == level)
 		return;
 	vplic_change_level(p, irq, level);
 }

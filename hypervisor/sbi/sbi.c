@@ -114,7 +114,7 @@ int sbi_handle_ecall(struct vcpu *v, struct exit_info *e)
  * interrupts other than through hvip directly.  Everything else, and a
  * call these would refuse, takes sbi_handle_ecall() above.
  */
-unsigned sbi_quick(struct vcpu *v, struct quick_exit *q)
+quick_result_t sbi_quick(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	unsigned long eid = x[REG_A7], fid = x[REG_A6];
@@ -127,16 +127,12 @@ unsigned sbi_quick(struct vcpu *v, struct quick_exit *q)
 		sbi_time_set(v, x[REG_A0]);
 		slot = SLOT_TIME;
 	} else {
-		return 0;
+		return QUICK_NONE;
 	}
 	v->stats.sbi_calls++;
 	v->stats.sbi_by_ext[slot]++;
 	x[REG_A0] = SBI_SUCCESS;
 	x[REG_A1] = (uint64_t)value;
-	if (q) { /* as sbi_handle_ecall's record: error (SBI_SUCCESS) << 32 | value */
-		q->info = (uint16_t)fid;
-		q->payload[0] = eid;
-		q->payload[1] = (uint32_t)value;
-	}
-	return 4;
+	/* The record as sbi_handle_ecall's: info = FID, value = error (SBI_SUCCESS) << 32 | value. */
+	return QUICK_RESULT(4, fid, (uint32_t)value);
 }

@@ -169,7 +169,8 @@ static void glue_last_trap(struct console_last_trap *out)
 {
 	const struct guest_trap *t = &this_hart()->last_trap;
 
-	*out = (struct console_last_trap){ t->scause, t->sepc, t->stval, t->htval, t->htinst, t->vm, t->vcpu };
+	*out = (struct console_last_trap){ t->scause, t->sepc, t->stval, t->htval, t->htinst,
+					   t->vcpu ? t->vcpu->vm->id : -1, t->vcpu ? (int)t->vcpu->id : -1 };
 }
 
 static void read_vs_csrs(struct vcpu *v, struct console_vcpu *o)

@@ -82,6 +82,27 @@ static inline struct trace_record *trace_begin_ring(struct trace_ring *r, uint64
 	return rec;
 }
 
+/*
+ * The same slot without the drain check: the caller publishes the record
+ * and then calls trace_drain_due(), so that no value of its own has to
+ * survive the (rare) call into trace/stream.c while the record is written.
+ */
+static inline struct trace_record *trace_slot_at(struct trace_ring *r, uint64_t *index)
+{
+	uint64_t i = r->next;
+	struct trace_record *rec = &r->rec[i & (TRACE_RING_SIZE - 1)];
+
+	rec->seq = __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+	*index = i;
+	return rec;
+}
+
+static inline void trace_drain_due(struct trace_ring *r, uint64_t next)
+{
+	if (__builtin_expect(next >= r->drain_at, 0))
+		trace_ring_drain((unsigned)(r - trace_rings));
+}
+
 static inline struct trace_record *trace_begin(unsigned hart, uint64_t *index)
 {
 	return trace_begin_ring(&trace_rings[hart], index);

@@ -61,29 +61,23 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 	return 0;
 }
 
-static unsigned fake_quick(struct quick_exit *q)
+static quick_result_t fake_quick(void)
 {
 	env.quick_calls++;
-	env.quick_traced = q != 0;
-	if (q && env.quick_advance) {
-		q->info = 0x42;
-		q->payload[0] = 0x1234;
-		q->payload[1] = 0x5678;
-	}
-	return env.quick_advance;
+	return env.quick_advance ? QUICK_RESULT(env.quick_advance, 0x42, 0x5678) : QUICK_NONE;
 }
 
-unsigned sbi_quick(struct vcpu *v, struct quick_exit *q)
+quick_result_t sbi_quick(struct vcpu *v)
 {
 	(void)v;
-	return fake_quick(q);
+	return fake_quick();
 }
 
-unsigned mmio_quick(struct vcpu *v, uint64_t scause, struct quick_exit *q)
+quick_result_t mmio_quick(struct vcpu *v, uint64_t scause)
 {
 	(void)v;
 	(void)scause;
-	return fake_quick(q);
+	return fake_quick();
 }
 
 /* ---- the debugger's hooks: no debugger attached ---- */

@@ -18,7 +18,6 @@ struct fake_core_env {
 	int sbi_result;			/* its return value: nonzero stops the VM */
 	unsigned quick_calls;		/* sbi_quick/mmio_quick calls */
 	unsigned quick_advance;		/* what they return: 0 sends the exit to the general path */
-	bool quick_traced;		/* the last one was asked for the record's fields */
 	unsigned captures, announces, loop_captures;
 	unsigned vdev_creates, vdev_resets;
 	unsigned term_lines;

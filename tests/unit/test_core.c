@@ -75,6 +75,9 @@ TEST(quick_exit_moves_sepc_in_the_csr_and_counts)
 	struct vm *vm = setup();
 	struct vcpu *v = &vm->vcpus[0];
 
+	struct trace_record r[1];
+
+	trace_clear();
 	trace_set(false, ~0UL, TRACE_CLASS_ALL);
 	env.quick_advance = 4;
 	v->loop.count = 5;
@@ -86,8 +89,8 @@ TEST(quick_exit_moves_sepc_in_the_csr_and_counts)
 	CHECK_EQ(v->stats.by_cause[CAUSE_VIRTUAL_SUPERVISOR_ECALL], 1);
 	CHECK_EQ(v->loop.count, 0);		/* an emulated instruction is progress */
 	CHECK_EQ(this_hart()->last_trap.sepc, ENTRY);
-	CHECK_EQ(this_hart()->last_trap.vm, 1);
-	CHECK_EQ(env.quick_traced, false);	/* tracing off: no record fields asked for */
+	CHECK_EQ(this_hart()->last_trap.vcpu, v);
+	CHECK_EQ(trace_collect(1, 0, r, 1), 0);	/* tracing off: no record */
 	trace_set(true, ~0UL, TRACE_CLASS_ALL);	/* the default */
 	teardown(vm);
 }
@@ -135,22 +138,29 @@ TEST(traced_quick_exit_writes_its_record)
 	trace_clear();
 	trace_set(true, ~0UL, TRACE_CLASS_ALL);
 	env.quick_advance = 2;
+	fake_csr[CSR_HTVAL] = 0x10000005UL >> 2;
 	CHECK_EQ(vector_exit(v, CAUSE_STORE_GUEST_PAGE_FAULT, ENTRY), REENTER_QUICK);
-	CHECK_EQ(env.quick_traced, true);
 	CHECK_EQ(trace_collect(1, 0, r, 2), 1);
 	CHECK_EQ(r[0].kind, TRACE_MMIO);
 	CHECK_EQ(r[0].cause, CAUSE_STORE_GUEST_PAGE_FAULT);
 	CHECK_EQ(r[0].sepc, ENTRY);
 	CHECK_EQ(r[0].info, 0x42);
-	CHECK_EQ(r[0].payload[0], 0x1234);
+	CHECK_EQ(r[0].payload[0], 0x10000004);	/* the GPA from htval (stval's low bits are 0) */
 	CHECK_EQ(r[0].payload[1], 0x5678);
 	CHECK_EQ(r[0].vm, 1);
 	CHECK_EQ(fake_csr[CSR_SEPC], ENTRY + 2);
+	v->regs.x[REG_A7] = 0x10;	/* an SBI call's record names the EID */
+	CHECK_EQ(vector_exit(v, CAUSE_VIRTUAL_SUPERVISOR_ECALL, ENTRY), REENTER_QUICK);
+	CHECK_EQ(trace_collect(1, 0, r, 2), 2);
+	CHECK_EQ(r[1].kind, TRACE_SBI);
+	CHECK_EQ(r[1].payload[0], 0x10);
+	CHECK_EQ(r[1].info, 0x42);
+	trace_clear();
 	/* Under a filter the general path decides (and applies it). */
 	trace_set(true, 1UL << 2, TRACE_CLASS_ALL);
 	CHECK_EQ(vector_exit(v, CAUSE_VIRTUAL_SUPERVISOR_ECALL, ENTRY), REENTER_FULL);
-	CHECK_EQ(env.quick_calls, 1);
-	CHECK_EQ(trace_collect(1, 0, r, 2), 1);
+	CHECK_EQ(env.quick_calls, 2);
+	CHECK_EQ(trace_collect(1, 0, r, 2), 0);	/* VM 1 is filtered out */
 	trace_set(true, ~0UL, TRACE_CLASS_ALL);
 	teardown(vm);
 }
@@ -168,7 +178,7 @@ TEST(ecall_goes_to_sbi_and_sepc_moves_once)
 	CHECK_EQ(v->stats.exits, 1);
 	CHECK_EQ(v->stats.by_cause[CAUSE_VIRTUAL_SUPERVISOR_ECALL], 1);
 	CHECK_EQ(this_hart()->last_trap.scause, CAUSE_VIRTUAL_SUPERVISOR_ECALL);
-	CHECK_EQ(this_hart()->last_trap.vm, 1);
+	CHECK_EQ(this_hart()->last_trap.vcpu, v);
 	CHECK_EQ(vm->state, VM_RUNNING);
 	teardown(vm);
 }
