@@ -245,6 +245,26 @@ static void print_counts(const struct console_stats *s)
 	console_printf("  MMIO accesses %lu%s%s\n", (unsigned long)s->mmio, n ? ", by device:" : "", line);
 }
 
+/*
+ * After all VMs: each hart's idle loop.  Rounds whose WFI came back with
+ * nothing pending mean the hart polls instead of sleeping (docs/performance.md).
+ */
+static void hart_stats(bool reset)
+{
+	struct console_hart_stats h;
+
+	if (!con->hart_stats)
+		return;
+	if (reset) {
+		con->hart_stats_reset();
+		console_printf("harts: statistics reset\n");
+		return;
+	}
+	for (unsigned i = 0; con->hart_stats(i, &h); i++)
+		console_printf("hart %u: idle %lu rounds, %lu woken with nothing pending\n", h.hartid, (unsigned long)h.idle,
+			       (unsigned long)h.idle_empty);
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	struct console_stats s;
@@ -270,5 +290,7 @@ int cmd_stats(int argc, char **argv)
 			       (unsigned long)s.exits, (unsigned long)s.ad_fixups, (unsigned long)s.pf_reflected);
 		print_counts(&s);
 	}
+	if (!vm)
+		hart_stats(reset);
 	return 0;
 }

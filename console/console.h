@@ -90,6 +90,13 @@ struct console_stats {
 	const char *mmio_dev_name[CONSOLE_MMIO_DEVS];
 };
 
+/* A physical hart's idle loop (core/run.c). */
+struct console_hart_stats {
+	unsigned hartid;
+	uint64_t idle;	     /* rounds of the idle loop */
+	uint64_t idle_empty; /* of them, WFI came back with no host interrupt pending */
+};
+
 /*
  * What the console may ask of, or do to, the hypervisor.  VMs are numbered
  * from 1.  Functions returning int give 0 on success and -1 on failure with
@@ -144,6 +151,8 @@ struct console_ops {
 	int (*trace_file_set)(bool on); /* 0, or -1: no file can be written */
 	bool (*stats)(int vm, struct console_stats *out);
 	void (*stats_reset)(int vm);
+	bool (*hart_stats)(unsigned n, struct console_hart_stats *out); /* the n-th hart; false past the last */
+	void (*hart_stats_reset)(void);
 };
 
 struct console_cmd {

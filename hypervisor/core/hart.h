@@ -28,7 +28,8 @@ struct hart {
 	uint64_t timer_at;    /* min(slice_end, earliest deadline of a blocked vCPU) */
 	bool timer_armed;     /* stimecmp holds timer_at (a timer interrupt disarms it) */
 	struct guest_trap last_trap;
-	uint64_t idle_ticks;
+	uint64_t idle_ticks; /* rounds of the idle loop (core/run.c) */
+	uint64_t idle_empty; /* of them, WFI returned with no host interrupt pending */
 };
 
 extern struct hart harts[HV_MAX_HARTS];

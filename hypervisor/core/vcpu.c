@@ -136,8 +136,17 @@ void vcpu_put(struct vcpu *v)
 	v->senvcfg = csr_read(CSR_SENVCFG);
 	v->scounteren = csr_read(CSR_SCOUNTEREN);
 	v->hvip = csr_read(CSR_HVIP) & ~MIP_VSEIP; /* VSEIP is recomputed from the vPLIC */
-	if (v->vm->henvcfg & ENVCFG_STCE)
+	if (v->vm->henvcfg & ENVCFG_STCE) {
 		v->vstimecmp = csr_read(CSR_VSTIMECMP);
+		/*
+		 * Disarm it: WFI ends on any pending interrupt enabled in vsie
+		 * (hie), so a deadline left here, once past, kept the hart's idle
+		 * WFI from sleeping after v moved elsewhere: the idle loop spun
+		 * (30,000 rounds a second per hart, 8 vCPUs on 4 harts; on
+		 * single-threaded TCG it starved the other harts into RCU stalls).
+		 */
+		csr_write(CSR_VSTIMECMP, UINT64_MAX);
+	}
 	if ((v->regs.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		arch_fp_save(&v->fp);
 		v->regs.sstatus = (v->regs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;

@@ -9,6 +9,7 @@
 #include "console/console.h"
 #include "core/term.h"
 #include "core/hart.h"
+#include "core/host.h"
 #include "core/postmortem.h"
 #include "core/vm.h"
 #include "arch/csr.h"
@@ -329,6 +330,26 @@ static void glue_stats_reset(int id)
 	vm_stats_reset(glue_vm(id));
 }
 
+static bool glue_hart_stats(unsigned n, struct console_hart_stats *o)
+{
+	const struct hart *h;
+
+	if (n >= host.hart_count || host.hartids[n] >= HV_MAX_HARTS)
+		return false;
+	h = &harts[host.hartids[n]];
+	o->hartid = host.hartids[n];
+	o->idle = h->idle_ticks;
+	o->idle_empty = h->idle_empty;
+	return true;
+}
+
+/* Plain stores racing the harts' own increments: a reset is approximate by a round or two. */
+static void glue_hart_stats_reset(void)
+{
+	for (unsigned i = 0; i < HV_MAX_HARTS; i++)
+		harts[i].idle_ticks = harts[i].idle_empty = 0;
+}
+
 static const struct console_ops hv_console_ops = {
 	.write = glue_write,
 	.version = glue_version,
@@ -366,6 +387,8 @@ static const struct console_ops hv_console_ops = {
 	.trace_file_set = glue_trace_file_set,
 	.stats = glue_stats,
 	.stats_reset = glue_stats_reset,
+	.hart_stats = glue_hart_stats,
+	.hart_stats_reset = glue_hart_stats_reset,
 };
 
 void console_init(void)

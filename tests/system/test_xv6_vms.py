@@ -201,11 +201,28 @@ def stats_line(q, vm):
     return out
 
 
+def idle_harts(q, seconds):
+    """`hv> stats reset`, the guests left alone for `seconds`, then `hv> stats`'s
+    hart lines: {hart: (idle rounds, rounds woken with nothing pending)}."""
+    focus(q, "h")
+    q.sendline("stats reset")
+    q.expect_exact("harts: statistics reset", timeout=10)
+    q.expect_exact("hv> ", timeout=10)
+    time.sleep(seconds)
+    q.sendline("stats")
+    q.expect_exact("hv> ", timeout=10)
+    out = q.child.before.replace("\r", "")
+    focus(q, "1")
+    return {int(h): (int(n), int(e)) for h, n, e in
+            re.findall(r"hart (\d+): idle (\d+) rounds, (\d+) woken with nothing pending", out)}
+
+
 def test_wfi_traps_only_when_vcpus_outnumber_harts(qemu_factory, tmp_path):
     """xv6 idles in WFI at its prompt.  Two 1-vCPU VMs on 2 harts: every
     vCPU keeps its hart, the WFI stays in the guest (no virtual-instruction
     exits, docs/performance.md).  Four VMs on 2 harts: the WFI traps and the
-    vCPU gives up its hart to the others."""
+    vCPU gives up its hart to the others, and a hart with nothing to run
+    sleeps in WFI instead of polling (hv> stats, the hart lines)."""
     q, logdir, _ = boot_xv6(qemu_factory, tmp_path, 2, "xv6-wfi-2")
     wait_prompts(q, logdir, 2)
     time.sleep(1)
@@ -218,6 +235,14 @@ def test_wfi_traps_only_when_vcpus_outnumber_harts(qemu_factory, tmp_path):
     time.sleep(1)
     out = stats_line(q, 1)
     assert re.search(r"virtual instruction +\d+", out), out
+    # The harts the vCPUs leave sleep in WFI: a hart polling its idle loop
+    # (a vCPU's timer left armed on it, docs/performance.md) made tens of
+    # thousands of rounds a second that WFI ended with nothing pending.
+    harts = idle_harts(q, 3)
+    assert sorted(harts) == [0, 1], harts
+    assert sum(rounds for rounds, _ in harts.values()) > 0, harts
+    assert all(empty <= 20 for _, empty in harts.values()), harts
+    assert run(q, "echo still-here").strip() == "still-here"
 
 
 def test_files_persist_per_vm_across_restart(qemu_factory, tmp_path):

@@ -163,6 +163,8 @@ void fake_console_reset(void)
 						   .stval = 0x80201000, .vm = 1, .vcpu = 0 };
 	fk.quit_called = false;
 	fk.pauses = fk.resumes = fk.resets = fk.kills = fk.dumps = fk.csr_writes = fk.stats_resets = 0;
+	fk.hart_idle[0] = 50;
+	fk.hart_idle[1] = 7;
 	fk.last_write_value = 0;
 	trace_set(true, ~0ULL, TRACE_CLASS_ALL);
 	if (trace_cleared || trace_rings[0].next == 0) {
@@ -477,6 +479,22 @@ static void f_trace_clear(void)
 	trace_cleared = true;
 }
 
+/* Two harts, 0 and 2 (hart ids need not be dense); reset zeroes them. */
+static bool f_hart_stats(unsigned n, struct console_hart_stats *out)
+{
+	if (n >= 2)
+		return false;
+	out->hartid = 2 * n;
+	out->idle = fk.hart_idle[n];
+	out->idle_empty = fk.hart_idle[n] / 10;
+	return true;
+}
+
+static void f_hart_stats_reset(void)
+{
+	fk.hart_idle[0] = fk.hart_idle[1] = 0;
+}
+
 static bool f_stats(int id, struct console_stats *out)
 {
 	*out = vmp(id)->stats;
@@ -507,6 +525,7 @@ static const struct console_ops ops = {
 	.gstage_walk = f_gstage_walk, .trace_collect = trace_collect_classes, .trace_get = f_trace_get,
 	.trace_set = f_trace_set, .trace_clear = f_trace_clear,
 	.trace_file_set = f_trace_file_set, .stats = f_stats, .stats_reset = f_stats_reset,
+	.hart_stats = f_hart_stats, .hart_stats_reset = f_hart_stats_reset,
 };
 
 const struct console_ops *fake_console_ops(void)

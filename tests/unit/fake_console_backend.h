@@ -47,6 +47,7 @@ struct fake_console {
 	struct console_last_trap last_trap;
 	bool quit_called;
 	unsigned pauses, resumes, resets, kills, dumps, csr_writes, stats_resets;
+	uint64_t hart_idle[2];
 	uint64_t last_write_value;
 	char out[1 << 16];		/* what the console wrote (truncated when full) */
 	size_t out_len;

@@ -410,10 +410,16 @@ TEST(stats)
 	CHECK_HAS(r, "  SBI calls 60, by extension: time 60\n");
 	CHECK_HAS(r, "  MMIO accesses 30, by device: uart 30\n");
 	CHECK_EQ(count(reply("stats"), " exits, "), 3);
+	CHECK_HAS(reply("stats"), "hart 0: idle 50 rounds, 5 woken with nothing pending\n"
+				  "hart 2: idle 7 rounds, 0 woken with nothing pending\n");
+	CHECK(!strstr(reply("stats 1"), "hart 0:")); /* one VM's statistics only */
 	CHECK_HAS(reply("stats reset 1"), "vm1 (alpha): statistics reset");
 	CHECK_EQ(fk.stats_resets, 1);
 	CHECK_HAS(reply("stats 1"), "0 exits");
-	CHECK_EQ(count(reply("stats reset"), "statistics reset"), 3);
+	r = reply("stats reset");
+	CHECK_EQ(count(r, "statistics reset"), 4);
+	CHECK_HAS(r, "harts: statistics reset");
+	CHECK_HAS(reply("stats"), "hart 0: idle 0 rounds, 0 woken with nothing pending\n");
 	CHECK_ONE_ERROR("stats 9", "no VM '9'");
 	CHECK_ONE_ERROR("stats 1 2", "usage: stats");
 }
