@@ -28,8 +28,9 @@ TARGET_MMIO = 250
 TARGET_TRACE = 40
 
 
-def run(cmd, timeout=60):
-    """QEMU with -icount runs until killed: stop it once the guest says "bench: done"."""
+def run_until_done(cmd, timeout):
+    """QEMU with -icount runs until killed: stop it once the bench guest says
+    "bench: done" (or at the timeout).  Returns what it printed."""
     out = ""
     with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True) as p:
@@ -44,6 +45,11 @@ def run(cmd, timeout=60):
             timer.cancel()
             p.kill()
             p.wait()
+    return out
+
+
+def run(cmd, timeout=60):
+    out = run_until_done(cmd, timeout)
     sbi = re.search(r"bench: sbi-null n=\d+ per-call=(\d+)", out)
     mmio = re.search(r"bench: mmio-uart n=\d+ per-access=(\d+)", out)
     if not sbi or not mmio:

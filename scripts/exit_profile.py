@@ -24,7 +24,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
 
 TRACE = re.compile(r"Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/([0-9a-f]+)/")
 
@@ -69,19 +71,7 @@ def report(found, top):
 
 def run_qemu(cmd, log, timeout):
     """QEMU with the exec log, stopped once the guest says "bench: done"."""
-    cmd = cmd + ["-accel", "tcg,one-insn-per-tb=on", "-d", "exec,nochain", "-D", log]
-    with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as p:
-        timer = threading.Timer(timeout, p.kill)
-        timer.start()
-        try:
-            for line in p.stdout:
-                if "bench: done" in line:
-                    break
-        finally:
-            timer.cancel()
-            p.kill()
-            p.wait()
+    bench.run_until_done(cmd + ["-accel", "tcg,one-insn-per-tb=on", "-d", "exec,nochain", "-D", log], timeout)
 
 
 def main():
