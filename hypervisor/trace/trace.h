@@ -65,27 +65,7 @@ static inline uint64_t trace_ring_lost(const struct trace_ring *r)
  * publishes it by moving `next` past it after a release fence, so a reader
  * on another hart reads only slots below `next`, and never the one being
  * written (rings are read up to TRACE_RING_SIZE - 1 back for that reason).
- * Inline: this is on every traced exit, and the file's drain is one compare.
- */
-static inline struct trace_record *trace_begin_ring(struct trace_ring *r, uint64_t *index)
-{
-	uint64_t i = r->next;
-	struct trace_record *rec;
-
-	if (__builtin_expect(i >= r->drain_at, 0)) {
-		trace_ring_drain((unsigned)(r - trace_rings));
-		i = r->next;
-	}
-	rec = &r->rec[i & (TRACE_RING_SIZE - 1)];
-	rec->seq = __atomic_fetch_add(&trace_seq, 1, __ATOMIC_RELAXED);
-	*index = i;
-	return rec;
-}
-
-/*
- * The same slot without the drain check: the caller publishes the record
- * and then calls trace_drain_due(), so that no value of its own has to
- * survive the (rare) call into trace/stream.c while the record is written.
+ * Inline: this is on every traced exit.
  */
 static inline struct trace_record *trace_slot_at(struct trace_ring *r, uint64_t *index)
 {
@@ -97,10 +77,22 @@ static inline struct trace_record *trace_slot_at(struct trace_ring *r, uint64_t 
 	return rec;
 }
 
+/* The trace file's drain: one compare, unless `next` reached the ring's drain point. */
 static inline void trace_drain_due(struct trace_ring *r, uint64_t next)
 {
 	if (__builtin_expect(next >= r->drain_at, 0))
 		trace_ring_drain((unsigned)(r - trace_rings));
+}
+
+/*
+ * Drain first, then the slot.  The quick exits (core/trap.c) call the two
+ * the other way round, draining after they publish, so that no value of
+ * theirs has to survive the (rare) call into trace/stream.c.
+ */
+static inline struct trace_record *trace_begin_ring(struct trace_ring *r, uint64_t *index)
+{
+	trace_drain_due(r, r->next);
+	return trace_slot_at(r, index);
 }
 
 static inline struct trace_record *trace_begin(unsigned hart, uint64_t *index)

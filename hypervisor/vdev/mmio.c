@@ -284,10 +284,16 @@ static int access_fault(struct vcpu *v, struct exit_info *e, uint64_t gpa, const
  * guest that races AMOs on one register from two vCPUs gets what two
  * separate accesses would give it.
  */
+/* The bits an access of `width` bytes (1, 2, 4 or 8) carries. */
+static inline uint64_t width_mask(unsigned width)
+{
+	return width < 8 ? (1UL << (8 * width)) - 1 : ~0UL;
+}
+
 static int mmio_amo(struct vcpu *v, const struct vdev_ops *dev, uint64_t gpa, const struct mmio_insn *mi,
 		    uint64_t *val)
 {
-	uint64_t mask = mi->width < 8 ? (1UL << (8 * mi->width)) - 1 : ~0UL;
+	uint64_t mask = width_mask(mi->width);
 	uint64_t old, src = v->regs.x[mi->rs2];
 
 	if (dev->read(v->vm, gpa - dev->base, mi->width, &old))
@@ -302,12 +308,12 @@ static int mmio_amo(struct vcpu *v, const struct vdev_ops *dev, uint64_t gpa, co
 }
 
 /* What a load of `width` bytes puts in its register: zero- or sign-extended. */
-static uint64_t mmio_load_value(const struct mmio_insn *mi, uint64_t val)
+static uint64_t mmio_load_value(unsigned width, bool sign_extend, uint64_t val)
 {
-	if (mi->width < 8) {
-		uint64_t sign = 1UL << (8 * mi->width - 1);
-		val &= (1UL << (8 * mi->width)) - 1;
-		if (mi->sign_extend && (val & sign))
+	if (width < 8) {
+		uint64_t sign = 1UL << (8 * width - 1);
+		val &= width_mask(width);
+		if (sign_extend && (val & sign))
 			val |= ~((sign << 1) - 1);
 	}
 	return val;
@@ -341,15 +347,13 @@ int mmio_handle_guest_fault(struct vcpu *v, struct exit_info *e)
 		if (mmio_amo(v, dev, gpa, &mi, &val))
 			goto bad_width;
 	} else if (mi.is_store) {
-		val = v->regs.x[mi.reg];
-		if (mi.width < 8)
-			val &= (1UL << (8 * mi.width)) - 1;
+		val = v->regs.x[mi.reg] & width_mask(mi.width);
 		if (dev->write(v->vm, gpa - dev->base, mi.width, val))
 			goto bad_width;
 	} else {
 		if (dev->read(v->vm, gpa - dev->base, mi.width, &val))
 			goto bad_width;
-		val = mmio_load_value(&mi, val);
+		val = mmio_load_value(mi.width, mi.sign_extend, val);
 		if (mi.reg)
 			v->regs.x[mi.reg] = val;
 	}
@@ -400,12 +404,11 @@ static __attribute__((noinline)) quick_result_t quick_load(struct vcpu *v, long 
 							   unsigned long width, bool sign_extend, unsigned long reg,
 							   unsigned long len)
 {
-	struct mmio_insn mi = { .width = (uint8_t)width, .sign_extend = sign_extend };
 	uint64_t val;
 
 	if (vdevs[slot].read(v->vm, off, width, &val))
 		return QUICK_NONE;
-	val = mmio_load_value(&mi, val);
+	val = mmio_load_value(width, sign_extend, val);
 	if (reg)
 		v->regs.x[reg] = val;
 	v->stats.mmio++;
@@ -430,8 +433,6 @@ quick_result_t mmio_quick(struct vcpu *v, uint64_t scause)
 		return QUICK_NONE;
 	if (!mi.is_store)
 		return quick_load(v, slot, gpa - vdevs[slot].base, mi.width, mi.sign_extend, mi.reg, mi.len);
-	val = v->regs.x[mi.reg];
-	if (mi.width < 8)
-		val &= (1UL << (8 * mi.width)) - 1;
+	val = v->regs.x[mi.reg] & width_mask(mi.width);
 	return quick_store(v, slot, gpa - vdevs[slot].base, mi.width, val, mi.len);
 }
